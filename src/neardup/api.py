@@ -1,0 +1,43 @@
+"""The Python entry point: dedup records held in memory, touching no files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from neardup.config import DedupConfig, OnError, ReadConfig
+from neardup.errors import InputError
+from neardup.io.readers import records_from_python
+from neardup.pipeline import run_dedup
+from neardup.result import DedupResult
+
+
+def dedup(
+    records: Iterable[Mapping[str, Any] | str],
+    *,
+    id_field: str = "id",
+    text_field: str = "text",
+    on_error: OnError = "fail",
+    config: DedupConfig | None = None,
+    **options: Any,
+) -> DedupResult:
+    """Cluster near-duplicate ``records`` and choose the copy to keep in each cluster.
+
+    ``records`` are mappings with an id and a text field, or plain strings
+    (their id is their position). ``options`` are the CLI's settings by
+    name (``threshold=0.6``, ``similarity="jaccard"``, ``num_perm=256``,
+    ``shingle_size=5``, ``keep="first"``, ...); or pass a whole ``config``.
+
+    >>> result = dedup(["the cat sat on the mat today", "The cat sat on the mat today!", "dogs"])
+    >>> result.clusters()
+    {'1': ['0', '1'], '2': ['2']}
+    """
+    if config is not None and options:
+        raise TypeError("pass either config or keyword options, not both")
+    config = config or DedupConfig.from_options(**options)
+    read_config = ReadConfig(id_field=id_field, text_field=text_field, on_error=on_error)
+    errors: list[InputError] = []
+    result = run_dedup(records_from_python(records, read_config, on_skip=errors.append), config)
+    result.errors = errors
+    result.counts["skipped_errors"] = len(errors)
+    return result

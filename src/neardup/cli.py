@@ -1,0 +1,234 @@
+"""The ``neardup`` command: a thin shell that parses options and calls the library."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from neardup._version import __version__
+from neardup.config import DedupConfig, ReadConfig
+from neardup.errors import NeardupError
+from neardup.files import dedup_files
+from neardup.progress import NullProgress, Progress
+from neardup.terminal import RichProgress
+
+app = typer.Typer(
+    help="Find near-duplicate documents, group them, keep the best copy.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+_DEFAULTS = DedupConfig()
+
+
+class Similarity(str, Enum):
+    jaccard = "jaccard"
+    containment = "containment"
+
+
+class ShingleKind(str, Enum):
+    word = "word"
+    char = "char"
+
+
+class Keep(str, Enum):
+    longest = "longest"
+    first = "first"
+    field = "field"
+
+
+class Order(str, Enum):
+    asc = "asc"
+    desc = "desc"
+
+
+class OnError(str, Enum):
+    fail = "fail"
+    skip = "skip"
+
+
+class OutputFormat(str, Enum):
+    jsonl = "jsonl"
+    parquet = "parquet"
+
+
+class InputFormat(str, Enum):
+    jsonl = "jsonl"
+    parquet = "parquet"
+    csv = "csv"
+    text = "text"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"neardup {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Find near-duplicate documents, group them, keep the best copy."""
+
+
+def _stderr() -> Console:
+    return Console(stderr=True)
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Progress]:
+    """Bars on an interactive stderr only: logs and pipes get no control codes."""
+    if quiet or not sys.stderr.isatty():
+        yield NullProgress()
+        return
+    bars = RichProgress(_stderr())
+    try:
+        yield bars
+    finally:
+        bars.close()
+
+
+def _fail(error: NeardupError) -> typer.Exit:
+    _stderr().print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
+    return typer.Exit(code=1)
+
+
+@app.command()
+def dedup(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="JSONL (.gz/.zst), Parquet, CSV files, folders of text files, or - for stdin."
+        ),
+    ],
+    output_dir: Annotated[
+        Path, typer.Option("--output-dir", "-o", help="Where to write the results.")
+    ],
+    id_field: Annotated[
+        str | None,
+        typer.Option(
+            help="Field holding the record id; records without one are errors. Default: 'id', or <file>:<line> when absent."
+        ),
+    ] = None,
+    text_field: Annotated[str, typer.Option(help="Field holding the text.")] = "text",
+    input_format: Annotated[
+        InputFormat | None,
+        typer.Option(help="Read every input as this format instead of guessing from its name."),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="Format of the output tables.")
+    ] = OutputFormat.jsonl,
+    similarity: Annotated[
+        Similarity,
+        typer.Option(
+            help="containment = overlap / smaller set (abridged copies match); jaccard = overlap / union."
+        ),
+    ] = Similarity(_DEFAULTS.similarity),
+    threshold: Annotated[
+        float, typer.Option(help="Similarity at or above which two records are duplicates.")
+    ] = _DEFAULTS.threshold,
+    lsh_threshold: Annotated[
+        float | None,
+        typer.Option(
+            help="Jaccard at which LSH should find candidates (default: derived from --threshold)."
+        ),
+    ] = None,
+    num_perm: Annotated[
+        int, typer.Option(help="MinHash permutations.")
+    ] = _DEFAULTS.minhash.num_perm,
+    seed: Annotated[int, typer.Option(help="MinHash seed.")] = _DEFAULTS.minhash.seed,
+    ngram: Annotated[
+        int, typer.Option(help="Shingle size in words (or characters with --shingle-kind char).")
+    ] = _DEFAULTS.shingle.size,
+    shingle_kind: Annotated[
+        ShingleKind, typer.Option(help="Word or character n-grams.")
+    ] = ShingleKind(_DEFAULTS.shingle.kind),
+    bands: Annotated[
+        int | None,
+        typer.Option(help="LSH bands (with --rows; default: optimal for the threshold)."),
+    ] = None,
+    rows: Annotated[int | None, typer.Option(help="LSH rows per band (with --bands).")] = None,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify/--no-verify", help="Check candidates against their exact similarity."
+        ),
+    ] = _DEFAULTS.verify,
+    keep: Annotated[Keep, typer.Option(help="Which copy of a cluster stays.")] = Keep(
+        _DEFAULTS.keep
+    ),
+    keep_field: Annotated[
+        str | None, typer.Option(help="Field ranked by --keep field (e.g. date).")
+    ] = None,
+    keep_order: Annotated[
+        Order, typer.Option(help="asc keeps the smallest / earliest value.")
+    ] = Order.asc,
+    on_error: Annotated[
+        OnError,
+        typer.Option(help="fail stops at the first bad record; skip writes it to errors.jsonl."),
+    ] = OnError.fail,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bars or summary.")
+    ] = False,
+) -> None:
+    """Deduplicate a corpus: clusters.jsonl, kept.jsonl, removed.jsonl and summary.json in OUTPUT_DIR."""
+    options: dict[str, Any] = {
+        "similarity": similarity.value,
+        "threshold": threshold,
+        "lsh_threshold": lsh_threshold,
+        "num_perm": num_perm,
+        "seed": seed,
+        "shingle_size": ngram,
+        "shingle_kind": shingle_kind.value,
+        "bands": bands,
+        "rows": rows,
+        "verify": verify,
+        "keep": keep.value,
+        "keep_field": keep_field,
+        "keep_order": keep_order.value,
+    }
+    try:
+        config = DedupConfig.from_options(**options)
+        read_config = ReadConfig(
+            id_field=id_field or "id",
+            text_field=text_field,
+            id_required=id_field is not None,
+            on_error=on_error.value,
+        )
+        with _progress(quiet) as progress:
+            result = dedup_files(
+                inputs,
+                output_dir,
+                config,
+                read_config,
+                output_format=output_format.value,
+                input_format=input_format.value if input_format else None,
+                progress=progress,
+            )
+    except NeardupError as error:
+        raise _fail(error) from error
+    if not quiet:
+        counts = result.counts
+        _stderr().print(
+            f"{counts['records']:,} records: kept {counts['kept']:,}, removed {counts['removed']:,} "
+            f"in {counts['clusters_with_duplicates']:,} clusters; "
+            f"{counts.get('skipped_errors', 0):,} skipped. Results in {output_dir}/",
+            highlight=False,
+        )
+
+
+def main() -> None:
+    app()

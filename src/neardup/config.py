@@ -1,0 +1,145 @@
+"""Frozen, typed settings for every stage.
+
+Each default is chosen on purpose; the one-line comment beside it says why.
+The figures behind the dedup defaults are in the README ("How the defaults
+were chosen") and reproduced by ``benchmarks/quality.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any, Literal
+
+from neardup.errors import ConfigError
+
+SimilarityKind = Literal["jaccard", "containment"]
+ShingleKind = Literal["word", "char"]
+KeepKind = Literal["longest", "first", "field"]
+OnError = Literal["fail", "skip"]
+
+
+@dataclass(frozen=True)
+class NormalizeConfig:
+    """How text is canonicalised before shingling."""
+
+    unicode_nfkc: bool = True  # full-width, ligatures, compatibility forms fold to one spelling
+    fix_mojibake: bool = True  # scraped news often carries UTF-8 read as cp1252 ("Â£")
+    unescape_html: bool = True  # "&amp;" and "&#8217;" are typography, not content
+    fold_punctuation: bool = True  # curly quotes, dashes and bullets differ between outlets only
+    join_hyphenated: bool = True  # OCR and print wrap words as "exam-\nple"
+    collapse_whitespace: bool = True  # re-wrapped lines must not change the text
+    casefold: bool = True  # headline case and shouting must not change the text
+
+
+@dataclass(frozen=True)
+class ShingleConfig:
+    """Which n-grams stand for a document."""
+
+    kind: ShingleKind = "word"  # words resist OCR-free edits best; "char" for noisy scans
+    size: int = 3  # 2 lets topic phrases through, 5 loses OCR'd copies; see README
+
+    def __post_init__(self) -> None:
+        if self.size < 1:
+            raise ConfigError(f"shingle size must be >= 1, got {self.size}")
+
+
+@dataclass(frozen=True)
+class MinHashConfig:
+    """Signature shape; the seed makes every run and machine agree."""
+
+    num_perm: int = (
+        128  # error of the Jaccard estimate ~ 1/sqrt(128) = 0.09; verification fixes the rest
+    )
+    seed: int = 1  # any fixed value; changing it changes signatures, not quality
+
+    def __post_init__(self) -> None:
+        if self.num_perm < 1:
+            raise ConfigError(f"num_perm must be >= 1, got {self.num_perm}")
+
+
+@dataclass(frozen=True)
+class DedupConfig:
+    """Everything that decides which records are duplicates of which."""
+
+    normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
+    shingle: ShingleConfig = field(default_factory=ShingleConfig)
+    minhash: MinHashConfig = field(default_factory=MinHashConfig)
+    similarity: SimilarityKind = "containment"  # an abridged reprint is contained in its story
+    threshold: float = 0.45  # best ARI at precision >= 0.995 on the syndication bench; see README
+    lsh_threshold: float | None = None  # candidate recall point; None = derived from threshold
+    bands: int | None = None  # None = chosen from lsh_threshold
+    rows: int | None = None  # None = chosen from lsh_threshold
+    verify: bool = True  # exact similarity of candidates; the estimate alone lets noise through
+    keep: KeepKind = "longest"  # the fullest copy keeps the most of the story
+    keep_field: str | None = None  # record field ranked when keep == "field"
+    keep_order: Literal["asc", "desc"] = "asc"  # asc: earliest date / smallest value stays
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.threshold <= 1.0:
+            raise ConfigError(f"threshold must be in (0, 1], got {self.threshold}")
+        if self.lsh_threshold is not None and not 0.0 < self.lsh_threshold <= 1.0:
+            raise ConfigError(f"lsh_threshold must be in (0, 1], got {self.lsh_threshold}")
+        if (self.bands is None) != (self.rows is None):
+            raise ConfigError("give both bands and rows, or neither")
+        if self.bands is not None and self.rows is not None:
+            if self.bands < 1 or self.rows < 1:
+                raise ConfigError("bands and rows must both be >= 1")
+            if self.bands * self.rows > self.minhash.num_perm:
+                raise ConfigError(
+                    f"bands x rows = {self.bands * self.rows} exceeds num_perm = "
+                    f"{self.minhash.num_perm}; lower them or raise num_perm"
+                )
+        if self.similarity not in ("jaccard", "containment"):
+            raise ConfigError(f"similarity must be jaccard or containment, got {self.similarity!r}")
+        if self.keep not in ("longest", "first", "field"):
+            raise ConfigError(f"keep must be longest, first or field, got {self.keep!r}")
+        if self.keep == "field" and not self.keep_field:
+            raise ConfigError("keep='field' needs keep_field (the field to rank by, e.g. 'date')")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_options(cls, **options: Any) -> DedupConfig:
+        """Build a config from flat keyword options, as the CLI and ``dedup()`` take them.
+
+        Nested settings are addressed by their own field names (``num_perm``,
+        ``seed``, ``shingle_size``, ``shingle_kind``, ``casefold``, ...).
+        """
+        nested: dict[str, tuple[str, type[Any], str]] = {
+            "num_perm": ("minhash", MinHashConfig, "num_perm"),
+            "seed": ("minhash", MinHashConfig, "seed"),
+            "shingle_size": ("shingle", ShingleConfig, "size"),
+            "shingle_kind": ("shingle", ShingleConfig, "kind"),
+            "ngram": ("shingle", ShingleConfig, "size"),
+        }
+        for f in fields(NormalizeConfig):
+            nested[f.name] = ("normalize", NormalizeConfig, f.name)
+        top = {f.name for f in fields(cls)}
+        parts: dict[str, dict[str, Any]] = {"minhash": {}, "shingle": {}, "normalize": {}}
+        flat: dict[str, Any] = {}
+        for key, value in options.items():
+            if key in nested:
+                part, _, name = nested[key]
+                parts[part][name] = value
+            elif key in top:
+                flat[key] = value
+            else:
+                raise ConfigError(f"unknown option {key!r}")
+        base = cls(**flat)
+        return replace(
+            base,
+            minhash=replace(base.minhash, **parts["minhash"]),
+            shingle=replace(base.shingle, **parts["shingle"]),
+            normalize=replace(base.normalize, **parts["normalize"]),
+        )
+
+
+@dataclass(frozen=True)
+class ReadConfig:
+    """How input records are found and what happens to bad ones."""
+
+    id_field: str = "id"  # the name datasets on the Hub and in datatrove use
+    text_field: str = "text"  # likewise
+    id_required: bool = False  # True when the user named --id-field: a missing id is then an error
+    on_error: OnError = "fail"  # never drop a record unless the user asked to

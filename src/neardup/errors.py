@@ -1,0 +1,69 @@
+"""One exception tree for everything neardup raises on purpose.
+
+Catch :class:`NeardupError` to handle any of them. User-facing errors carry
+where the problem is (file, line, record) and what to do about it, so the CLI
+can print them as they are.
+"""
+
+from __future__ import annotations
+
+
+class NeardupError(Exception):
+    """Base of every error neardup raises deliberately."""
+
+
+class ConfigError(NeardupError, ValueError):
+    """A setting is out of range or settings contradict each other."""
+
+
+class InputError(NeardupError):
+    """A record or file could not be read as a document.
+
+    ``source`` is the file (or ``<stdin>``, ``<records>``), ``line`` the
+    1-based line or row number when known, ``reason`` what was wrong and
+    ``hint`` what the user can do about it.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        reason: str,
+        *,
+        line: int | None = None,
+        hint: str = "",
+        record_id: str | None = None,
+        raw: str | None = None,
+    ) -> None:
+        self.source = source
+        self.line = line
+        self.reason = reason
+        self.hint = hint
+        self.record_id = record_id
+        self.raw = raw
+        super().__init__(self._message())
+
+    @property
+    def location(self) -> str:
+        return f"{self.source}:{self.line}" if self.line is not None else self.source
+
+    def _message(self) -> str:
+        text = f"{self.location}: {self.reason}"
+        return f"{text}. {self.hint}" if self.hint else text
+
+    def to_json(self) -> dict[str, object]:
+        """The row written to ``errors.jsonl`` for a skipped record."""
+        return {
+            "source": self.source,
+            "line": self.line,
+            "id": self.record_id,
+            "reason": self.reason,
+            "raw": self.raw,
+        }
+
+
+class OutputError(NeardupError):
+    """Results could not be written where the user asked."""
+
+
+class MissingDependencyError(NeardupError, ImportError):
+    """An optional extra is needed; the message names the pip command."""

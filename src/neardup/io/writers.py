@@ -1,0 +1,292 @@
+"""Write one run's results: clusters, kept and removed records, errors, a summary.
+
+Files in ``output_dir`` (``EXT`` is ``jsonl`` or ``parquet``):
+
+- ``clusters.EXT``: one row per input record (:meth:`Assignment.to_json`);
+- ``kept.EXT``: kept records, fields exactly as read;
+- ``removed.EXT``: removed records plus ``duplicate_of`` and ``similarity``;
+- ``errors.jsonl``: skipped records (:meth:`InputError.to_json`), only if any;
+- ``summary.json``: written last, so its presence means the run finished.
+
+Every file is written as ``NAME.tmp`` and renamed into place only when the
+writer closes cleanly: a crashed run never leaves a half-written file that
+looks complete, and an aborted one leaves no ``.tmp`` behind.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import decimal
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal, Protocol
+
+from neardup.errors import ConfigError, InputError, OutputError
+from neardup.types import Assignment, Record
+
+OutputFormat = Literal["jsonl", "parquet"]
+
+_TABLES = ("clusters", "kept", "removed")
+# Column types that must not depend on the values seen (an all-null
+# similarity column would otherwise be typed null). Names only: pyarrow is
+# imported lazily so that writing JSONL never pays for it.
+_KNOWN_COLUMNS: dict[str, dict[str, str]] = {
+    "clusters": {
+        "id": "string",
+        "cluster": "string",
+        "kept": "bool",
+        "duplicate_of": "string",
+        "similarity": "float64",
+    },
+    "kept": {},
+    "removed": {"duplicate_of": "string", "similarity": "float64"},
+}
+
+
+class ResultWriter:
+    """Writes a run's results into ``output_dir``; use it as a context manager.
+
+    Leaving the ``with`` block normally publishes every file; leaving it by
+    an exception discards them all (see :meth:`close` and :meth:`abort`).
+    """
+
+    def __init__(self, output_dir: Path, fmt: OutputFormat = "jsonl") -> None:
+        if fmt not in ("jsonl", "parquet"):
+            raise ConfigError(f"output format must be jsonl or parquet, got {fmt!r}")
+        self.output_dir = _prepare_dir(Path(output_dir))
+        self.format: OutputFormat = fmt
+        self._tables: dict[str, _Table] = {}
+        self._errors: _JsonlTable | None = None
+        self._summary: Mapping[str, Any] | None = None
+        self._closed = False
+        try:
+            for name in _TABLES:
+                self._tables[name] = self._open_table(name)
+        except BaseException:
+            self.abort()
+            raise
+
+    def __enter__(self) -> ResultWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+    def write_assignment(self, assignment: Assignment) -> None:
+        self._table("clusters").write(assignment.to_json())
+
+    def write_kept(self, record: Record) -> None:
+        self._table("kept").write(record.fields)
+
+    def write_removed(
+        self,
+        record: Record,
+        duplicate_of: str,
+        similarity: float | None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        row = {**record.fields, "duplicate_of": duplicate_of, "similarity": similarity}
+        self._table("removed").write({**row, **(extra or {})})
+
+    def write_error(self, err: InputError) -> None:
+        """Errors are always JSONL: a skipped line may not fit any table's types."""
+        self._check_open()
+        if self._errors is None:
+            self._errors = _JsonlTable(self.output_dir / "errors.jsonl")
+        self._errors.write(err.to_json())
+
+    def write_summary(self, summary: Mapping[str, Any]) -> None:
+        """Kept until :meth:`close`, which writes it after every table."""
+        self._check_open()
+        self._summary = summary
+
+    def close(self) -> None:
+        """Publish every table, then the summary; on failure leave no ``.tmp`` behind."""
+        if self._closed:
+            return
+        self._closed = True
+        tables = self._all_tables()
+        try:
+            for table in tables:
+                table.finish()
+            for table in tables:
+                table.publish()
+            self._publish_summary()
+        except BaseException:
+            self._discard(tables)
+            raise
+
+    def abort(self) -> None:
+        """Drop everything written so far; earlier results in ``output_dir`` stay."""
+        self._closed = True
+        self._discard(self._all_tables())
+
+    def _open_table(self, name: str) -> _Table:
+        path = self.output_dir / f"{name}.{self.format}"
+        if self.format == "parquet":
+            return _ParquetTable(path, _KNOWN_COLUMNS[name])
+        return _JsonlTable(path)
+
+    def _table(self, name: str) -> _Table:
+        self._check_open()
+        return self._tables[name]
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise OutputError(f"the writer for {self.output_dir} is already closed")
+
+    def _all_tables(self) -> list[_Table]:
+        errors = [self._errors] if self._errors is not None else []
+        return [*self._tables.values(), *errors]
+
+    def _publish_summary(self) -> None:
+        # Files this run did not produce must not survive from an earlier run.
+        if self._errors is None:
+            (self.output_dir / "errors.jsonl").unlink(missing_ok=True)
+        path = self.output_dir / "summary.json"
+        if self._summary is None:
+            path.unlink(missing_ok=True)
+            return
+        text = json.dumps(self._summary, indent=2, ensure_ascii=False, default=_json_default)
+        tmp = _tmp_path(path)
+        try:
+            tmp.write_text(text + "\n", encoding="utf-8", errors="backslashreplace")
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    @staticmethod
+    def _discard(tables: list[_Table]) -> None:
+        for table in tables:
+            table.discard()
+
+
+def _prepare_dir(path: Path) -> Path:
+    if path.exists() and not path.is_dir():
+        raise OutputError(f"{path} exists and is not a directory; choose another output directory")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create output directory {path}: {exc.strerror}") from exc
+    return path
+
+
+def _tmp_path(path: Path) -> Path:
+    return path.with_name(path.name + ".tmp")
+
+
+class _Table(Protocol):
+    """One output file: rows go in, then it is finished and published, or discarded."""
+
+    def write(self, row: Mapping[str, Any]) -> None: ...
+
+    def finish(self) -> None: ...
+
+    def publish(self) -> None: ...
+
+    def discard(self) -> None: ...
+
+
+class _JsonlTable:
+    """Rows streamed as JSON lines into ``NAME.tmp``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self._tmp = path, _tmp_path(path)
+        try:
+            # A lone surrogate (from a "\ud800" escape) cannot be UTF-8; written
+            # as backslashreplace it becomes that same JSON escape again.
+            self._file = self._tmp.open(
+                "w", encoding="utf-8", newline="\n", errors="backslashreplace"
+            )
+        except OSError as exc:
+            raise OutputError(f"cannot write {self._tmp}: {exc.strerror}") from exc
+
+    def write(self, row: Mapping[str, Any]) -> None:
+        try:
+            line = json.dumps(row, ensure_ascii=False, default=_json_default)
+        except (TypeError, ValueError) as exc:
+            raise OutputError(
+                f"cannot write a row of {self.path.name} as JSON: {exc}; "
+                "convert the field to a JSON type, or use --format parquet"
+            ) from exc
+        self._file.write(line)
+        self._file.write("\n")
+
+    def finish(self) -> None:
+        self._file.close()
+
+    def publish(self) -> None:
+        os.replace(self._tmp, self.path)
+
+    def discard(self) -> None:
+        self._file.close()
+        self._tmp.unlink(missing_ok=True)
+
+
+class _ParquetTable:
+    """Rows kept in memory and written at close: Parquet needs one schema for all."""
+
+    def __init__(self, path: Path, known: Mapping[str, str]) -> None:
+        self.path, self._tmp, self._known = path, _tmp_path(path), known
+        self._rows: list[Mapping[str, Any]] = []
+
+    def write(self, row: Mapping[str, Any]) -> None:
+        self._rows.append(row)
+
+    def finish(self) -> None:
+        import pyarrow.parquet as pq
+
+        table = _arrow_table(self.path.name, self._rows, self._known)
+        self._rows = []
+        pq.write_table(table, self._tmp)
+
+    def publish(self) -> None:
+        os.replace(self._tmp, self.path)
+
+    def discard(self) -> None:
+        self._rows = []
+        self._tmp.unlink(missing_ok=True)
+
+
+def _arrow_table(name: str, rows: list[Mapping[str, Any]], known: Mapping[str, str]) -> Any:
+    """A table whose columns are the union of the rows' keys; a missing value is null."""
+    import pyarrow as pa
+
+    keys = list(dict.fromkeys([key for row in rows for key in row] + list(known)))
+    try:
+        columns = {
+            key: pa.array(
+                [row.get(key) for row in rows],
+                type=pa.type_for_alias(known[key]) if key in known else None,
+            )
+            for key in keys
+        }
+        return pa.table(columns)
+    except (pa.ArrowException, TypeError, ValueError) as exc:
+        raise OutputError(
+            f"cannot write {name}: records disagree on a field's type ({exc}); "
+            "use --format jsonl, which keeps every record as it is"
+        ) from exc
+
+
+def _json_default(value: object) -> object:
+    """JSON for the non-JSON values Parquet input can carry (dates, decimals, bytes)."""
+    if isinstance(value, (dt.date, dt.time)):  # datetime is a date
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(value).decode("ascii")
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")

@@ -1,0 +1,189 @@
+"""The CLI through its real entry point, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from tests.conftest import EXAMPLES, shared_path
+
+
+def neardup(
+    *args: str, stdin: bytes | None = None, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    script = Path(sys.executable).with_name("neardup")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "neardup"]
+    done = subprocess.run(
+        [*command, *args], input=stdin.decode() if stdin else None, capture_output=True, text=True
+    )
+    if check and done.returncode != 0:
+        raise AssertionError(
+            f"exit {done.returncode}\nstdout: {done.stdout}\nstderr: {done.stderr}"
+        )
+    return done
+
+
+def read_jsonl(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def membership(out: Path) -> dict[object, tuple[object, object]]:
+    return {r["id"]: (r["cluster"], r["kept"]) for r in read_jsonl(out / "clusters.jsonl")}
+
+
+CORPUS = EXAMPLES / "corpus" / "news.jsonl"
+
+
+def test_dedup_writes_every_table(tmp_path: Path) -> None:
+    neardup("dedup", str(CORPUS), "-o", str(tmp_path / "out"), "--quiet")
+    out = tmp_path / "out"
+    rows = read_jsonl(out / "clusters.jsonl")
+    inputs = read_jsonl(CORPUS)
+    assert [r["id"] for r in rows] == [r["id"] for r in inputs]
+    kept, removed = read_jsonl(out / "kept.jsonl"), read_jsonl(out / "removed.jsonl")
+    assert len(kept) + len(removed) == len(inputs)
+    assert removed, "the example corpus has copies"
+    by_id = {r["id"]: r for r in inputs}
+    for record in kept:
+        assert record == by_id[record["id"]]  # exactly as read
+    for record in removed:
+        assert record["duplicate_of"] in {k["id"] for k in kept}
+        assert 0.0 < record["similarity"] <= 1.0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["counts"]["records"] == len(inputs)
+    assert summary["parameters"]["threshold"] > 0
+    assert set(summary["seconds"]) >= {"normalize", "shingle", "sketch", "verify", "write", "total"}
+    assert summary["neardup_version"]
+    assert not (out / "errors.jsonl").exists()
+
+
+def test_same_input_gives_byte_identical_clusters(tmp_path: Path) -> None:
+    for name in ("one", "two"):
+        neardup("dedup", str(CORPUS), "-o", str(tmp_path / name), "-q")
+    first = (tmp_path / "one" / "clusters.jsonl").read_bytes()
+    assert first == (tmp_path / "two" / "clusters.jsonl").read_bytes()
+
+
+def test_shuffled_input_gives_same_clusters(tmp_path: Path) -> None:
+    lines = CORPUS.read_text(encoding="utf-8").splitlines()
+    random.Random(3).shuffle(lines)
+    shuffled = tmp_path / "shuffled.jsonl"
+    shuffled.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    neardup("dedup", str(CORPUS), "-o", str(tmp_path / "a"), "-q")
+    neardup("dedup", str(shuffled), "-o", str(tmp_path / "b"), "-q")
+    assert membership(tmp_path / "a") == membership(tmp_path / "b")
+
+
+def test_stdin(tmp_path: Path) -> None:
+    neardup("dedup", "-", "-o", str(tmp_path), "-q", stdin=CORPUS.read_bytes())
+    assert len(read_jsonl(tmp_path / "clusters.jsonl")) == len(CORPUS.read_text().splitlines())
+
+
+def test_repo_scrape_pair_is_one_cluster(tmp_path: Path) -> None:
+    neardup("dedup", str(EXAMPLES / "scrapes"), "-o", str(tmp_path), "-q")
+    rows = read_jsonl(tmp_path / "clusters.jsonl")
+    assert len(rows) == 2 and len({r["cluster"] for r in rows}) == 1
+
+
+def test_shared_scrape_pair_is_one_cluster(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("article-scrape-a.txt", "article-scrape-b.txt"):
+        shutil.copy(shared_path(f"examples/{name}"), folder / name)
+    neardup("dedup", str(folder), "-o", str(tmp_path / "out"), "-q")
+    rows = read_jsonl(tmp_path / "out" / "clusters.jsonl")
+    assert len({r["cluster"] for r in rows}) == 1
+
+
+def test_parquet_output_and_input(tmp_path: Path) -> None:
+    neardup("dedup", str(CORPUS), "-o", str(tmp_path / "pq"), "--format", "parquet", "-q")
+    kept = pq.read_table(tmp_path / "pq" / "kept.parquet").to_pylist()
+    clusters = pq.read_table(tmp_path / "pq" / "clusters.parquet").to_pylist()
+    assert len(clusters) == len(CORPUS.read_text().splitlines())
+    neardup("dedup", str(tmp_path / "pq" / "kept.parquet"), "-o", str(tmp_path / "again"), "-q")
+    assert len(read_jsonl(tmp_path / "again" / "kept.jsonl")) == len(kept)
+
+
+def test_bad_line_fails_with_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        '{"id": "a", "text": "fine text here"}\n{"id": "b", "text": \n', encoding="utf-8"
+    )
+    done = neardup("dedup", str(bad), "-o", str(tmp_path / "out"), check=False)
+    assert done.returncode == 1
+    assert f"{bad}:2" in done.stderr
+    assert "--on-error skip" in done.stderr
+
+
+def test_skip_writes_errors_and_counts_them(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        '{"id": "a", "text": "fine text here"}\n{"id": "b", "text": ""}\n{"id": "a", "text": "again"}\n',
+        encoding="utf-8",
+    )
+    neardup("dedup", str(bad), "-o", str(tmp_path / "out"), "--on-error", "skip", "-q")
+    errors = read_jsonl(tmp_path / "out" / "errors.jsonl")
+    assert [e["line"] for e in errors] == [2, 3]
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["counts"]["skipped_errors"] == 2
+    assert [r["id"] for r in read_jsonl(tmp_path / "out" / "clusters.jsonl")] == ["a"]
+
+
+def test_keep_field_and_options_reach_the_summary(tmp_path: Path) -> None:
+    neardup(
+        "dedup",
+        str(CORPUS),
+        "-o",
+        str(tmp_path),
+        "-q",
+        "--keep",
+        "field",
+        "--keep-field",
+        "date",
+        "--keep-order",
+        "asc",
+        "--similarity",
+        "jaccard",
+        "--threshold",
+        "0.6",
+        "--num-perm",
+        "64",
+        "--ngram",
+        "4",
+    )
+    params = json.loads((tmp_path / "summary.json").read_text())["parameters"]
+    assert params["keep"] == "field" and params["keep_field"] == "date"
+    assert params["similarity"] == "jaccard" and params["minhash"]["num_perm"] == 64
+    assert params["shingle"]["size"] == 4
+    dates = {r["id"]: r["date"] for r in read_jsonl(CORPUS)}
+    for row in read_jsonl(tmp_path / "removed.jsonl"):
+        assert dates[row["duplicate_of"]] <= row["date"]
+
+
+def test_bad_option_value_is_a_clear_error(tmp_path: Path) -> None:
+    done = neardup("dedup", str(CORPUS), "-o", str(tmp_path), "--threshold", "2", check=False)
+    assert done.returncode == 1 and "threshold must be in (0, 1]" in done.stderr
+
+
+def test_missing_input_file(tmp_path: Path) -> None:
+    done = neardup("dedup", str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "o"), check=False)
+    assert done.returncode == 1 and "nope.jsonl" in done.stderr
+
+
+def test_quiet_and_piped_stderr_have_no_progress_codes(tmp_path: Path) -> None:
+    quiet = neardup("dedup", str(CORPUS), "-o", str(tmp_path / "q"), "-q")
+    assert quiet.stderr == ""
+    loud = neardup("dedup", str(CORPUS), "-o", str(tmp_path / "l"))
+    assert "\x1b[" not in loud.stderr and "records" in loud.stderr
+
+
+@pytest.mark.parametrize("command", [["--help"], ["dedup", "--help"], ["--version"]])
+def test_help_and_version(command: list[str]) -> None:
+    assert neardup(*command).stdout

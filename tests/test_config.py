@@ -1,0 +1,35 @@
+import pytest
+
+from neardup.config import DedupConfig
+from neardup.errors import ConfigError
+
+
+def test_from_options_routes_nested_names() -> None:
+    config = DedupConfig.from_options(
+        num_perm=64, seed=3, shingle_size=5, casefold=False, threshold=0.7
+    )
+    assert config.minhash.num_perm == 64 and config.minhash.seed == 3
+    assert config.shingle.size == 5 and not config.normalize.casefold
+    assert config.threshold == 0.7
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"threshold": 0}, "threshold"),
+        ({"threshold": 1.5}, "threshold"),
+        ({"bands": 4}, "both bands and rows"),
+        ({"bands": 20, "rows": 10}, "exceeds num_perm"),
+        ({"shingle_size": 0}, "shingle size"),
+        ({"num_perm": 0}, "num_perm"),
+        ({"similarity": "cosine"}, "similarity"),
+    ],
+)
+def test_bad_settings_are_config_errors(options: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        DedupConfig.from_options(**options)
+
+
+def test_config_is_frozen() -> None:
+    with pytest.raises(AttributeError):
+        DedupConfig().threshold = 0.1  # type: ignore[misc]

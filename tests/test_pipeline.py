@@ -1,0 +1,77 @@
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from neardup.config import DedupConfig
+from neardup.pipeline import choose_banding, lsh_threshold, run_dedup
+from neardup.result import DedupResult
+from neardup.types import Record
+
+STORY = (
+    "The harbour reopened on Monday after three weeks of repairs to the sea wall. "
+    "Fishing boats queued at dawn to unload their catch while engineers inspected the "
+    "new concrete barrier. The mayor said the town had learned hard lessons from the storm "
+    "and promised more money for flood defences next year. Traders welcomed the news."
+)
+
+
+def membership(result: DedupResult) -> dict[str, tuple[str, bool]]:
+    return {r.id: (r.cluster, r.kept) for r in result.assignments}
+
+
+def _records(texts: list[str]) -> list[Record]:
+    return [Record(f"d{i}", t) for i, t in enumerate(texts)]
+
+
+def test_copies_cluster_and_distinct_stays_alone() -> None:
+    texts = [
+        STORY,
+        "Harbour Reopens\n" + STORY + "\n© 2025 Coastline Daily",
+        "A completely different story about a rail strike that stopped trains across the "
+        "north on Friday as drivers walked out over pay and conditions.",
+    ]
+    result = run_dedup(_records(texts), DedupConfig())
+    rows = {r.id: r for r in result.assignments}
+    assert rows["d1"].kept and rows["d0"].duplicate_of == "d1"
+    assert rows["d0"].similarity is not None and rows["d0"].similarity > 0.9
+    assert rows["d2"].kept and rows["d2"].cluster == "d2"
+    assert result.counts["removed"] == 1
+
+
+def test_exact_copies_have_similarity_one() -> None:
+    result = run_dedup(_records([STORY, STORY.upper()]), DedupConfig())
+    assert result.duplicates()[0].similarity == 1.0
+    assert result.counts["exact_duplicates"] == 1
+
+
+def test_no_verify_uses_the_signature_estimate() -> None:
+    texts = [STORY, STORY + " One more sentence at the end of the article."]
+    result = run_dedup(_records(texts), DedupConfig(verify=False))
+    dup = result.duplicates()[0]
+    assert dup.similarity is not None and 0.5 < dup.similarity < 1.0
+
+
+def test_banding_from_threshold_or_given() -> None:
+    assert choose_banding(DedupConfig(bands=4, rows=8)).bands == 4
+    assert lsh_threshold(DedupConfig(similarity="jaccard", threshold=0.7)) == 0.7
+    assert lsh_threshold(DedupConfig(similarity="containment", threshold=0.7)) < 0.7
+
+
+_words = st.sampled_from(["harbour", "storm", "mayor", "boats", "wall", "engineers", "trade", "rain", "north", "pay"])
+_texts = st.lists(_words, min_size=1, max_size=30).map(" ".join)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_texts, min_size=1, max_size=25), st.randoms(use_true_random=False))
+def test_every_id_once_and_shuffle_invariant(texts: list[str], rnd: random.Random) -> None:
+    records = _records(texts)
+    result = run_dedup(records, DedupConfig())
+    assert sorted(r.id for r in result.assignments) == sorted(r.id for r in records)
+    shuffled = list(records)
+    rnd.shuffle(shuffled)
+    again = run_dedup(shuffled, DedupConfig())
+    assert membership(result) == membership(again)
+    for row in result.assignments:
+        assert row.kept == (row.duplicate_of is None)
+        assert row.kept == (row.cluster == row.id)
