@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -17,3 +18,8 @@ def shared_path(relative: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} not found: ../shared is absent on this checkout")
     return path
+
+
+# Kernels compile (or load from numba's cache) on first call: no per-example deadline.
+settings.register_profile("neardup", deadline=None)
+settings.load_profile("neardup")

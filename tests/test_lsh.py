@@ -4,6 +4,10 @@ import pytest
 from neardup.lsh import Banding, band_keys, candidate_pairs, optimal_banding
 
 
+def _all(count: int) -> np.ndarray:
+    return np.ones(count, dtype=bool)
+
+
 @pytest.mark.parametrize("threshold", [0.3, 0.5, 0.8])
 def test_optimal_banding_fits_and_centres_near_threshold(threshold: float) -> None:
     banding = optimal_banding(threshold, 128)
@@ -16,25 +20,49 @@ def test_higher_threshold_means_longer_bands() -> None:
     assert optimal_banding(0.9, 128).rows > optimal_banding(0.3, 128).rows
 
 
+def test_weighting_false_negatives_raises_recall_at_the_threshold() -> None:
+    def recall(b: Banding, s: float) -> float:
+        return 1 - (1 - s**b.rows) ** b.bands
+
+    even = optimal_banding(0.15, 256)
+    recall_first = optimal_banding(0.15, 256, false_negative_weight=0.8)
+    assert recall(recall_first, 0.15) > recall(even, 0.15)
+
+
 def test_candidates_share_a_band() -> None:
     sigs = np.array(
         [[1, 2, 3, 4], [1, 2, 9, 9], [7, 7, 3, 4], [5, 6, 7, 8]],
         dtype=np.uint32,
     )
     keys = band_keys(sigs, Banding(bands=2, rows=2))
-    assert keys.shape == (4, 2)
-    pairs = candidate_pairs(keys)
+    assert keys.shape == (2, 4) and keys.dtype == np.uint32
+    pairs = candidate_pairs(keys, _all(4))
     assert pairs.tolist() == [[0, 1], [0, 2]]
 
 
 def test_same_values_in_different_bands_do_not_collide() -> None:
     sigs = np.array([[1, 1, 2, 2], [2, 2, 1, 1]], dtype=np.uint32)
-    pairs = candidate_pairs(band_keys(sigs, Banding(bands=2, rows=2)))
+    pairs = candidate_pairs(band_keys(sigs, Banding(bands=2, rows=2)), _all(2))
     assert pairs.shape == (0, 2)
 
 
-def test_skipped_documents_take_no_part() -> None:
-    sigs = np.zeros((3, 4), dtype=np.uint32)
-    keys = band_keys(sigs, Banding(bands=2, rows=2))
-    pairs = candidate_pairs(keys, skip=np.array([False, True, False]))
+def test_band_keys_are_computed_per_document() -> None:
+    rng = np.random.default_rng(1)
+    sigs = rng.integers(0, 3, size=(40, 8), dtype=np.uint32)
+    banding = Banding(bands=4, rows=2)
+    whole = band_keys(sigs, banding)
+    parts = np.concatenate([band_keys(sigs[:13], banding), band_keys(sigs[13:], banding)], axis=1)
+    np.testing.assert_array_equal(whole, parts)
+
+
+def test_big_bucket_is_linked_in_linear_pairs() -> None:
+    keys = np.zeros((1, 10), dtype=np.uint32)
+    pairs = candidate_pairs(keys, _all(10), max_bucket=4)
+    assert len(pairs) == 2 * 10 - 3
+    assert {0} | {int(j) for i, j in pairs if i == 0} == set(range(10))
+
+
+def test_inactive_documents_take_no_part() -> None:
+    keys = np.zeros((2, 3), dtype=np.uint32)
+    pairs = candidate_pairs(keys, np.array([True, False, True]))
     assert pairs.tolist() == [[0, 2]]

@@ -58,7 +58,9 @@ def test_banding_from_threshold_or_given() -> None:
     assert lsh_threshold(DedupConfig(similarity="containment", threshold=0.7)) < 0.7
 
 
-_words = st.sampled_from(["harbour", "storm", "mayor", "boats", "wall", "engineers", "trade", "rain", "north", "pay"])
+_words = st.sampled_from(
+    ["harbour", "storm", "mayor", "boats", "wall", "engineers", "trade", "rain", "north", "pay"]
+)
 _texts = st.lists(_words, min_size=1, max_size=30).map(" ".join)
 
 

@@ -2,16 +2,22 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from neardup.verify import overlap, pair_similarities, similarity
+from neardup.config import DedupConfig
+from neardup.verify import estimated_similarities, from_overlap, pair_similarities, similarity
 
 
 def _arr(values: set[int]) -> np.ndarray:
-    return np.array(sorted(values), dtype=np.uint64)
+    return np.array(sorted(values), dtype=np.uint32)
 
 
 @given(st.sets(st.integers(0, 50)), st.sets(st.integers(0, 50)))
-def test_overlap_matches_python_sets(a: set[int], b: set[int]) -> None:
-    assert overlap(_arr(a), _arr(b)) == len(a & b)
+def test_exact_similarity_matches_python_sets(a: set[int], b: set[int]) -> None:
+    union = len(a | b)
+    expected_j = len(a & b) / union if union and a and b else 0.0
+    assert similarity(_arr(a), _arr(b), "jaccard") == expected_j
+    smaller = min(len(a), len(b))
+    expected_c = len(a & b) / smaller if smaller else 0.0
+    assert similarity(_arr(a), _arr(b), "containment") == expected_c
 
 
 def test_jaccard_and_containment() -> None:
@@ -21,7 +27,32 @@ def test_jaccard_and_containment() -> None:
     assert similarity(a, _arr(set()), "containment") == 0.0
 
 
-def test_pair_similarities() -> None:
-    sets = [_arr({1, 2}), _arr({2, 3}), _arr({1, 2})]
-    sims = pair_similarities(np.array([[0, 1], [0, 2]]), sets, "jaccard")
-    assert sims.tolist() == [1 / 3, 1.0]
+def test_pair_similarities_on_a_flat_store() -> None:
+    values = np.array([1, 2, 2, 3, 1, 2], dtype=np.uint32)
+    offsets = np.array([0, 2, 4, 6])
+    scores = pair_similarities(np.array([[0, 1], [0, 2]]), values, offsets, "jaccard")
+    assert scores.similarity.tolist() == [1 / 3, 1.0]
+
+
+def test_estimate_from_signatures_and_sizes() -> None:
+    sigs = np.array([[1, 2, 3, 4], [1, 2, 9, 9]], dtype=np.uint32)  # J estimate 0.5
+    sizes = np.array([30, 10])
+    jac = estimated_similarities(np.array([[0, 1]]), sigs, sizes, "jaccard")
+    con = estimated_similarities(np.array([[0, 1]]), sigs, sizes, "containment")
+    assert jac.similarity.tolist() == [0.5]
+    # overlap = J / (1 + J) * (30 + 10) = 13.33; containment = 13.33 / 10, capped at 1
+    assert con.similarity.tolist() == [1.0] and con.jaccard.tolist() == [0.5]
+
+
+def test_from_overlap_handles_empty_sets() -> None:
+    out = from_overlap(np.array([0]), np.array([0]), np.array([0]), "containment")
+    assert out.similarity.tolist() == [0.0] and out.jaccard.tolist() == [0.0]
+
+
+def test_containment_needs_min_jaccard() -> None:
+    # a 10-shingle text wholly inside a 100-shingle one: containment 1, Jaccard 0.1
+    scores = from_overlap(np.array([10]), np.array([10]), np.array([100]), "containment")
+    assert scores.similarity.tolist() == [1.0]
+    assert not scores.accepted(DedupConfig(min_jaccard=0.15))[0]
+    assert scores.accepted(DedupConfig(min_jaccard=0.05))[0]
+    assert scores.accepted(DedupConfig(similarity="jaccard", threshold=0.1, min_jaccard=0.5))[0]

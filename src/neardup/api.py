@@ -19,6 +19,7 @@ def dedup(
     text_field: str = "text",
     on_error: OnError = "fail",
     config: DedupConfig | None = None,
+    workers: int = 1,
     **options: Any,
 ) -> DedupResult:
     """Cluster near-duplicate ``records`` and choose the copy to keep in each cluster.
@@ -27,6 +28,7 @@ def dedup(
     (their id is their position). ``options`` are the CLI's settings by
     name (``threshold=0.6``, ``similarity="jaccard"``, ``num_perm=256``,
     ``shingle_size=5``, ``keep="first"``, ...); or pass a whole ``config``.
+    ``workers`` > 1 computes features in that many processes (same result).
 
     >>> result = dedup(["the cat sat on the mat today", "The cat sat on the mat today!", "dogs"])
     >>> result.clusters()
@@ -37,7 +39,9 @@ def dedup(
     config = config or DedupConfig.from_options(**options)
     read_config = ReadConfig(id_field=id_field, text_field=text_field, on_error=on_error)
     errors: list[InputError] = []
-    result = run_dedup(records_from_python(records, read_config, on_skip=errors.append), config)
+    result = run_dedup(
+        records_from_python(records, read_config, on_skip=errors.append), config, workers=workers
+    )
     result.errors = errors
     result.counts["skipped_errors"] = len(errors)
     return result

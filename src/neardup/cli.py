@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from neardup._version import __version__
 from neardup.config import DedupConfig, ReadConfig
@@ -102,7 +103,7 @@ def _progress(quiet: bool) -> Iterator[Progress]:
 
 
 def _fail(error: NeardupError) -> typer.Exit:
-    _stderr().print(f"[bold red]error:[/] {error}", highlight=False, markup=True)
+    _stderr().print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
     return typer.Exit(code=1)
 
 
@@ -140,6 +141,12 @@ def dedup(
     threshold: Annotated[
         float, typer.Option(help="Similarity at or above which two records are duplicates.")
     ] = _DEFAULTS.threshold,
+    min_jaccard: Annotated[
+        float,
+        typer.Option(
+            help="With containment, also require this Jaccard (a quoted paragraph is not a copy)."
+        ),
+    ] = _DEFAULTS.min_jaccard,
     lsh_threshold: Annotated[
         float | None,
         typer.Option(
@@ -180,6 +187,16 @@ def dedup(
         OnError,
         typer.Option(help="fail stops at the first bad record; skip writes it to errors.jsonl."),
     ] = OnError.fail,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Processes computing signatures (default: every core). Results do not depend on it."
+        ),
+    ] = None,
+    workdir: Annotated[
+        Path | None,
+        typer.Option(help="Directory for scratch files (default: the system temp dir)."),
+    ] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bars or summary.")
     ] = False,
@@ -188,6 +205,7 @@ def dedup(
     options: dict[str, Any] = {
         "similarity": similarity.value,
         "threshold": threshold,
+        "min_jaccard": min_jaccard,
         "lsh_threshold": lsh_threshold,
         "num_perm": num_perm,
         "seed": seed,
@@ -217,6 +235,8 @@ def dedup(
                 output_format=output_format.value,
                 input_format=input_format.value if input_format else None,
                 progress=progress,
+                workers=workers,
+                workdir=workdir,
             )
     except NeardupError as error:
         raise _fail(error) from error
@@ -224,7 +244,7 @@ def dedup(
         counts = result.counts
         _stderr().print(
             f"{counts['records']:,} records: kept {counts['kept']:,}, removed {counts['removed']:,} "
-            f"in {counts['clusters_with_duplicates']:,} clusters; "
+            f"in {counts['clusters_with_duplicates']:,} cluster(s); "
             f"{counts.get('skipped_errors', 0):,} skipped. Results in {output_dir}/",
             highlight=False,
         )

@@ -7,7 +7,7 @@ were chosen") and reproduced by ``benchmarks/quality.py``.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 from neardup.errors import ConfigError
@@ -47,9 +47,7 @@ class ShingleConfig:
 class MinHashConfig:
     """Signature shape; the seed makes every run and machine agree."""
 
-    num_perm: int = (
-        128  # error of the Jaccard estimate ~ 1/sqrt(128) = 0.09; verification fixes the rest
-    )
+    num_perm: int = 256  # enough 2-row bands to find pairs down to Jaccard 0.15; see README
     seed: int = 1  # any fixed value; changing it changes signatures, not quality
 
     def __post_init__(self) -> None:
@@ -66,7 +64,10 @@ class DedupConfig:
     minhash: MinHashConfig = field(default_factory=MinHashConfig)
     similarity: SimilarityKind = "containment"  # an abridged reprint is contained in its story
     threshold: float = 0.45  # best ARI at precision >= 0.995 on the syndication bench; see README
-    lsh_threshold: float | None = None  # candidate recall point; None = derived from threshold
+    min_jaccard: float = (
+        0.15  # with containment: a short text inside a long one is no copy; see README
+    )
+    lsh_threshold: float | None = None  # candidate recall point; None = the lowest Jaccard accepted
     bands: int | None = None  # None = chosen from lsh_threshold
     rows: int | None = None  # None = chosen from lsh_threshold
     verify: bool = True  # exact similarity of candidates; the estimate alone lets noise through
@@ -77,6 +78,8 @@ class DedupConfig:
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold <= 1.0:
             raise ConfigError(f"threshold must be in (0, 1], got {self.threshold}")
+        if not 0.0 <= self.min_jaccard <= 1.0:
+            raise ConfigError(f"min_jaccard must be in [0, 1], got {self.min_jaccard}")
         if self.lsh_threshold is not None and not 0.0 < self.lsh_threshold <= 1.0:
             raise ConfigError(f"lsh_threshold must be in (0, 1], got {self.lsh_threshold}")
         if (self.bands is None) != (self.rows is None):
@@ -126,12 +129,11 @@ class DedupConfig:
                 flat[key] = value
             else:
                 raise ConfigError(f"unknown option {key!r}")
-        base = cls(**flat)
-        return replace(
-            base,
-            minhash=replace(base.minhash, **parts["minhash"]),
-            shingle=replace(base.shingle, **parts["shingle"]),
-            normalize=replace(base.normalize, **parts["normalize"]),
+        return cls(
+            minhash=MinHashConfig(**parts["minhash"]),
+            shingle=ShingleConfig(**parts["shingle"]),
+            normalize=NormalizeConfig(**parts["normalize"]),
+            **flat,
         )
 
 

@@ -48,7 +48,7 @@ class InputError(NeardupError):
 
     def _message(self) -> str:
         text = f"{self.location}: {self.reason}"
-        return f"{text}. {self.hint}" if self.hint else text
+        return f"{text}. {self.hint[:1].upper()}{self.hint[1:]}" if self.hint else text
 
     def to_json(self) -> dict[str, object]:
         """The row written to ``errors.jsonl`` for a skipped record."""

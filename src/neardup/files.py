@@ -8,17 +8,18 @@ between the passes, and stdin is spooled to a temporary file by the reader.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 from neardup.config import DedupConfig, ReadConfig
 from neardup.errors import InputError
-from neardup.io.readers import Source, open_inputs, read_records
+from neardup.io.readers import open_inputs, read_records
 from neardup.io.writers import ResultWriter
-from neardup.pipeline import run_dedup
+from neardup.pipeline import default_workers, run_dedup
 from neardup.progress import NullProgress, Progress
 from neardup.result import DedupResult
+from neardup.types import Record
 
 OutputFormat = Literal["jsonl", "parquet"]
 
@@ -32,24 +33,33 @@ def dedup_files(
     output_format: OutputFormat = "jsonl",
     input_format: str | None = None,
     progress: Progress | None = None,
+    workers: int | None = None,
+    workdir: str | Path | None = None,
 ) -> DedupResult:
-    """Deduplicate ``inputs`` and write every table into ``output_dir``."""
+    """Deduplicate ``inputs`` and write every table into ``output_dir``.
+
+    ``workers`` defaults to every core; results do not depend on it.
+    ``workdir`` holds the scratch files (default: the system temp dir).
+    """
     progress = progress or NullProgress()
+    workers = workers or default_workers()
     sources = open_inputs(inputs, input_format=input_format)
     errors: list[InputError] = []
-    result = run_dedup(
-        read_records(sources, read_config, on_skip=errors.append), config, progress=progress
-    )
+    records = read_records(sources, read_config, on_skip=errors.append)
+    result = run_dedup(records, config, progress=progress, workers=workers, workdir=workdir)
     result.errors = errors
+    result.counts["skipped_errors"] = len(errors)
     started = time.perf_counter()
     with ResultWriter(Path(output_dir), output_format) as writer:
-        _write_records(writer, sources, read_config, result, progress)
+        _write_records(writer, read_records(sources, read_config), result, progress)
         for error in errors:
             writer.write_error(error)
-        result.counts["skipped_errors"] = len(errors)
         summary = result.summary()
-        summary["inputs"] = [str(path) for path in inputs]
-        summary["output_format"] = output_format
+        summary["run"] = {
+            "inputs": [str(path) for path in inputs],
+            "output_format": output_format,
+            "workers": workers,
+        }
         writer.write_summary(_with_write_time(summary, time.perf_counter() - started))
     return result
 
@@ -63,22 +73,28 @@ def _with_write_time(summary: dict[str, Any], seconds: float) -> dict[str, Any]:
 
 
 def _write_records(
-    writer: ResultWriter,
-    sources: Sequence[Source],
-    read_config: ReadConfig,
-    result: DedupResult,
-    progress: Progress,
+    writer: ResultWriter, records: Iterable[Record], result: DedupResult, progress: Progress
 ) -> None:
-    by_id = {row.id: row for row in result.assignments}
-    progress.start("write", total=len(by_id))
-    for row in result.assignments:
+    """Second pass: each record as read, beside its row of ``clusters``."""
+    progress.start("write", total=len(result.ids))
+    rows = result.iter_assignments()
+    for record, row in zip(records, rows, strict=False):
+        if record.id != row.id:
+            raise InputError(
+                record.source,
+                f"the input changed while neardup was reading it (expected {row.id!r}, read {record.id!r})",
+                line=record.line,
+                hint="run again on inputs that are not being written to",
+            )
         writer.write_assignment(row)
-    for record in read_records(sources, read_config):
-        row = by_id[record.id]
         if row.kept:
             writer.write_kept(record)
         else:
             assert row.duplicate_of is not None
             writer.write_removed(record, row.duplicate_of, row.similarity)
         progress.advance()
+    if next(rows, None) is not None:
+        raise InputError(
+            "<inputs>", "the input shrank while neardup was reading it", hint="run again"
+        )
     progress.finish()

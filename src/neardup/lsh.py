@@ -8,14 +8,16 @@ point sits near ``(1 / bands) ** (1 / rows)``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-from neardup._hashing import U64, U64Array, chain_columns, mix64
+from neardup import kernels
 
 _GRID = 201  # points for integrating the S-curve; plenty for three decimals
+MAX_BUCKET = 200  # past this, a bucket is linked as star + chain (see kernels.bucket_pairs)
 
 
 @dataclass(frozen=True)
@@ -29,17 +31,16 @@ def _integral(ys: NDArray[np.float64], xs: NDArray[np.float64]) -> float:
 
 
 def optimal_banding(
-    threshold: float,
-    num_perm: int,
-    *,
-    false_positive_weight: float = 0.5,
-    false_negative_weight: float = 0.5,
+    threshold: float, num_perm: int, *, false_negative_weight: float = 0.5
 ) -> Banding:
     """The bands x rows minimising weighted false positive and negative areas.
 
     As datasketch does: false positives are pairs below ``threshold`` that
-    still collide, false negatives pairs above it that never do.
+    still collide, false negatives pairs above it that never do. Weighting
+    false negatives more suits a run that verifies every candidate, where a
+    false positive costs only its check.
     """
+    false_positive_weight = 1.0 - false_negative_weight
     best: tuple[float, int, int] | None = None
     below = np.linspace(0.0, threshold, _GRID)
     above = np.linspace(threshold, 1.0, _GRID)
@@ -54,46 +55,34 @@ def optimal_banding(
     return Banding(bands=best[1], rows=best[2])
 
 
-def band_keys(signatures: NDArray[np.uint32], banding: Banding) -> U64Array:
-    """One 64-bit key per document and band, shape ``(documents, bands)``.
+def band_keys(signatures: NDArray[np.uint32], banding: Banding) -> NDArray[np.uint32]:
+    """One 32-bit key per band and document, shape ``(bands, documents)``.
 
     The band number is mixed into its key, so equal values in different bands
     never collide.
     """
-    docs = signatures.shape[0]
-    keys = np.empty((docs, banding.bands), dtype=np.uint64)
-    for band in range(banding.bands):
-        block = signatures[:, band * banding.rows : (band + 1) * banding.rows].astype(np.uint64)
-        keys[:, band] = mix64(chain_columns(block) ^ U64(band + 1))
-    return keys
+    return kernels.band_keys(signatures, banding.bands, banding.rows)
 
 
-def candidate_pairs(keys: U64Array, *, skip: NDArray[np.bool_] | None = None) -> NDArray[np.int64]:
-    """Pairs ``(i, j)``, ``i < j``, sharing at least one band key, sorted, unique.
+def candidate_pairs(
+    bands: Iterable[NDArray[np.uint32]],
+    active: NDArray[np.bool_],
+    *,
+    max_bucket: int = MAX_BUCKET,
+) -> NDArray[np.int64]:
+    """Pairs ``(i, j)``, ``i < j``, sharing at least one band key, sorted and unique.
 
-    ``skip`` marks documents that take no part (empty shingle sets).
+    ``bands`` yields each band's keys for every document in turn (so only one
+    band is ever held); ``active`` marks the documents that take part (one
+    per exact-text group, non-empty shingle sets).
     """
-    docs, bands = keys.shape
-    doc_ids = np.repeat(np.arange(docs, dtype=np.int64), bands)
-    flat = keys.reshape(-1)
-    if skip is not None:
-        keep = ~np.repeat(skip, bands)
-        flat, doc_ids = flat[keep], doc_ids[keep]
-    order = np.lexsort((doc_ids, flat))
-    flat, doc_ids = flat[order], doc_ids[order]
-    boundaries = np.flatnonzero(np.diff(flat)) + 1
-    starts = np.concatenate(([0], boundaries))
-    stops = np.concatenate((boundaries, [flat.size]))
-    groups = [doc_ids[a:b] for a, b in zip(starts, stops, strict=True) if b - a > 1]
-    return _pairs_within(groups, docs)
-
-
-def _pairs_within(groups: list[NDArray[np.int64]], docs: int) -> NDArray[np.int64]:
-    if not groups:
-        return np.empty((0, 2), dtype=np.int64)
-    codes = []
-    for members in groups:
-        left, right = np.triu_indices(members.size, k=1)
-        codes.append(members[left] * docs + members[right])
+    total = active.size
+    docs = np.flatnonzero(active)
+    codes = [np.empty(0, dtype=np.int64)]
+    for keys in bands:
+        column = keys[docs]
+        order = np.argsort(column, kind="stable")
+        left, right = kernels.bucket_pairs(column[order], docs[order], max_bucket)
+        codes.append(np.unique(left * total + right))
     unique = np.unique(np.concatenate(codes))
-    return np.stack((unique // docs, unique % docs), axis=1)
+    return np.stack((unique // total, unique % total), axis=1)

@@ -1,173 +1,225 @@
-"""Batch dedup: the stages of DESIGN.md composed over records in memory.
+"""Batch dedup: the stages of DESIGN.md composed over a stream of records.
 
-read -> normalize -> shingle -> sketch -> band -> candidates -> verify ->
-cluster -> keep. Records whose normalised texts are identical are grouped
-first; only one of each group goes through LSH, which keeps huge buckets of
-exact copies from turning into quadratic candidate lists.
+read -> [normalize -> shingle -> sketch -> band keys] per batch, in worker
+processes -> candidates -> verify -> cluster -> keep. No text outlives its
+batch: what stays is each record's id, length, exact-text key, band keys,
+and its shingle set, spilled to a file in a work directory and read back
+memory-mapped for verification.
+
+Records whose normalised texts are identical are grouped first; only one of
+each group takes part in LSH, which keeps huge buckets of exact copies from
+turning into quadratic candidate lists.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import os
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from neardup._hashing import U64Array, string_hash64
 from neardup.cluster import components
 from neardup.config import DedupConfig
+from neardup.features import Features, Featurizer
 from neardup.keep import Candidate, choose_kept
-from neardup.lsh import Banding, band_keys, candidate_pairs, optimal_banding
-from neardup.minhash import Permutations, signatures
+from neardup.lsh import Banding, candidate_pairs, optimal_banding
+from neardup.parallel import ordered_map
 from neardup.progress import NullProgress, Progress, StageClock
 from neardup.result import DedupResult
-from neardup.text.normalize import normalize
-from neardup.text.shingle import shingle
-from neardup.types import Assignment, Record
-from neardup.verify import estimated_similarities, pair_similarities, similarity
+from neardup.spill import SpillArray, SpillColumns
+from neardup.types import Record
+from neardup.verify import PairScores, estimated_similarities, pair_similarities
 
-_READ_REPORT_EVERY = 1000
-# Shortest abridgement aimed for, as a fraction of its story (heavy reprints keep 45%).
-_ABRIDGED_FRACTION = 0.45
+I64Array = NDArray[np.int64]
 
-
-@dataclass
-class Prepared:
-    """Per-document state kept between stages: no texts, only what matching needs."""
-
-    candidates: list[Candidate] = field(default_factory=list)
-    shingle_sets: list[U64Array] = field(default_factory=list)
-    exact_keys: list[int] = field(default_factory=list)
+BATCH_SIZE = 1024  # documents per batch: amortises a kernel call, small enough to stream
+_VERIFIED_FN_WEIGHT = 0.8  # candidates are verified: a missed pair costs more than a checked one
 
 
 def choose_banding(config: DedupConfig) -> Banding:
     """bands x rows in force: given explicitly, or optimal for the LSH threshold."""
     if config.bands is not None and config.rows is not None:
         return Banding(config.bands, config.rows)
-    return optimal_banding(lsh_threshold(config), config.minhash.num_perm)
+    weight = _VERIFIED_FN_WEIGHT if config.verify else 0.5
+    return optimal_banding(
+        lsh_threshold(config), config.minhash.num_perm, false_negative_weight=weight
+    )
 
 
 def lsh_threshold(config: DedupConfig) -> float:
     """Where candidate recall should be high.
 
-    LSH finds pairs by Jaccard, which is at most containment: a copy keeping
-    a fraction ``f`` of its story has Jaccard about ``f`` times its
-    containment, so for containment the candidate point sits that much lower.
+    LSH finds pairs by Jaccard. With Jaccard similarity that is the
+    threshold itself; with containment, the lowest Jaccard a pair may have
+    and still be accepted (``min_jaccard``), floored at 0.05 where LSH would
+    turn every pair into a candidate.
     """
     if config.lsh_threshold is not None:
         return config.lsh_threshold
     if config.similarity == "containment":
-        return max(0.05, config.threshold * _ABRIDGED_FRACTION)
+        return max(0.05, config.min_jaccard)
     return config.threshold
 
 
-def prepare(
-    records: Iterable[Record], config: DedupConfig, clock: StageClock, progress: Progress
-) -> Prepared:
-    prepared = Prepared()
-    progress.start("read + shingle")
-    pending = 0
-    for position, record in enumerate(records):
-        with clock.stage("normalize"):
-            text = normalize(record.text, config.normalize)
-        with clock.stage("shingle"):
-            prepared.shingle_sets.append(shingle(text, config.shingle))
-        prepared.exact_keys.append(string_hash64(text))
-        value = record.fields.get(config.keep_field) if config.keep_field else None
-        prepared.candidates.append(Candidate(record.id, position, len(record.text), value))
-        pending += 1
-        if pending == _READ_REPORT_EVERY:
-            progress.advance(pending)
-            pending = 0
-    progress.advance(pending)
-    progress.finish()
-    return prepared
-
-
-def exact_representatives(keys: list[int]) -> NDArray[np.int64]:
-    """For each document, the first document with the same normalised text."""
-    first: dict[int, int] = {}
-    return np.fromiter(
-        (first.setdefault(key, index) for index, key in enumerate(keys)),
-        dtype=np.int64,
-        count=len(keys),
+def default_workers() -> int:
+    return max(
+        1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     )
 
 
-def near_duplicate_edges(
-    prepared: Prepared,
-    reps: NDArray[np.int64],
-    config: DedupConfig,
-    banding: Banding,
+@dataclass
+class Collected:
+    """Everything kept per record between the streaming pass and the matching stages."""
+
+    ids: list[str] = field(default_factory=list)
+    lengths: list[int] = field(default_factory=list)
+    field_values: list[Any] = field(default_factory=list)
+    text_keys: list[NDArray[np.uint64]] = field(default_factory=list)
+    signatures: list[NDArray[np.uint32]] = field(default_factory=list)
+    set_sizes: list[I64Array] = field(default_factory=list)
+
+
+def _batches(
+    records: Iterable[Record], collected: Collected, keep_field: str | None
+) -> Iterator[list[str]]:
+    """Texts in batches; the per-record facts the later stages need are noted on the way."""
+    iterator = iter(records)
+    while batch := list(islice(iterator, BATCH_SIZE)):
+        for record in batch:
+            collected.ids.append(record.id)
+            collected.lengths.append(len(record.text))
+            collected.field_values.append(record.fields.get(keep_field) if keep_field else None)
+        yield [record.text for record in batch]
+
+
+def collect(
+    records: Iterable[Record],
+    featurize: Featurizer,
+    store: Store,
+    workers: int,
     clock: StageClock,
-    counts: dict[str, int],
-) -> tuple[NDArray[np.int64], NDArray[np.uint32]]:
-    """Verified edges between exact-group representatives, as document indices."""
-    unique = np.flatnonzero(reps == np.arange(reps.size))
-    sets = [prepared.shingle_sets[i] for i in unique]
-    with clock.stage("sketch"):
-        sigs = signatures(sets, Permutations.from_config(config.minhash))
-    with clock.stage("band"):
-        keys = band_keys(sigs, banding)
-        empty = np.fromiter((s.size == 0 for s in sets), dtype=bool, count=len(sets))
-        pairs = candidate_pairs(keys, skip=empty)
+    progress: Progress,
+) -> Collected:
+    """The streaming pass: features of every record, sets spilled to disk."""
+    collected = Collected()
+    progress.start("read + sketch")
+    batches = _batches(records, collected, featurize.config.keep_field)
+    for features in ordered_map(featurize, batches, workers):
+        _absorb(collected, features, store)
+        for stage, seconds in features.seconds.items():
+            clock.add(stage, seconds)
+        progress.advance(len(features.text_keys))
+    progress.finish()
+    return collected
+
+
+def _absorb(collected: Collected, features: Features, store: Store) -> None:
+    collected.text_keys.append(features.text_keys)
+    collected.set_sizes.append(np.diff(features.set_offsets))
+    store.sets.append(features.sets)
+    store.band_keys.append(features.band_keys)
+    if features.signatures is not None:
+        collected.signatures.append(features.signatures)
+
+
+def exact_representatives(keys: NDArray[np.uint64]) -> I64Array:
+    """For each document, the first document with the same normalised text."""
+    if keys.size == 0:
+        return np.empty(0, dtype=np.int64)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return first[inverse].astype(np.int64)
+
+
+@dataclass
+class Store:
+    """What spills to the work directory: shingle sets, and band keys one file per band."""
+
+    sets: SpillArray
+    band_keys: SpillColumns
+
+    @classmethod
+    def create(cls, directory: Path, banding: Banding) -> Store:
+        return cls(
+            SpillArray(directory / "sets.u32", np.uint32),
+            SpillColumns(directory, banding.bands, np.uint32),
+        )
+
+
+@dataclass
+class Matching:
+    """The arrays the matching stages share."""
+
+    reps: I64Array
+    set_values: NDArray[np.uint32]
+    set_offsets: I64Array
+    signatures: NDArray[np.uint32] | None
+
+
+def near_duplicate_edges(
+    store: Store, matching: Matching, config: DedupConfig, clock: StageClock, counts: dict[str, int]
+) -> I64Array:
+    """Verified edges between exact-group representatives."""
+    sizes = np.diff(matching.set_offsets)
+    active = (matching.reps == np.arange(matching.reps.size)) & (sizes > 0)
+    with clock.stage("candidates"):
+        pairs = candidate_pairs(store.band_keys.read(), active)
     counts["candidate_pairs"] = len(pairs)
     with clock.stage("verify"):
-        if config.verify:
-            sims = pair_similarities(pairs, sets, config.similarity)
-        else:
-            sizes = np.fromiter((s.size for s in sets), dtype=np.int64, count=len(sets))
-            sims = estimated_similarities(pairs, sigs, sizes, config.similarity)
-        pairs = pairs[sims >= config.threshold]
-    counts["verified_edges"] = len(pairs)
-    return unique[pairs], sigs
+        edges = pairs[_scores(pairs, matching, config).accepted(config)]
+    counts["verified_edges"] = len(edges)
+    return edges
 
 
-Scorer = Callable[[int, int], float]
+def _scores(pairs: I64Array, matching: Matching, config: DedupConfig) -> PairScores:
+    if config.verify or matching.signatures is None:
+        return pair_similarities(
+            pairs, matching.set_values, matching.set_offsets, config.similarity
+        )
+    sizes = np.diff(matching.set_offsets)
+    return estimated_similarities(pairs, matching.signatures, sizes, config.similarity)
 
 
-def assign(
-    prepared: Prepared, labels: NDArray[np.int64], config: DedupConfig, score: Scorer
-) -> list[Assignment]:
-    """Pick the kept copy of every cluster and say how close each member is to it."""
-    members: dict[int, list[int]] = {}
-    for index, label in enumerate(labels.tolist()):
-        members.setdefault(label, []).append(index)
-    kept_of = {
-        label: choose_kept([prepared.candidates[i] for i in group], config).position
-        for label, group in members.items()
-    }
-    rows = []
-    for index, candidate in enumerate(prepared.candidates):
-        kept = kept_of[int(labels[index])]
-        kept_id = prepared.candidates[kept].id
-        if index == kept:
-            rows.append(Assignment(candidate.id, kept_id, True, None, None))
-        else:
-            similarity_to_kept = round(score(index, kept), 6)
-            rows.append(Assignment(candidate.id, kept_id, False, kept_id, similarity_to_kept))
-    return rows
+def choose_kept_copies(collected: Collected, labels: I64Array, config: DedupConfig) -> I64Array:
+    """For every document, the index of the document kept for its cluster."""
+    kept: I64Array = labels.copy()
+    order = np.argsort(labels, kind="stable")
+    sorted_labels = labels[order]
+    starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
+    stops = np.r_[starts[1:], labels.size]
+    for start, stop in zip(starts.tolist(), stops.tolist(), strict=True):
+        if stop - start < 2:
+            continue
+        members = order[start:stop].tolist()
+        chosen = choose_kept([_candidate(collected, i) for i in members], config)
+        kept[order[start:stop]] = chosen.position
+    return kept
 
 
-def similarity_scorer(
-    prepared: Prepared, reps: NDArray[np.int64], sigs: NDArray[np.uint32], config: DedupConfig
-) -> Scorer:
-    """Similarity of two documents as the run measured it: exact, or from signatures."""
-    sets = prepared.shingle_sets
-    sig_row = np.cumsum(reps == np.arange(reps.size)) - 1  # representative -> its signature row
+def _candidate(collected: Collected, index: int) -> Candidate:
+    return Candidate(
+        collected.ids[index], index, collected.lengths[index], collected.field_values[index]
+    )
 
-    def score(left: int, right: int) -> float:
-        if reps[left] == reps[right]:
-            return 1.0
-        if config.verify:
-            return similarity(sets[left], sets[right], config.similarity)
-        rows = sig_row[[reps[left], reps[right]]]
-        sizes = np.array([sets[left].size, sets[right].size], dtype=np.int64)
-        pair = np.array([[0, 1]])
-        return float(estimated_similarities(pair, sigs[rows], sizes, config.similarity)[0])
 
-    return score
+def similarity_to_kept(
+    kept: I64Array, matching: Matching, config: DedupConfig
+) -> NDArray[np.float64]:
+    """Each removed document's similarity to its kept copy; NaN for kept ones."""
+    out = np.full(kept.size, np.nan)
+    removed = np.flatnonzero(kept != np.arange(kept.size))
+    exact = matching.reps[removed] == matching.reps[kept[removed]]
+    out[removed[exact]] = 1.0
+    near = removed[~exact]
+    pairs = np.stack((matching.reps[near], matching.reps[kept[near]]), axis=1)
+    out[near] = np.round(_scores(pairs, matching, config).similarity, 6)
+    return out
 
 
 def run_dedup(
@@ -175,27 +227,57 @@ def run_dedup(
     config: DedupConfig,
     *,
     progress: Progress | None = None,
+    workers: int = 1,
+    workdir: str | Path | None = None,
 ) -> DedupResult:
-    """Cluster ``records`` and choose the copy to keep; touches no files."""
+    """Cluster ``records`` and choose the copy to keep; writes nothing but scratch files.
+
+    ``workers`` processes compute the per-document features; the result is
+    identical for every worker count. Shingle sets spill to ``workdir`` (a
+    temporary directory by default, removed afterwards).
+    """
     progress = progress or NullProgress()
     clock = StageClock()
     banding = choose_banding(config)
-    with clock.stage("total"):
-        prepared = prepare(records, config, clock, progress)
-        reps = exact_representatives(prepared.exact_keys)
-        counts = {"records": len(prepared.candidates)}
-        counts["exact_duplicates"] = int(np.count_nonzero(reps != np.arange(reps.size)))
-        progress.start("match")
-        edges, sigs = near_duplicate_edges(prepared, reps, config, banding, clock, counts)
-        progress.finish()
-        with clock.stage("cluster"):
-            exact_edges = np.stack((reps, np.arange(reps.size)), axis=1)[
-                reps != np.arange(reps.size)
-            ]
-            labels = components(reps.size, np.concatenate((edges, exact_edges)))
-        with clock.stage("keep"):
-            rows = assign(prepared, labels, config, similarity_scorer(prepared, reps, sigs, config))
-    kept = sum(row.kept for row in rows)
-    counts.update(kept=kept, removed=len(rows) - kept)
-    counts["clusters_with_duplicates"] = len({r.cluster for r in rows if not r.kept})
-    return DedupResult(rows, config, banding, counts, clock.rounded())
+    began = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="neardup-", dir=workdir) as scratch:
+        store = Store.create(Path(scratch), banding)
+        collected = collect(
+            records, Featurizer.for_run(config, banding), store, workers, clock, progress
+        )
+        result = _match(collected, store, config, banding, clock, progress)
+    clock.add("total", time.perf_counter() - began)
+    result.seconds = clock.rounded()
+    return result
+
+
+def _match(
+    collected: Collected,
+    store: Store,
+    config: DedupConfig,
+    banding: Banding,
+    clock: StageClock,
+    progress: Progress,
+) -> DedupResult:
+    progress.start("match")
+    offsets = np.zeros(len(collected.ids) + 1, dtype=np.int64)
+    if collected.set_sizes:
+        np.cumsum(np.concatenate(collected.set_sizes), out=offsets[1:])
+    keys = np.concatenate(collected.text_keys) if collected.text_keys else np.empty(0, np.uint64)
+    signatures = np.concatenate(collected.signatures) if collected.signatures else None
+    matching = Matching(exact_representatives(keys), store.sets.finish(), offsets, signatures)
+    count = matching.reps.size
+    counts = {
+        "records": count,
+        "exact_duplicates": int(np.count_nonzero(matching.reps != np.arange(count))),
+    }
+    edges = near_duplicate_edges(store, matching, config, clock, counts)
+    with clock.stage("cluster"):
+        exact = np.flatnonzero(matching.reps != np.arange(count))
+        exact_edges = np.stack((matching.reps[exact], exact), axis=1)
+        labels = components(count, np.concatenate((edges, exact_edges)))
+    with clock.stage("keep"):
+        kept = choose_kept_copies(collected, labels, config)
+        similarity = similarity_to_kept(kept, matching, config)
+    progress.finish()
+    return DedupResult(collected.ids, kept, similarity, config, banding, counts)

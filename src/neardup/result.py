@@ -1,9 +1,15 @@
-"""What a dedup run produced, in memory."""
+"""What a dedup run produced, in memory: one kept index and similarity per record."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from neardup._version import __version__
 from neardup.config import DedupConfig
@@ -14,25 +20,50 @@ from neardup.types import Assignment
 
 @dataclass
 class DedupResult:
-    """Assignments in input order, plus the counts and timings of the run."""
+    """Per record (input order): its id, the index of its cluster's kept record, its similarity to it."""
 
-    assignments: list[Assignment]
+    ids: list[str]
+    kept_index: NDArray[np.int64]
+    similarity: NDArray[np.float64]  # NaN for kept records
     config: DedupConfig
     banding: Banding
     counts: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     errors: list[InputError] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        kept = int(np.count_nonzero(self.kept_index == np.arange(len(self.ids))))
+        self.counts.update(kept=kept, removed=len(self.ids) - kept)
+        removed = self.kept_index[self.kept_index != np.arange(len(self.ids))]
+        self.counts["clusters_with_duplicates"] = int(np.unique(removed).size)
+
+    def iter_assignments(self) -> Iterator[Assignment]:
+        """Rows of ``clusters.jsonl``, built one at a time."""
+        for index, (kept, score) in enumerate(
+            zip(self.kept_index.tolist(), self.similarity.tolist(), strict=True)
+        ):
+            kept_id = self.ids[kept]
+            if kept == index:
+                yield Assignment(self.ids[index], kept_id, True, None, None)
+            else:
+                yield Assignment(
+                    self.ids[index], kept_id, False, kept_id, None if math.isnan(score) else score
+                )
+
+    @cached_property
+    def assignments(self) -> list[Assignment]:
+        return list(self.iter_assignments())
+
     def clusters(self) -> dict[str, list[str]]:
         """Cluster id (the kept record's id) -> member ids, in input order."""
         groups: dict[str, list[str]] = {}
-        for row in self.assignments:
-            groups.setdefault(row.cluster, []).append(row.id)
+        for index, kept in enumerate(self.kept_index.tolist()):
+            groups.setdefault(self.ids[kept], []).append(self.ids[index])
         return groups
 
     def duplicates(self) -> list[Assignment]:
         """Removed records only."""
-        return [row for row in self.assignments if not row.kept]
+        return [row for row in self.iter_assignments() if not row.kept]
 
     def summary(self) -> dict[str, Any]:
         """The machine-readable account written to ``summary.json``."""

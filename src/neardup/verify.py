@@ -1,73 +1,85 @@
-"""The real similarity of candidate pairs, from their shingle sets."""
+"""The real similarity of candidate pairs, from their shingle sets or signatures."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-from neardup._hashing import U64Array
-from neardup.config import SimilarityKind
+from neardup import kernels
+from neardup.config import DedupConfig, SimilarityKind
+
+F64Array = NDArray[np.float64]
+I64Array = NDArray[np.int64]
 
 
-def overlap(a: U64Array, b: U64Array) -> int:
-    """Size of the intersection of two sorted, duplicate-free arrays."""
-    if a.size > b.size:
-        a, b = b, a
-    if a.size == 0:
-        return 0
-    positions = np.searchsorted(b, a)
-    positions[positions == b.size] = 0
-    return int(np.count_nonzero(b[positions] == a))
+@dataclass(frozen=True)
+class PairScores:
+    """Similarity (of the configured kind) and Jaccard of each pair."""
+
+    similarity: F64Array
+    jaccard: F64Array
+
+    def accepted(self, config: DedupConfig) -> NDArray[np.bool_]:
+        """Pairs that are duplicates: similar enough, and for containment sharing
+        at least ``min_jaccard`` of their union (a quoted paragraph is not a copy)."""
+        ok = self.similarity >= config.threshold
+        if config.similarity == "containment":
+            ok &= self.jaccard >= config.min_jaccard
+        return ok
 
 
-def similarity(a: U64Array, b: U64Array, kind: SimilarityKind) -> float:
-    """Jaccard (overlap / union) or containment (overlap / smaller set)."""
-    if a.size == 0 or b.size == 0:
-        return 0.0
-    shared = overlap(a, b)
-    if kind == "jaccard":
-        return shared / (a.size + b.size - shared)
-    return shared / min(a.size, b.size)
+def _ratio(numerator: F64Array, denominator: F64Array) -> F64Array:
+    out = np.zeros(numerator.shape, dtype=np.float64)
+    np.divide(numerator, denominator, out=out, where=denominator > 0)
+    return np.minimum(out, 1.0)
 
 
-def from_jaccard(
-    jaccard: NDArray[np.float64],
-    size_a: NDArray[np.int64],
-    size_b: NDArray[np.int64],
+def from_overlap(
+    shared: NDArray[np.floating] | I64Array,
+    size_a: I64Array,
+    size_b: I64Array,
     kind: SimilarityKind,
-) -> NDArray[np.float64]:
-    """Turn (estimated) Jaccard into the chosen similarity using the set sizes.
-
-    The overlap is ``J / (1 + J) * (|A| + |B|)``, so containment needs no sets.
-    """
+) -> PairScores:
+    """Scores from the overlap and the set sizes; 0 for empty sets."""
+    shared = np.asarray(shared, dtype=np.float64)
+    jaccard = _ratio(shared, (size_a + size_b - shared).astype(np.float64))
     if kind == "jaccard":
-        return jaccard
-    shared = jaccard / (1.0 + jaccard) * (size_a + size_b)
-    smaller = np.maximum(np.minimum(size_a, size_b), 1)
-    return np.minimum(shared / smaller, 1.0)
-
-
-def estimated_similarities(
-    pairs: NDArray[np.int64],
-    signatures: NDArray[np.uint32],
-    sizes: NDArray[np.int64],
-    kind: SimilarityKind,
-) -> NDArray[np.float64]:
-    """Similarity of every pair from MinHash signatures and set sizes alone."""
-    left, right = pairs[:, 0], pairs[:, 1]
-    agree = np.count_nonzero(signatures[left] == signatures[right], axis=1)
-    jaccard = agree / np.float64(signatures.shape[1])
-    return from_jaccard(jaccard, sizes[left], sizes[right], kind)
+        return PairScores(jaccard, jaccard)
+    return PairScores(_ratio(shared, np.minimum(size_a, size_b).astype(np.float64)), jaccard)
 
 
 def pair_similarities(
-    pairs: NDArray[np.int64], shingle_sets: Sequence[U64Array], kind: SimilarityKind
-) -> NDArray[np.float64]:
-    """Similarity of every pair ``(i, j)`` of document indices."""
-    return np.fromiter(
-        (similarity(shingle_sets[i], shingle_sets[j], kind) for i, j in pairs.tolist()),
-        dtype=np.float64,
-        count=len(pairs),
-    )
+    pairs: I64Array, values: NDArray[np.uint32], offsets: I64Array, kind: SimilarityKind
+) -> PairScores:
+    """Exact scores of every pair ``(i, j)`` of documents in a flat set store."""
+    left, right = np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1])
+    shared = kernels.pair_overlaps(values, offsets, left, right)
+    sizes = np.diff(offsets)
+    return from_overlap(shared, sizes[left], sizes[right], kind)
+
+
+def similarity(a: NDArray[np.uint32], b: NDArray[np.uint32], kind: SimilarityKind) -> float:
+    """Exact similarity of two sorted shingle sets."""
+    values = np.concatenate((a, b)).astype(np.uint32)
+    offsets = np.array([0, a.size, a.size + b.size], dtype=np.int64)
+    return float(pair_similarities(np.array([[0, 1]]), values, offsets, kind).similarity[0])
+
+
+def estimated_similarities(
+    pairs: I64Array, signatures: NDArray[np.uint32], sizes: I64Array, kind: SimilarityKind
+) -> PairScores:
+    """Scores of every pair from MinHash signatures and set sizes alone.
+
+    The signatures estimate Jaccard ``J``; the overlap is then
+    ``J / (1 + J) * (|A| + |B|)``, so containment needs no sets either.
+    """
+    left, right = pairs[:, 0], pairs[:, 1]
+    agree = np.count_nonzero(signatures[left] == signatures[right], axis=1)
+    jaccard = agree / np.float64(signatures.shape[1])
+    if kind == "jaccard":
+        return PairScores(jaccard, jaccard)
+    shared = jaccard / (1.0 + jaccard) * (sizes[left] + sizes[right])
+    containment = _ratio(shared, np.minimum(sizes[left], sizes[right]).astype(np.float64))
+    return PairScores(containment, jaccard)

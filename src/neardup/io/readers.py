@@ -473,7 +473,7 @@ def _read_jsonl(source: Source, config: ReadConfig) -> Iterator[Parsed]:
 
 def _parse_json_line(line: bytes, number: int, name: str, config: ReadConfig) -> Parsed:
     try:
-        text = line.decode("utf-8")
+        text = line.decode("utf-8").rstrip("\r\n")
     except UnicodeDecodeError as exc:
         where = _Where(name, number, line.decode("utf-8", "replace"))
         return where.error(f"invalid UTF-8 at byte {exc.start} of the line", _ENCODING_HINT)

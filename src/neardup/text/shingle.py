@@ -1,57 +1,55 @@
 """Shingles: a document as the set of its hashed word or character n-grams.
 
-A shingle set is a sorted, duplicate-free ``uint64`` numpy array. Word
-n-grams are built from per-token hashes chained with an odd multiplier, so
-the n-gram hash depends on token order; character n-grams chain the code
-points directly and need no tokenising at all.
+A shingle set is a sorted, duplicate-free ``uint32`` numpy array. The hash
+functions are defined (and documented) in :mod:`neardup.kernels`, which
+computes them for whole batches; this module is the one-document view and
+the batch layout the kernels expect.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import NDArray
 
-from neardup._hashing import U64Array, chain_columns, string_hash64
+from neardup import kernels
 from neardup.config import ShingleConfig
 
-_WORD = re.compile(r"\w+")
-_TOKEN_CACHE: dict[str, int] = {}
-_TOKEN_CACHE_LIMIT = 2_000_000  # ~200 MB at worst; natural vocabularies stay far below
+U32Array = NDArray[np.uint32]
+I64Array = NDArray[np.int64]
 
 
-def tokens(text: str) -> list[str]:
-    """Words of an already normalised text; punctuation is not part of a word."""
-    return _WORD.findall(text)
+def _offsets(lengths: Sequence[int]) -> I64Array:
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return offsets
 
 
-def _token_hash(token: str) -> int:
-    value = _TOKEN_CACHE.get(token)
-    if value is None:
-        value = string_hash64(token)
-        if len(_TOKEN_CACHE) < _TOKEN_CACHE_LIMIT:
-            _TOKEN_CACHE[token] = value
-    return value
+def shingle_batch(texts: Sequence[str], config: ShingleConfig) -> tuple[U32Array, I64Array]:
+    """Shingle sets of normalised texts, flat: set ``d`` is ``values[offsets[d]:offsets[d+1]]``."""
+    if config.kind == "word":
+        encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
+        data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        values, starts = kernels.word_shingles(
+            data, _offsets([len(e) for e in encoded]), config.size
+        )
+    else:
+        encoded = [text.encode("utf-32-le", "surrogatepass") for text in texts]
+        points = np.frombuffer(b"".join(encoded), dtype=np.uint32)
+        lengths = [len(e) // 4 for e in encoded]
+        values, starts = kernels.char_shingles(points, _offsets(lengths), config.size)
+    return kernels.shingle_sets(values, starts)
 
 
-def _ngrams(units: U64Array, size: int) -> U64Array:
-    """Chain every run of ``size`` consecutive units; a short text is one shingle."""
-    if units.size == 0:
-        return units
-    size = min(size, int(units.size))
-    windows = np.lib.stride_tricks.sliding_window_view(units, size)
-    return chain_columns(windows)
+def text_keys(texts: Sequence[str]) -> NDArray[np.uint64]:
+    """Exact-text keys: equal keys mean equal (normalised) texts."""
+    encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
+    data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    return kernels.document_keys(data, _offsets([len(e) for e in encoded]))
 
 
-def word_units(text: str) -> U64Array:
-    return np.fromiter((_token_hash(t) for t in tokens(text)), dtype=np.uint64)
-
-
-def char_units(text: str) -> U64Array:
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-
-
-def shingle(text: str, config: ShingleConfig = ShingleConfig()) -> U64Array:
-    """The shingle set of a normalised text (sorted unique uint64)."""
-    units = word_units(text) if config.kind == "word" else char_units(text)
-    return np.unique(_ngrams(units, config.size))
+def shingle(text: str, config: ShingleConfig = ShingleConfig()) -> U32Array:
+    """The shingle set of one normalised text."""
+    values, _ = shingle_batch([text], config)
+    return values

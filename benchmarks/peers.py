@@ -1,0 +1,444 @@
+"""Throughput and peak memory of neardup, datasketch and rensa on the same documents, one run.
+
+    python benchmarks/peers.py                         # the ~40,850 real articles of ../shared/corpora
+    python benchmarks/peers.py -n 20000                # a scale.py corpus, made in a temp dir
+    python benchmarks/peers.py --input /tmp/corpus-100k.jsonl --tools neardup,rensa --json
+    python benchmarks/peers.py --neardup-args "--no-verify"    # extra `neardup dedup` options
+
+Every tool runs in its own child process on the same JSONL file, with the same word n-grams
+(``--ngram``, neardup's default 3), ``--num-perm`` (128) and LSH bands x rows: the ones
+neardup's ``summary.json`` reports in force (``--bands``/``--rows`` to set them).
+
+* **neardup** runs its real CLI, ``neardup dedup INPUT -o OUT -q --num-perm P --ngram N``, and
+  is timed whole: interpreter start, reading, every stage, writing. ``summary.json`` gives its
+  seconds per stage.
+* **datasketch** and **rensa** run in this script's ``--worker`` mode: the JSONL is read into
+  a list of texts first (not timed); then the timer covers tokenising (lower case, split on
+  whitespace), the word n-gram shingles, MinHash (datasketch ``MinHash.bulk`` with its default
+  SHA-1 hashing; rensa ``RMinHash.from_token_sets``), inserting every document into the LSH
+  index (datasketch ``MinHashLSH(params=(bands, rows))``; rensa ``RMinHashLSH`` over bands x
+  rows permutations, since its rows are ``num_perm / num_bands``) and querying every document.
+  Neither verifies candidates, clusters or writes anything; neardup does all three, so the
+  ratios lean in the peers' favour.
+
+Peak memory ("peak MB") is the larger of two figures for the tool's process tree: the largest
+single process's peak RSS, exact, from ``os.wait4`` (for a one-process tool, this is it), and
+the peak of the tree's summed PSS (pages shared by forked workers counted once), sampled every
+50 ms from ``/proc``. (``RUSAGE_CHILDREN`` cannot isolate one child: its ``ru_maxrss`` is the
+largest of all children so far; and no ``ru_maxrss`` adds up worker processes.) "CPU s" is
+user + system time of the whole tree, above "seconds" when a tool keeps several cores busy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+SCALE = Path(__file__).resolve().with_name("scale.py")  # makes the input, in its own process
+TOOLS = ("neardup", "datasketch", "rensa")
+SAMPLE_SECONDS = 0.05  # memory sampling period; tools run for seconds to minutes
+MB = 2**20
+
+
+@dataclass(frozen=True)
+class Banding:
+    """LSH shape shared by every tool."""
+
+    bands: int
+    rows: int
+
+    @property
+    def threshold(self) -> float:
+        """Jaccard at the S-curve's steepest point, ``(1 / bands) ** (1 / rows)``."""
+        return float((1.0 / self.bands) ** (1.0 / self.rows))
+
+
+@dataclass
+class Result:
+    """One tool's run on the input."""
+
+    tool: str
+    docs: int
+    seconds: float
+    cpu_seconds: float
+    peak_mb: float
+    candidate_pairs: int | None
+    stages: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def docs_per_second(self) -> float:
+        return self.docs / self.seconds if self.seconds else 0.0
+
+
+# --------------------------------------------------------------------------- measuring a child
+
+
+@dataclass(frozen=True)
+class Usage:
+    seconds: float
+    cpu_seconds: float
+    peak_bytes: int
+
+
+def _children() -> dict[int, list[int]]:
+    """Parent pid -> child pids, from ``/proc/*/stat``."""
+    tree: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(entry.path, "stat").read_text()
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            tree.setdefault(parent, []).append(int(entry.name))
+    return tree
+
+
+def _resident_bytes(pid: int) -> int:
+    """PSS when the kernel reports it (shared pages split between sharers), else RSS."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return 0
+
+
+def _tree_bytes(root: int) -> int:
+    tree = _children()
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += _resident_bytes(pid)
+        stack.extend(tree.get(pid, []))
+    return total
+
+
+class TreeSampler(threading.Thread):
+    """Polls the summed memory of a process and its descendants; ``peak`` is the largest seen."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak = 0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        if not Path("/proc").is_dir():
+            return
+        while not self._stop_event.wait(SAMPLE_SECONDS):
+            self.peak = max(self.peak, _tree_bytes(self.pid))
+
+    def stop(self) -> int:
+        self._stop_event.set()
+        self.join()
+        return self.peak
+
+
+def run_measured(command: Sequence[str]) -> Usage:
+    """Run ``command``; wall seconds, CPU seconds of its tree and its peak memory."""
+    began = time.perf_counter()
+    process = subprocess.Popen(command)
+    sampler = TreeSampler(process.pid)
+    sampler.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - began
+    process.returncode = os.waitstatus_to_exitcode(status)
+    sampled = sampler.stop()
+    if process.returncode:
+        sys.exit(f"{shlex.join(command)} failed with exit code {process.returncode}")
+    largest = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)  # bytes on macOS
+    return Usage(seconds, usage.ru_utime + usage.ru_stime, max(largest, sampled))
+
+
+# --------------------------------------------------------------------------- neardup
+
+
+def neardup_command() -> list[str]:
+    """The ``neardup`` script installed beside this Python, else ``python -m neardup``."""
+    script = Path(sys.executable).with_name("neardup")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "neardup"]
+
+
+def run_neardup(corpus: Path, options: Sequence[str], workdir: Path) -> tuple[Result, Banding]:
+    out = workdir / "neardup-out"
+    usage = run_measured([*neardup_command(), "dedup", str(corpus), "-o", str(out), "-q", *options])
+    summary = json.loads((out / "summary.json").read_text())
+    counts, parameters = summary["counts"], summary["parameters"]
+    result = Result(
+        "neardup",
+        counts["records"],
+        usage.seconds,
+        usage.cpu_seconds,
+        usage.peak_bytes / MB,
+        counts.get("candidate_pairs"),
+        {stage: float(s) for stage, s in summary.get("seconds", {}).items()},
+    )
+    return result, Banding(parameters["bands_in_force"], parameters["rows_in_force"])
+
+
+def neardup_banding(options: Sequence[str], workdir: Path) -> Banding:
+    """The bands x rows neardup picks for ``options``, from a run on two tiny records."""
+    probe = workdir / "probe.jsonl"
+    probe.write_text('{"id": "a", "text": "one two three four"}\n{"id": "b", "text": "five six"}\n')
+    out = workdir / "probe-out"
+    command = [*neardup_command(), "dedup", str(probe), "-o", str(out), "-q", *options]
+    subprocess.run(command, check=True)
+    parameters = json.loads((out / "summary.json").read_text())["parameters"]
+    return Banding(parameters["bands_in_force"], parameters["rows_in_force"])
+
+
+# --------------------------------------------------------------------------- peers (worker side)
+
+
+def shingles(text: str, n: int) -> list[str]:
+    """Word n-grams of the lower-cased, whitespace-split text; a shorter text is one shingle."""
+    words = text.lower().split()
+    if len(words) <= n:
+        return [" ".join(words)] if words else []
+    return [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
+
+
+def candidate_pairs(results: Iterable[Sequence[object]], docs: int) -> int:
+    """Unordered pairs from per-document query results, each of which holds the document itself."""
+    return (sum(len(keys) for keys in results) - docs) // 2
+
+
+def datasketch_run(texts: Sequence[str], ngram: int, num_perm: int, banding: Banding) -> int:
+    from datasketch import MinHash, MinHashLSH
+
+    token_sets = ([s.encode() for s in shingles(t, ngram)] for t in texts)
+    minhashes = MinHash.bulk(token_sets, num_perm=num_perm)
+    lsh = MinHashLSH(banding.threshold, num_perm, params=(banding.bands, banding.rows))
+    for key, minhash in enumerate(minhashes):
+        lsh.insert(key, minhash, check_duplication=False)  # keys are unique by construction
+    return candidate_pairs((lsh.query(m) for m in minhashes), len(texts))
+
+
+def rensa_run(texts: Sequence[str], ngram: int, num_perm: int, banding: Banding) -> int:
+    from rensa import RMinHash, RMinHashLSH
+
+    perms = banding.bands * banding.rows  # RMinHashLSH's rows are num_perm / num_bands
+    token_sets = (shingles(t, ngram) for t in texts)
+    minhashes = RMinHash.from_token_sets(token_sets, num_perm=perms, seed=1)
+    lsh = RMinHashLSH(threshold=banding.threshold, num_perm=perms, num_bands=banding.bands)
+    lsh.insert_many(minhashes)
+    return candidate_pairs(lsh.query_all(minhashes), len(texts))
+
+
+PEERS: dict[str, Callable[[Sequence[str], int, int, Banding], int]] = {
+    "datasketch": datasketch_run,
+    "rensa": rensa_run,
+}
+
+
+def read_texts(path: Path) -> list[str]:
+    opener: Callable[..., Any] = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        return [json.loads(line)["text"] for line in handle if line.strip()]
+
+
+def worker(tool: str, corpus: Path, ngram: int, num_perm: int, banding: Banding) -> dict[str, Any]:
+    """Read (untimed), then time one peer's shingling, hashing, indexing and querying."""
+    try:
+        __import__(tool)  # import time is not the peer's throughput
+    except ImportError:
+        sys.exit(f"{tool} is not installed: pip install -e '.[bench]'")
+    texts = read_texts(corpus)
+    began = time.perf_counter()
+    pairs = PEERS[tool](texts, ngram, num_perm, banding)
+    return {"docs": len(texts), "seconds": time.perf_counter() - began, "candidate_pairs": pairs}
+
+
+def run_peer(
+    tool: str, corpus: Path, ngram: int, num_perm: int, banding: Banding, workdir: Path
+) -> Result:
+    report = workdir / f"{tool}.json"
+    command = [sys.executable, __file__, "--worker", tool, "--input", str(corpus)]
+    command += ["--ngram", str(ngram), "--num-perm", str(num_perm), "--report", str(report)]
+    command += ["--bands", str(banding.bands), "--rows", str(banding.rows)]
+    usage = run_measured(command)
+    done = json.loads(report.read_text())
+    peak = usage.peak_bytes / MB
+    return Result(
+        tool, done["docs"], done["seconds"], usage.cpu_seconds, peak, done["candidate_pairs"]
+    )
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def prepare_input(args: argparse.Namespace, workdir: Path) -> Path:
+    """``--input``, else a corpus from scale.py: ``-n`` documents, or the real articles alone.
+
+    scale.py runs as a child so that this process stays small: a child's ``ru_maxrss`` starts
+    from its parent's size at fork, so a parent holding the corpora would inflate every peak.
+    """
+    if args.input:
+        if not args.input.exists():
+            sys.exit(f"{args.input} not found: pass a JSONL corpus (e.g. from scale.py)")
+        return Path(args.input)
+    path = workdir / (f"corpus-{args.n}.jsonl" if args.n else "shared-corpora.jsonl")
+    what = ["-n", str(args.n), "--seed", str(args.seed)] if args.n else ["--real"]
+    made = subprocess.run([sys.executable, str(SCALE), *what, "-o", str(path)], check=False)
+    if made.returncode:
+        sys.exit("could not make the input corpus (see scale.py's message above)")
+    return path
+
+
+# --------------------------------------------------------------------------- report
+
+
+def ratios(results: Sequence[Result]) -> dict[str, dict[str, float]]:
+    """neardup's throughput and peak memory over each peer's (speed > 1: neardup faster)."""
+    mine = next((r for r in results if r.tool == "neardup"), None)
+    if mine is None:
+        return {}
+    return {
+        r.tool: {
+            "throughput": round(mine.docs_per_second / r.docs_per_second, 3),
+            "memory": round(mine.peak_mb / r.peak_mb, 3),
+        }
+        for r in results
+        if r.tool != "neardup" and r.docs_per_second and r.peak_mb
+    }
+
+
+def report_json(
+    corpus: Path, results: Sequence[Result], banding: Banding, args: argparse.Namespace
+) -> dict[str, Any]:
+    return {
+        "input": str(corpus),
+        "input_bytes": corpus.stat().st_size,
+        "cpus": os.cpu_count(),
+        "ngram": args.ngram,
+        "num_perm": args.num_perm,
+        "bands": banding.bands,
+        "rows": banding.rows,
+        "lsh_threshold": round(banding.threshold, 4),
+        "results": [{**asdict(r), "docs_per_second": round(r.docs_per_second, 1)} for r in results],
+        "neardup_over_peer": ratios(results),
+    }
+
+
+def _table(results: Sequence[Result]) -> Iterator[str]:
+    per_peer = ratios(results)
+    yield (
+        f"{'tool':<11}{'docs':>9}{'seconds':>10}{'docs/s':>9}{'CPU s':>9}{'peak MB':>10}"
+        f"{'candidates':>13}{'neardup speed x':>17}{'neardup memory x':>18}"
+    )
+    for r in results:
+        ratio = per_peer.get(r.tool)
+        speed, memory = (
+            (f"{ratio['throughput']:.2f}", f"{ratio['memory']:.2f}") if ratio else ("-", "-")
+        )
+        pairs = f"{r.candidate_pairs:,}" if r.candidate_pairs is not None else "-"
+        yield (
+            f"{r.tool:<11}{r.docs:>9,}{r.seconds:>10.2f}{r.docs_per_second:>9,.0f}"
+            f"{r.cpu_seconds:>9.1f}{r.peak_mb:>10.0f}{pairs:>13}{speed:>17}{memory:>18}"
+        )
+
+
+def print_report(report: dict[str, Any], results: Sequence[Result]) -> None:
+    print(
+        f"input    {report['input']} ({results[0].docs:,} documents, {report['input_bytes'] / MB:,.1f} MB)"
+    )
+    print(
+        f"shingles word {report['ngram']}-grams, {report['num_perm']} permutations; LSH "
+        f"{report['bands']} bands x {report['rows']} rows (Jaccard S-curve midpoint "
+        f"{report['lsh_threshold']:.3f}); {report['cpus']} CPUs"
+    )
+    print()
+    for line in _table(results):
+        print(line)
+    stages = next((r.stages for r in results if r.tool == "neardup"), {})
+    if stages:
+        print()
+        print("neardup seconds by stage: " + ", ".join(f"{k} {v:.2f}" for k, v in stages.items()))
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--input", type=Path, help="a JSONL corpus with a 'text' field")
+    source.add_argument("-n", type=int, help="make an N-document corpus with scale.py first")
+    parser.add_argument("--seed", type=int, default=1, help="scale.py seed for -n (default 1)")
+    parser.add_argument("--tools", default=",".join(TOOLS), help="comma-separated, in run order")
+    parser.add_argument("--neardup-args", default="", help="extra options for neardup dedup")
+    parser.add_argument("--num-perm", type=int, default=128, help="for every tool (default 128)")
+    parser.add_argument("--ngram", type=int, default=3, help="word n-gram size for every tool")
+    parser.add_argument("--bands", type=int, help="LSH bands (with --rows; default: neardup's)")
+    parser.add_argument("--rows", type=int, help="LSH rows per band (with --bands)")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--worker", choices=sorted(PEERS), help=argparse.SUPPRESS)
+    parser.add_argument("--report", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    args.tools = [t.strip() for t in args.tools.split(",") if t.strip()]
+    unknown = sorted(set(args.tools) - set(TOOLS))
+    if unknown or not args.tools:
+        parser.error(f"--tools takes some of {', '.join(TOOLS)}; got {args.tools}")
+    if (args.bands is None) != (args.rows is None):
+        parser.error("give both --bands and --rows, or neither")
+    return args
+
+
+def benchmark(args: argparse.Namespace, workdir: Path) -> tuple[Path, list[Result], Banding]:
+    corpus = prepare_input(args, workdir)
+    options = ["--num-perm", str(args.num_perm), "--ngram", str(args.ngram)]
+    options += shlex.split(args.neardup_args)
+    if args.bands is not None:
+        options += ["--bands", str(args.bands), "--rows", str(args.rows)]
+    results: list[Result] = []
+    banding: Banding | None = None
+    if "neardup" in args.tools:
+        print("running neardup", file=sys.stderr)
+        mine, banding = run_neardup(corpus, options, workdir)
+        results.append(mine)
+    if banding is None:
+        given = args.bands is not None
+        banding = Banding(args.bands, args.rows) if given else neardup_banding(options, workdir)
+    for tool in (t for t in args.tools if t != "neardup"):
+        print(f"running {tool}", file=sys.stderr)
+        results.append(run_peer(tool, corpus, args.ngram, args.num_perm, banding, workdir))
+    return corpus, results, banding
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse_args(argv)
+    if args.worker:
+        banding = Banding(args.bands, args.rows)
+        done = worker(args.worker, args.input, args.ngram, args.num_perm, banding)
+        args.report.write_text(json.dumps(done))
+        return
+    with tempfile.TemporaryDirectory(prefix="neardup-peers-") as tmp:
+        corpus, results, banding = benchmark(args, Path(tmp))
+        report = report_json(corpus, results, banding, args)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print_report(report, results)
+
+
+if __name__ == "__main__":
+    main()

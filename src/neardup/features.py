@@ -1,0 +1,61 @@
+"""What matching needs of a batch of documents, computed in one call.
+
+normalize -> shingle -> sketch -> band keys. A :class:`Featurizer` is a
+small picklable object, so worker processes compute batches exactly as the
+main process would: every document's features depend on its text and the
+config alone, never on its batch or worker.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from neardup.config import DedupConfig
+from neardup.lsh import Banding, band_keys
+from neardup.minhash import Permutations, signatures
+from neardup.text.normalize import normalize
+from neardup.text.shingle import shingle_batch, text_keys
+
+
+@dataclass
+class Features:
+    """Per-document results for one batch, in batch order."""
+
+    text_keys: NDArray[np.uint64]  # equal keys = equal normalised texts
+    sets: NDArray[np.uint32]  # flat sorted shingle sets
+    set_offsets: NDArray[np.int64]  # set d is sets[set_offsets[d]:set_offsets[d + 1]]
+    band_keys: NDArray[np.uint32]  # (bands, documents)
+    signatures: NDArray[np.uint32] | None  # kept only when the run estimates from them
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Featurizer:
+    config: DedupConfig
+    perms: Permutations
+    banding: Banding
+
+    @classmethod
+    def for_run(cls, config: DedupConfig, banding: Banding) -> Featurizer:
+        return cls(config, Permutations.from_config(config.minhash), banding)
+
+    def __call__(self, texts: Sequence[str]) -> Features:
+        clock: dict[str, float] = {}
+        began = time.perf_counter()
+        normalized = [normalize(text, self.config.normalize) for text in texts]
+        clock["normalize"] = time.perf_counter() - began
+        began = time.perf_counter()
+        keys = text_keys(normalized)
+        sets, offsets = shingle_batch(normalized, self.config.shingle)
+        clock["shingle"] = time.perf_counter() - began
+        began = time.perf_counter()
+        sigs = signatures(sets, offsets, self.perms)
+        keys_by_band = band_keys(sigs, self.banding)
+        clock["sketch"] = time.perf_counter() - began
+        keep_sigs = sigs if not self.config.verify else None
+        return Features(keys, sets, offsets, keys_by_band, keep_sigs, clock)

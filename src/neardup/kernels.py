@@ -1,0 +1,295 @@
+"""Compiled inner loops (numba): shingle hashing, MinHash, set overlap, union-find.
+
+Each kernel works on a whole batch laid out flat: documents are slices of
+one array given by an ``offsets`` array (document ``d`` is
+``values[offsets[d]:offsets[d + 1]]``), so a batch costs one call and no
+Python objects. Every kernel is a pure function of its inputs; results are
+identical on every machine and in every worker. ``cache=True`` stores the
+compiled code beside this file, so only the first run on a machine pays for
+compilation.
+
+Hash functions (a change here changes every signature and stored index):
+
+- a token is a maximal run of word bytes (ASCII letters, digits, ``_``, or
+  any byte >= 0x80, i.e. any non-ASCII character) of the UTF-8 text; its
+  hash is FNV-1a 64 over its bytes, finalised with splitmix64;
+- a word n-gram chains its token hashes, ``h = h * CHAIN + t`` from 0,
+  then ``mix(h)``; a text shorter than n tokens is one shingle of them all;
+- a character n-gram chains the Unicode code points the same way;
+- the shingle *set* keeps the top 32 bits of each n-gram hash (half the
+  memory; two different n-grams of two documents collide with odds of about
+  ``|A| * |B| / 2**32``, a few in a hundred thousand for news articles);
+- a document's exact-text key is FNV-1a 64 over its normalised bytes, mixed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+from numpy.typing import NDArray
+
+U64Array = NDArray[np.uint64]
+U32Array = NDArray[np.uint32]
+I64Array = NDArray[np.int64]
+
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_CHAIN = np.uint64(0x9E3779B97F4A7C15)
+_EMPTY32 = np.uint32(0xFFFFFFFF)
+
+
+@njit(cache=True, inline="always")
+def _mix(z: np.uint64) -> np.uint64:
+    z = z ^ (z >> np.uint64(30))
+    z = z * _MIX1
+    z = z ^ (z >> np.uint64(27))
+    z = z * _MIX2
+    return z ^ (z >> np.uint64(31))
+
+
+@njit(cache=True, inline="always")
+def _is_word_byte(b: np.uint8) -> bool:
+    return (
+        (b >= 48 and b <= 57)  # 0-9
+        or (b >= 97 and b <= 122)  # a-z
+        or (b >= 65 and b <= 90)  # A-Z
+        or b == 95  # _
+        or b >= 128  # any byte of a non-ASCII character
+    )
+
+
+@njit(cache=True)
+def _token_hashes(data: NDArray[np.uint8], start: int, stop: int, out: U64Array) -> int:
+    """Hash the tokens of ``data[start:stop]`` into ``out``; return how many."""
+    count = 0
+    h = _FNV_OFFSET
+    inside = False
+    for i in range(start, stop):
+        b = data[i]
+        if _is_word_byte(b):
+            if not inside:
+                h = _FNV_OFFSET
+                inside = True
+            h = (h ^ np.uint64(b)) * _FNV_PRIME
+        elif inside:
+            out[count] = _mix(h)
+            count += 1
+            inside = False
+    if inside:
+        out[count] = _mix(h)
+        count += 1
+    return count
+
+
+@njit(cache=True)
+def _chain_ngrams(units: U64Array, count: int, size: int, out: U64Array, at: int) -> int:
+    """Write the n-gram hashes of ``units[:count]`` to ``out[at:]``; return how many."""
+    if count == 0:
+        return 0
+    width = min(size, count)
+    produced = count - width + 1
+    for i in range(produced):
+        acc = np.uint64(0)
+        for j in range(width):
+            acc = acc * _CHAIN + units[i + j]
+        out[at + i] = _mix(acc)
+    return produced
+
+
+@njit(cache=True)
+def word_shingles(
+    data: NDArray[np.uint8], offsets: I64Array, size: int
+) -> tuple[U64Array, I64Array]:
+    """Word n-gram hashes of every document in a UTF-8 batch (not deduplicated)."""
+    docs = offsets.size - 1
+    out = np.empty(max(data.size, 1), dtype=np.uint64)  # never more shingles than bytes
+    starts = np.zeros(docs + 1, dtype=np.int64)
+    scratch = np.empty(max(data.size, 1), dtype=np.uint64)
+    at = 0
+    for d in range(docs):
+        count = _token_hashes(data, offsets[d], offsets[d + 1], scratch)
+        at += _chain_ngrams(scratch, count, size, out, at)
+        starts[d + 1] = at
+    return out[:at].copy(), starts
+
+
+@njit(cache=True)
+def char_shingles(
+    points: NDArray[np.uint32], offsets: I64Array, size: int
+) -> tuple[U64Array, I64Array]:
+    """Character n-gram hashes of every document in a batch of code points."""
+    docs = offsets.size - 1
+    out = np.empty(max(points.size, 1), dtype=np.uint64)
+    units = points.astype(np.uint64)
+    starts = np.zeros(docs + 1, dtype=np.int64)
+    at = 0
+    for d in range(docs):
+        begin = offsets[d]
+        at += _chain_ngrams(units[begin:], offsets[d + 1] - begin, size, out, at)
+        starts[d + 1] = at
+    return out[:at].copy(), starts
+
+
+@njit(cache=True)
+def shingle_sets(values: U64Array, offsets: I64Array) -> tuple[U32Array, I64Array]:
+    """Each document's n-gram hashes as a sorted set of their top 32 bits."""
+    out = np.empty(values.size, dtype=np.uint32)
+    starts = np.zeros(offsets.size, dtype=np.int64)
+    at = 0
+    for d in range(offsets.size - 1):
+        part = np.sort((values[offsets[d] : offsets[d + 1]] >> np.uint64(32)).astype(np.uint32))
+        for i in range(part.size):
+            if i == 0 or part[i] != part[i - 1]:
+                out[at] = part[i]
+                at += 1
+        starts[d + 1] = at
+    return out[:at].copy(), starts
+
+
+@njit(cache=True)
+def document_keys(data: NDArray[np.uint8], offsets: I64Array) -> U64Array:
+    """A 64-bit key per document's bytes: equal keys mean equal normalised texts."""
+    out = np.empty(offsets.size - 1, dtype=np.uint64)
+    for d in range(offsets.size - 1):
+        h = _FNV_OFFSET
+        for i in range(offsets[d], offsets[d + 1]):
+            h = (h ^ np.uint64(data[i])) * _FNV_PRIME
+        out[d] = _mix(h ^ np.uint64(offsets[d + 1] - offsets[d]))
+    return out
+
+
+@njit(cache=True)
+def minhash(values: U32Array, offsets: I64Array, a: U64Array, b: U64Array) -> U32Array:
+    """Classic MinHash: per permutation, the minimum of ``(a * x + b) >> 32``."""
+    docs = offsets.size - 1
+    perms = a.size
+    out = np.full((docs, perms), _EMPTY32, dtype=np.uint32)
+    shift = np.uint64(32)
+    for d in range(docs):
+        row = out[d]
+        for i in range(offsets[d], offsets[d + 1]):
+            x = np.uint64(values[i])
+            for p in range(perms):
+                v = np.uint32((a[p] * x + b[p]) >> shift)
+                if v < row[p]:
+                    row[p] = v
+    return out
+
+
+@njit(cache=True)
+def band_keys(signatures: U32Array, bands: int, rows: int) -> U32Array:
+    """A 32-bit key per band and document, band-major: ``out[band, doc]``.
+
+    The band number is mixed in. 32 bits suffice: a chance collision only
+    adds a candidate pair, which verification then rejects.
+    """
+    docs = signatures.shape[0]
+    out = np.empty((bands, docs), dtype=np.uint32)
+    for d in range(docs):
+        for band in range(bands):
+            acc = np.uint64(band + 1)
+            for r in range(band * rows, (band + 1) * rows):
+                acc = acc * _CHAIN + np.uint64(signatures[d, r])
+            out[band, d] = np.uint32(_mix(acc) >> np.uint64(32))
+    return out
+
+
+@njit(cache=True)
+def _overlap(values: U32Array, a0: int, a1: int, b0: int, b1: int) -> int:
+    shared = 0
+    while a0 < a1 and b0 < b1:
+        x, y = values[a0], values[b0]
+        if x == y:
+            shared += 1
+            a0 += 1
+            b0 += 1
+        elif x < y:
+            a0 += 1
+        else:
+            b0 += 1
+    return shared
+
+
+@njit(cache=True)
+def pair_overlaps(values: U32Array, offsets: I64Array, left: I64Array, right: I64Array) -> I64Array:
+    """``|A ∩ B|`` for each pair of sorted sets (documents ``left[k]``, ``right[k]``)."""
+    out = np.empty(left.size, dtype=np.int64)
+    for k in range(left.size):
+        i, j = left[k], right[k]
+        out[k] = _overlap(values, offsets[i], offsets[i + 1], offsets[j], offsets[j + 1])
+    return out
+
+
+@njit(cache=True)
+def _find(parent: I64Array, node: int) -> int:
+    while parent[node] != node:
+        parent[node] = parent[parent[node]]
+        node = parent[node]
+    return node
+
+
+@njit(cache=True)
+def components(count: int, left: I64Array, right: I64Array) -> I64Array:
+    """Label every node with the smallest node of its component (order-independent)."""
+    parent = np.arange(count, dtype=np.int64)
+    for k in range(left.size):
+        root_l, root_r = _find(parent, left[k]), _find(parent, right[k])
+        if root_l < root_r:
+            parent[root_r] = root_l
+        elif root_r < root_l:
+            parent[root_l] = root_r
+    for node in range(count):
+        parent[node] = _find(parent, node)
+    return parent
+
+
+@njit(cache=True)
+def _bucket_pair_count(size: int, max_bucket: int) -> int:
+    if size < 2:
+        return 0
+    if size <= max_bucket:
+        return size * (size - 1) // 2
+    return 2 * size - 3
+
+
+@njit(cache=True)
+def bucket_pairs(keys: U32Array, docs: I64Array, max_bucket: int) -> tuple[I64Array, I64Array]:
+    """Pairs of documents sharing a key; ``keys`` sorted, ``docs`` ascending within a key.
+
+    A bucket of more than ``max_bucket`` documents is linked as a star on its
+    first document plus a chain, so one template shared by thousands of pages
+    costs linear, not quadratic, work.
+    """
+    n = keys.size
+    total = 0
+    i = 0
+    while i < n:
+        j = i + 1
+        while j < n and keys[j] == keys[i]:
+            j += 1
+        total += _bucket_pair_count(j - i, max_bucket)
+        i = j
+    left = np.empty(total, dtype=np.int64)
+    right = np.empty(total, dtype=np.int64)
+    at = 0
+    i = 0
+    while i < n:
+        j = i + 1
+        while j < n and keys[j] == keys[i]:
+            j += 1
+        if 2 <= j - i <= max_bucket:
+            for x in range(i, j):
+                for y in range(x + 1, j):
+                    left[at], right[at] = docs[x], docs[y]
+                    at += 1
+        elif j - i > max_bucket:
+            for y in range(i + 1, j):
+                left[at], right[at] = docs[i], docs[y]
+                at += 1
+            for x in range(i + 1, j - 1):
+                left[at], right[at] = docs[x], docs[x + 1]
+                at += 1
+        i = j
+    return left, right

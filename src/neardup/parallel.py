@@ -1,0 +1,50 @@
+"""Map a function over batches in worker processes, results in input order.
+
+Only a bounded window of batches is in flight, so reading never runs ahead
+of the workers and memory stays flat however large the input. Workers are
+forked where the platform can (they start at once and need no importable
+``__main__``; they touch nothing but the function they run), else spawned.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import chain, islice
+from typing import TypeVar
+
+In = TypeVar("In")
+Out = TypeVar("Out")
+
+_WINDOW_PER_WORKER = 2  # batches queued per worker: one running, one ready
+
+
+def ordered_map(func: Callable[[In], Out], items: Iterable[In], workers: int) -> Iterator[Out]:
+    """``map(func, items)`` on ``workers`` processes.
+
+    In-process when ``workers`` is 1 or there is a single item: starting
+    processes costs more than a small input takes. The first item is always
+    done here, so whatever it loads (compiled kernels) is inherited by
+    forked workers instead of being loaded again in each.
+    """
+    iterator = iter(items)
+    head = list(islice(iterator, 2))
+    if not head:
+        return
+    yield func(head[0])
+    if workers <= 1 or len(head) < 2:
+        yield from map(func, chain(head[1:], iterator))
+        return
+    items = chain(head[1:], iterator)
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: deque[Future[Out]] = deque()
+        for item in items:
+            pending.append(pool.submit(func, item))
+            if len(pending) >= workers * _WINDOW_PER_WORKER:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()

@@ -1,0 +1,60 @@
+"""Arrays that grow batch by batch on disk, then are read back memory-mapped.
+
+Shingle sets of a million documents do not fit the memory budget; written
+once to a file in the run's work directory, the operating system pages in
+only what verification touches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+class SpillArray:
+    """Append-only 1-D array backed by a file."""
+
+    def __init__(self, path: Path, dtype: Any) -> None:
+        self.path = path
+        self.dtype = np.dtype(dtype)
+        self.size = 0
+        self._handle = path.open("wb")
+
+    def append(self, values: NDArray[Any]) -> None:
+        self._handle.write(np.ascontiguousarray(values, dtype=self.dtype).tobytes())
+        self.size += int(values.size)
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def finish(self) -> NDArray[Any]:
+        """Close the file and map it read-only (an empty array when nothing was written)."""
+        self.close()
+        if self.size == 0:
+            return np.empty(0, dtype=self.dtype)
+        return np.memmap(self.path, dtype=self.dtype, mode="r", shape=(self.size,))
+
+
+class SpillColumns:
+    """Several append-only columns, one file each, read back one at a time.
+
+    Band keys arrive as ``(bands, batch)`` blocks but are consumed band by
+    band; one file per band makes each band a single sequential read.
+    """
+
+    def __init__(self, directory: Path, count: int, dtype: Any) -> None:
+        self.columns = [SpillArray(directory / f"column-{i:04d}", dtype) for i in range(count)]
+
+    def append(self, block: NDArray[Any]) -> None:
+        for column, values in zip(self.columns, block, strict=True):
+            column.append(values)
+
+    def read(self) -> Iterator[NDArray[Any]]:
+        """Each column in turn, loaded whole (and dropped when the caller moves on)."""
+        for column in self.columns:
+            column.close()
+            yield np.fromfile(column.path, dtype=column.dtype, count=column.size)

@@ -1,0 +1,359 @@
+"""Tests for neardup.text.normalize: each step, the two-scrape case, invariants."""
+
+from __future__ import annotations
+
+import html.entities
+import sys
+from dataclasses import fields, replace
+
+import ftfy
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import neardup.text
+from neardup.config import NormalizeConfig
+from neardup.text import normalize, normalize_lines
+
+# ``neardup.text.normalize`` is the function (re-exported); the module itself:
+_module = sys.modules["neardup.text.normalize"]
+
+DEFAULT = NormalizeConfig()
+NOTHING = NormalizeConfig(**{f.name: False for f in fields(NormalizeConfig)})
+
+
+def only(**flags: bool) -> NormalizeConfig:
+    """A config with every step off except the ones named."""
+    return replace(NOTHING, **flags)
+
+
+# --- strategies ---------------------------------------------------------------
+
+# Fragments that exercise the interactions between steps: entities that other
+# steps could complete or create, mojibake, combining marks NFKC composes,
+# characters casefolding expands, bullets, hyphens and every kind of break.
+# fmt: off
+_PIECES = [
+    "&amp;", "&", "amp;", "&#", "#10;", "x26;", "&#10;", "&bull;", "&lt", "&Aacute;", "&#195;",
+    "\u00c3\u00a9", "\u00c2\u00a3", "\u00e2\u20ac\u2122", "\u00c2", "\u00c3", "\u00a9", "£",
+    "A", "a", "J", "5", "\u0303", "\u0301", "\u030c", "\u0345", "\u01f0", "ß", "İ", "ﬁ", "ΐ",
+    "Ｅ", "\u200b", "\u00ad", "\u00a0", "\u2028", "\r\n", "\n", "\n\n", "\t", " ", "-", "x-\n",
+    "—", "–", "•", "▪", "·", "* ", "+ ", "- ", "’", "“", "”", "″", "´", "…", "œ", "日本",
+]
+# fmt: on
+_fragment = st.one_of(st.sampled_from(_PIECES), st.text(max_size=3))
+tricky_text = st.lists(_fragment, max_size=30).map("".join)
+any_text = st.one_of(
+    st.text(),  # arbitrary Unicode (no surrogates)
+    st.text(st.characters(exclude_categories=()), max_size=40),  # with lone surrogates
+    tricky_text,
+)
+any_config = st.builds(NormalizeConfig, **{f.name: st.booleans() for f in fields(NormalizeConfig)})
+collapsing_config = any_config.filter(lambda c: c.collapse_whitespace)
+
+PROPERTY = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# --- API ------------------------------------------------------------------------
+
+
+def test_public_api_is_reexported() -> None:
+    assert {"normalize", "normalize_lines"} <= set(neardup.text.__all__)
+    assert neardup.text.normalize is _module.normalize
+    assert neardup.text.normalize_lines is _module.normalize_lines
+
+
+def test_default_config_is_the_default() -> None:
+    text = "• It’s Â£5 &amp; exam-\nple"
+    assert normalize(text) == normalize(text, NormalizeConfig()) == "it's £5 & example"
+
+
+def test_empty_and_blank() -> None:
+    assert normalize("") == ""
+    assert normalize(" \n\t \u00a0\u200b ") == ""
+    assert normalize_lines("") == []
+    assert normalize_lines(" \n \n") == []
+
+
+@given(any_text)
+@PROPERTY
+def test_all_steps_off_is_identity(text: str) -> None:
+    assert normalize(text, NOTHING) == text
+
+
+# --- step 1: mojibake ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("broken", "fixed"),
+    [
+        ("Â£5", "£5"),
+        ("ÂÂ£4.8bn", "£4.8bn"),  # doubly broken
+        ("Itâ€™s", "It’s"),
+        ("cafÃ©", "café"),
+        ("â€œhelloâ€\x9d", "“hello”"),
+        ("\x93quoted\x94", "“quoted”"),  # C1 controls for cp1252 quotes
+        ("ok line\nIt’s Â£5", "ok line\nIt’s £5"),
+    ],
+)
+def test_mojibake_is_repaired(broken: str, fixed: str) -> None:
+    assert normalize(broken, only(fix_mojibake=True)) == fixed
+    assert normalize(broken, NOTHING) == broken
+
+
+@pytest.mark.parametrize(
+    "clean",
+    ["São Paulo, naïve café, Æther", "It’s “quoted” — £5 • ok", "Привет мир", "日本語", "😀 ©"],
+)
+def test_mojibake_repair_leaves_correct_text_alone(clean: str) -> None:
+    assert normalize(clean, only(fix_mojibake=True)) == clean
+
+
+def test_lone_surrogates_are_replaced() -> None:
+    assert normalize("a\ud83d\ude00b\ud800", only(fix_mojibake=True)) == "a😀b\ufffd"
+
+
+_LATIN1_AND_CP1252 = bytes(range(128, 256)).decode("latin-1") + "€™œšžŸ‚„†‡‰‹›"
+
+
+@given(st.text(st.sampled_from(list(_LATIN1_AND_CP1252)) | st.characters()))
+@settings(max_examples=1000, deadline=None)
+def test_mojibake_hint_is_necessary_for_ftfy(line: str) -> None:
+    """The cheap pre-check never skips a line ftfy would change."""
+    if not _module._MOJIBAKE_HINT.search(line):
+        assert ftfy.fix_encoding(line) == line
+
+
+# --- step 2: HTML entities ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("escaped", "plain"),
+    [
+        ("AT&amp;T", "AT&T"),
+        ("it&#8217;s", "it\u2019s"),
+        ("it&#x2019;s", "it\u2019s"),
+        ("&lt;b&gt;", "<b>"),
+        ("&amp;amp;", "&"),  # double-escaped
+        ("&amp;amp;amp;lt;", "<"),
+        ("&amp;#38;", "&"),
+        ("AT&T &nosuchentity; & more", "AT&T &nosuchentity; & more"),
+    ],
+)
+def test_entities_are_unescaped(escaped: str, plain: str) -> None:
+    assert normalize(escaped, only(unescape_html=True)) == plain
+    assert normalize(escaped, NOTHING) == escaped
+
+
+def test_every_entity_is_longer_than_its_replacement() -> None:
+    """Why unescaping until nothing changes always ends."""
+    assert all(len(value) < len(name) + 1 for name, value in html.entities.html5.items())
+
+
+# --- step 3: NFKC -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [("ﬁne", "fine"), ("ＡＢＣ１２", "ABC12"), ("x²", "x2"), ("e\u0301", "é"), ("Ⅻ", "XII")],
+)
+def test_nfkc(text: str, folded: str) -> None:
+    assert normalize(text, only(unicode_nfkc=True)) == folded
+    assert normalize(text, NOTHING) == text
+
+
+# --- step 4: punctuation ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("‘a’ “b” „c“ «d» ‹e› 5′ 6″", '\'a\' "b" "c" "d" \'e\' 5\' 6"'),
+        ("a–b — c ‒ d ― e −1", "a-b - c - d - e -1"),
+        ("wait…", "wait..."),
+        ("a\u00a0b\u2009c\u3000d", "a b c d"),
+        ("zero\u200bwidth\u200d \ufeffbom soft\u00adhyphen", "zerowidth bom softhyphen"),
+        ("don´t", "don't"),
+        ("well-known * not a bullet - nor this", "well-known * not a bullet - nor this"),
+    ],
+)
+def test_punctuation_is_folded(text: str, folded: str) -> None:
+    assert normalize(text, only(fold_punctuation=True)) == folded
+    assert normalize(text, NOTHING) == text
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "• point",
+        "- point",
+        "* point",
+        "+ point",
+        "– point",
+        "— point",
+        "· point",
+        "▪ point",
+        "  ► point",
+        "•point",
+        "• - point",
+        "\u2003- point",
+    ],
+)
+def test_bullet_at_line_start_is_removed(item: str) -> None:
+    assert normalize(f"intro\n{item}", only(fold_punctuation=True)) == "intro\npoint"
+    assert normalize(item, only(fold_punctuation=True)) == "point"
+
+
+@pytest.mark.parametrize("line", ["-5 degrees", "*emphasis*", "a • b", "x - y"])
+def test_not_a_bullet(line: str) -> None:
+    assert normalize(line, only(fold_punctuation=True)) == line
+
+
+# --- step 5: hyphenated line breaks ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "joined"),
+    [
+        ("exam-\nple", "example"),
+        ("exam- \n   ple", "example"),
+        ("exam-\r\nple", "example"),
+        ("exam-\n\nple", "example"),  # a blank line between the halves
+        ("exam\u00ad\nple", "example"),  # soft hyphen
+        ("Anglo-\nSaxon", "Anglo-Saxon"),  # capital after: a real hyphen
+        ("1990-\n1995", "1990-1995"),
+        ("decision—\nwhich", "decision—which"),  # a dash is kept
+        ("well-known", "well-known"),  # never within a line
+        ("end -\nstart", "end -\nstart"),  # nothing to join
+        ("end-\n(aside)", "end-\n(aside)"),
+    ],
+)
+def test_hyphenated_line_breaks(text: str, joined: str) -> None:
+    assert normalize(text, only(join_hyphenated=True)) == joined
+    assert normalize(text, NOTHING) == text
+
+
+# --- step 6: whitespace ------------------------------------------------------------
+
+
+def test_whitespace_is_collapsed() -> None:
+    text = "  a \t b\n\n c\r\nd\u2028e  "
+    assert normalize(text, only(collapse_whitespace=True)) == "a b c d e"
+    assert normalize_lines(text, only(collapse_whitespace=True)) == ["a b", "c", "d", "e"]
+    assert normalize(text, NOTHING) == text
+
+
+def test_rewrapped_lines_are_the_same_text() -> None:
+    one = "The quick brown fox jumps over the lazy dog."
+    wrapped = "The quick brown\nfox jumps over\n  the lazy dog.\n"
+    assert normalize(one) == normalize(wrapped)
+
+
+# --- step 7: case --------------------------------------------------------------------
+
+
+def test_casefold() -> None:
+    assert normalize("HeLLo Straße ΣΑΣ", only(casefold=True)) == "hello strasse σασ"
+    assert normalize("HeLLo", NOTHING) == "HeLLo"
+
+
+# --- the two-scrape case, in miniature ------------------------------------------------
+
+SCRAPE_A = (
+    "KEY POINTS\n\n"
+    "  • Taliban promised Moscow that they wouldn’t encroach\n"
+    "  • Talks cost Â£5 &amp; more\n\n"
+    "“Let me ask” — Biden said the exam-\nple was “inevitable.”\n"
+)
+SCRAPE_B = (
+    "KEY POINTS\n"
+    "- Taliban promised Moscow that they wouldn't\nencroach\n"
+    "- Talks cost £5 & more\n"
+    '"Let me ask" - Biden said the example was "inevitable."'
+)
+
+
+def test_two_scrapes_of_one_story_normalize_alike() -> None:
+    assert normalize(SCRAPE_A) == normalize(SCRAPE_B)
+    assert normalize(SCRAPE_A) == (
+        "key points taliban promised moscow that they wouldn't encroach "
+        'talks cost £5 & more "let me ask" - biden said the example was "inevitable."'
+    )
+
+
+def test_two_scrapes_keep_their_differences() -> None:
+    with_headline = "Putin, Not Biden\n" + SCRAPE_B + "\n© Copyright IBTimes 2024."
+    lines = normalize_lines(with_headline)
+    assert lines[0] == "putin, not biden"
+    assert lines[-1] == "© copyright ibtimes 2024."
+    assert " ".join(lines[1:-1]) == normalize(SCRAPE_A)  # B is wrapped differently
+
+
+# --- normalize_lines ---------------------------------------------------------------------
+
+
+def test_normalize_lines_keeps_line_structure() -> None:
+    text = "Headline\n\n• First   point\n- Second exam-\nple\n\n  Last  line \n"
+    assert normalize_lines(text) == ["headline", "first point", "second example", "last line"]
+
+
+def test_normalize_lines_without_collapsing_keeps_whitespace() -> None:
+    config = replace(DEFAULT, collapse_whitespace=False)
+    assert normalize_lines("a  b\n \n c", config) == ["a  b", " c"]
+
+
+# --- invariants -------------------------------------------------------------------------
+
+
+@given(any_text)
+@PROPERTY
+def test_idempotent(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+
+
+@given(any_text, any_config)
+@PROPERTY
+def test_idempotent_for_every_config(text: str, config: NormalizeConfig) -> None:
+    once = normalize(text, config)
+    assert normalize(once, config) == once
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        replace(DEFAULT, casefold=False),
+        replace(DEFAULT, unicode_nfkc=False),
+        replace(DEFAULT, collapse_whitespace=False),
+        replace(DEFAULT, fold_punctuation=False, join_hyphenated=False),
+    ],
+)
+@given(text=any_text)
+@PROPERTY
+def test_idempotent_for_chosen_configs(text: str, config: NormalizeConfig) -> None:
+    once = normalize(text, config)
+    assert normalize(once, config) == once
+
+
+@given(any_text, collapsing_config)
+@PROPERTY
+def test_lines_join_to_normalize(text: str, config: NormalizeConfig) -> None:
+    """``" ".join(normalize_lines(t)) == normalize(t)``, for every text.
+
+    It holds by construction: both settle the same line-keeping pass. In one
+    rare case (ftfy finds mojibake in the joined lines that it did not find
+    line by line) the joined text is the only stable form, and
+    normalize_lines returns it as a single line rather than break the equality.
+    """
+    lines = normalize_lines(text, config)
+    assert " ".join(lines) == normalize(text, config)
+    assert all(line and line == line.strip() and "\n" not in line for line in lines)
+
+
+@given(st.one_of(tricky_text, st.text()), any_config)
+@PROPERTY
+def test_settled_shortcut_is_sound(text: str, config: NormalizeConfig) -> None:
+    """When a pass's output is declared settled without a second pass, it is."""
+    once = _module._pass(text, config)
+    if _module._surely_settled(once, config):
+        assert _module._pass(once, config) == once
