@@ -21,12 +21,14 @@ neardup's ``summary.json`` reports in force (``--bands``/``--rows`` to set them)
   Neither verifies candidates, clusters or writes anything; neardup does all three, so the
   ratios lean in the peers' favour.
 
-Peak memory ("peak MB") is the larger of two figures for the tool's process tree: the largest
-single process's peak RSS, exact, from ``os.wait4`` (for a one-process tool, this is it), and
-the peak of the tree's summed PSS (pages shared by forked workers counted once), sampled every
-50 ms from ``/proc``. (``RUSAGE_CHILDREN`` cannot isolate one child: its ``ru_maxrss`` is the
-largest of all children so far; and no ``ru_maxrss`` adds up worker processes.) "CPU s" is
-user + system time of the whole tree, above "seconds" when a tool keeps several cores busy.
+Peak memory ("peak MB") covers the tool's whole process tree. One process: its peak RSS, exact,
+from ``os.wait4`` on that child (``RUSAGE_CHILDREN`` deltas cannot isolate a child, as
+``ru_maxrss`` is the largest of all children so far). Several (neardup's forked workers): also
+the peak of the tree's summed PSS, sampled every 50 ms from ``/proc``, pages shared with forked
+workers counted once; the larger figure is shown. This script stays small (numpy-free; scale.py
+runs as a child) because a child's ``ru_maxrss`` starts from its parent's size at fork. "CPU s"
+is user + system time of the tree over its whole run (for a peer, reading the file too): above
+"seconds" when a tool keeps several cores busy. Other load on the machine shows up in "seconds".
 """
 
 from __future__ import annotations
@@ -120,18 +122,23 @@ def _resident_bytes(pid: int) -> int:
         return 0
 
 
-def _tree_bytes(root: int) -> int:
-    tree = _children()
-    total, stack = 0, [root]
+def _tree(root: int) -> list[int]:
+    """``root`` and its descendants."""
+    children = _children()
+    pids, stack = [], [root]
     while stack:
         pid = stack.pop()
-        total += _resident_bytes(pid)
-        stack.extend(tree.get(pid, []))
-    return total
+        pids.append(pid)
+        stack.extend(children.get(pid, []))
+    return pids
 
 
 class TreeSampler(threading.Thread):
-    """Polls the summed memory of a process and its descendants; ``peak`` is the largest seen."""
+    """Polls the summed memory of a process tree while it has several processes.
+
+    One process alone is left unread: ``wait4`` gives its exact peak, and reading
+    ``smaps_rollup`` takes the process's memory-map lock, which would slow it down.
+    """
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
@@ -143,7 +150,9 @@ class TreeSampler(threading.Thread):
         if not Path("/proc").is_dir():
             return
         while not self._stop_event.wait(SAMPLE_SECONDS):
-            self.peak = max(self.peak, _tree_bytes(self.pid))
+            pids = _tree(self.pid)
+            if len(pids) > 1:
+                self.peak = max(self.peak, sum(_resident_bytes(pid) for pid in pids))
 
     def stop(self) -> int:
         self._stop_event.set()

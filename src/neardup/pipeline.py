@@ -82,7 +82,6 @@ class Collected:
     lengths: list[int] = field(default_factory=list)
     field_values: list[Any] = field(default_factory=list)
     text_keys: list[NDArray[np.uint64]] = field(default_factory=list)
-    signatures: list[NDArray[np.uint32]] = field(default_factory=list)
     set_sizes: list[I64Array] = field(default_factory=list)
 
 
@@ -125,8 +124,8 @@ def _absorb(collected: Collected, features: Features, store: Store) -> None:
     collected.set_sizes.append(np.diff(features.set_offsets))
     store.sets.append(features.sets)
     store.band_keys.append(features.band_keys)
-    if features.signatures is not None:
-        collected.signatures.append(features.signatures)
+    if features.signatures is not None and store.signatures is not None:
+        store.signatures.append(features.signatures.reshape(-1))
 
 
 def exact_representatives(keys: NDArray[np.uint64]) -> I64Array:
@@ -143,13 +142,18 @@ class Store:
 
     sets: SpillArray
     band_keys: SpillColumns
+    signatures: SpillArray | None  # only when similarities are estimated from them
 
     @classmethod
-    def create(cls, directory: Path, banding: Banding) -> Store:
-        return cls(
-            SpillArray(directory / "sets.u32", np.uint32),
-            SpillColumns(directory, banding.bands, np.uint32),
-        )
+    def create(cls, directory: Path, config: DedupConfig, banding: Banding) -> Store:
+        signatures = None if config.verify else SpillArray(directory / "signatures.u32", np.uint32)
+        sets = SpillArray(directory / "sets.u32", np.uint32)
+        return cls(sets, SpillColumns(directory, banding.bands, np.uint32), signatures)
+
+    def signature_matrix(self, num_perm: int) -> NDArray[np.uint32] | None:
+        if self.signatures is None:
+            return None
+        return self.signatures.finish().reshape(-1, num_perm)
 
 
 @dataclass
@@ -241,7 +245,7 @@ def run_dedup(
     banding = choose_banding(config)
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="neardup-", dir=workdir) as scratch:
-        store = Store.create(Path(scratch), banding)
+        store = Store.create(Path(scratch), config, banding)
         collected = collect(
             records, Featurizer.for_run(config, banding), store, workers, clock, progress
         )
@@ -264,7 +268,7 @@ def _match(
     if collected.set_sizes:
         np.cumsum(np.concatenate(collected.set_sizes), out=offsets[1:])
     keys = np.concatenate(collected.text_keys) if collected.text_keys else np.empty(0, np.uint64)
-    signatures = np.concatenate(collected.signatures) if collected.signatures else None
+    signatures = store.signature_matrix(config.minhash.num_perm)
     matching = Matching(exact_representatives(keys), store.sets.finish(), offsets, signatures)
     count = matching.reps.size
     counts = {
