@@ -16,7 +16,7 @@ from neardup.config import DedupConfig, ReadConfig
 from neardup.errors import InputError
 from neardup.io.readers import open_inputs, read_records
 from neardup.io.writers import ResultWriter
-from neardup.pipeline import default_workers, run_dedup
+from neardup.pipeline import BATCH_SIZE, default_workers, run_dedup
 from neardup.progress import NullProgress, Progress
 from neardup.result import DedupResult
 from neardup.types import Record
@@ -35,6 +35,7 @@ def dedup_files(
     progress: Progress | None = None,
     workers: int | None = None,
     workdir: str | Path | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> DedupResult:
     """Deduplicate ``inputs`` and write every table into ``output_dir``.
 
@@ -46,7 +47,9 @@ def dedup_files(
     sources = open_inputs(inputs, input_format=input_format)
     errors: list[InputError] = []
     records = read_records(sources, read_config, on_skip=errors.append)
-    result = run_dedup(records, config, progress=progress, workers=workers, workdir=workdir)
+    result = run_dedup(
+        records, config, progress=progress, workers=workers, workdir=workdir, batch_size=batch_size
+    )
     result.errors = errors
     result.counts["skipped_errors"] = len(errors)
     started = time.perf_counter()

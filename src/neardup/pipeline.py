@@ -86,11 +86,11 @@ class Collected:
 
 
 def _batches(
-    records: Iterable[Record], collected: Collected, keep_field: str | None
+    records: Iterable[Record], collected: Collected, keep_field: str | None, size: int
 ) -> Iterator[list[str]]:
     """Texts in batches; the per-record facts the later stages need are noted on the way."""
     iterator = iter(records)
-    while batch := list(islice(iterator, BATCH_SIZE)):
+    while batch := list(islice(iterator, size)):
         for record in batch:
             collected.ids.append(record.id)
             collected.lengths.append(len(record.text))
@@ -103,13 +103,14 @@ def collect(
     featurize: Featurizer,
     store: Store,
     workers: int,
+    batch_size: int,
     clock: StageClock,
     progress: Progress,
 ) -> Collected:
     """The streaming pass: features of every record, sets spilled to disk."""
     collected = Collected()
     progress.start("read + sketch")
-    batches = _batches(records, collected, featurize.config.keep_field)
+    batches = _batches(records, collected, featurize.config.keep_field, batch_size)
     for features in ordered_map(featurize, batches, workers):
         _absorb(collected, features, store)
         for stage, seconds in features.seconds.items():
@@ -233,12 +234,13 @@ def run_dedup(
     progress: Progress | None = None,
     workers: int = 1,
     workdir: str | Path | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> DedupResult:
     """Cluster ``records`` and choose the copy to keep; writes nothing but scratch files.
 
     ``workers`` processes compute the per-document features; the result is
-    identical for every worker count. Shingle sets spill to ``workdir`` (a
-    temporary directory by default, removed afterwards).
+    identical for every worker count and ``batch_size``. Shingle sets spill
+    to ``workdir`` (a temporary directory by default, removed afterwards).
     """
     progress = progress or NullProgress()
     clock = StageClock()
@@ -246,9 +248,8 @@ def run_dedup(
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="neardup-", dir=workdir) as scratch:
         store = Store.create(Path(scratch), config, banding)
-        collected = collect(
-            records, Featurizer.for_run(config, banding), store, workers, clock, progress
-        )
+        featurize = Featurizer.for_run(config, banding)
+        collected = collect(records, featurize, store, workers, batch_size, clock, progress)
         result = _match(collected, store, config, banding, clock, progress)
     clock.add("total", time.perf_counter() - began)
     result.seconds = clock.rounded()
