@@ -1,31 +1,18 @@
-"""The ``neardup`` command: a thin shell that parses options and calls the library."""
+"""``neardup dedup``: options in, :func:`neardup.files.dedup_files` called, a line out."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
-from neardup._version import __version__
+from neardup.cli._app import app, fail, progress_bars, stderr
 from neardup.config import DedupConfig, ReadConfig
 from neardup.errors import NeardupError
 from neardup.files import dedup_files
-from neardup.progress import NullProgress, Progress
-from neardup.terminal import RichProgress
 
-app = typer.Typer(
-    help="Find near-duplicate documents, group them, keep the best copy.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
 _DEFAULTS = DedupConfig()
 
 
@@ -65,46 +52,6 @@ class InputFormat(str, Enum):
     parquet = "parquet"
     csv = "csv"
     text = "text"
-
-
-def _print_version(value: bool) -> None:
-    if value:
-        typer.echo(f"neardup {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
-        ),
-    ] = False,
-) -> None:
-    """Find near-duplicate documents, group them, keep the best copy."""
-
-
-def _stderr() -> Console:
-    return Console(stderr=True)
-
-
-@contextmanager
-def _progress(quiet: bool) -> Iterator[Progress]:
-    """Bars on an interactive stderr only: logs and pipes get no control codes."""
-    if quiet or not sys.stderr.isatty():
-        yield NullProgress()
-        return
-    bars = RichProgress(_stderr())
-    try:
-        yield bars
-    finally:
-        bars.close()
-
-
-def _fail(error: NeardupError) -> typer.Exit:
-    _stderr().print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
-    return typer.Exit(code=1)
 
 
 @app.command()
@@ -226,7 +173,7 @@ def dedup(
             id_required=id_field is not None,
             on_error=on_error.value,
         )
-        with _progress(quiet) as progress:
+        with progress_bars(quiet) as progress:
             result = dedup_files(
                 inputs,
                 output_dir,
@@ -239,16 +186,12 @@ def dedup(
                 workdir=workdir,
             )
     except NeardupError as error:
-        raise _fail(error) from error
+        raise fail(error) from error
     if not quiet:
         counts = result.counts
-        _stderr().print(
+        stderr().print(
             f"{counts['records']:,} records: kept {counts['kept']:,}, removed {counts['removed']:,} "
             f"in {counts['clusters_with_duplicates']:,} cluster(s); "
             f"{counts.get('skipped_errors', 0):,} skipped. Results in {output_dir}/",
             highlight=False,
         )
-
-
-def main() -> None:
-    app()

@@ -1,0 +1,12 @@
+"""The ``neardup`` command line: a thin shell over the library, one module per command."""
+
+from __future__ import annotations
+
+from neardup.cli import dedup as _dedup  # noqa: F401  (registers the command)
+from neardup.cli._app import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    app()
