@@ -62,6 +62,8 @@ def dedup_files(
             "inputs": [str(path) for path in inputs],
             "output_format": output_format,
             "workers": workers,
+            "id_field": read_config.id_field,
+            "text_field": read_config.text_field,
         }
         writer.write_summary(_with_write_time(summary, time.perf_counter() - started))
     return result
