@@ -40,7 +40,7 @@ _CHAIN = np.uint64(0x9E3779B97F4A7C15)
 _EMPTY32 = np.uint32(0xFFFFFFFF)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, nogil=True, inline="always")
 def _mix(z: np.uint64) -> np.uint64:
     z = z ^ (z >> np.uint64(30))
     z = z * _MIX1
@@ -49,7 +49,7 @@ def _mix(z: np.uint64) -> np.uint64:
     return z ^ (z >> np.uint64(31))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, nogil=True, inline="always")
 def _is_word_byte(b: np.uint8) -> bool:
     return (
         (b >= 48 and b <= 57)  # 0-9
@@ -60,7 +60,7 @@ def _is_word_byte(b: np.uint8) -> bool:
     )
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _token_hashes(data: NDArray[np.uint8], start: int, stop: int, out: U64Array) -> int:
     """Hash the tokens of ``data[start:stop]`` into ``out``; return how many."""
     count = 0
@@ -83,7 +83,7 @@ def _token_hashes(data: NDArray[np.uint8], start: int, stop: int, out: U64Array)
     return count
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _chain_ngrams(units: U64Array, count: int, size: int, out: U64Array, at: int) -> int:
     """Write the n-gram hashes of ``units[:count]`` to ``out[at:]``; return how many."""
     if count == 0:
@@ -98,7 +98,7 @@ def _chain_ngrams(units: U64Array, count: int, size: int, out: U64Array, at: int
     return produced
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def word_shingles(
     data: NDArray[np.uint8], offsets: I64Array, size: int
 ) -> tuple[U64Array, I64Array]:
@@ -115,7 +115,7 @@ def word_shingles(
     return out[:at].copy(), starts
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def char_shingles(
     points: NDArray[np.uint32], offsets: I64Array, size: int
 ) -> tuple[U64Array, I64Array]:
@@ -132,7 +132,7 @@ def char_shingles(
     return out[:at].copy(), starts
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def shingle_sets(values: U64Array, offsets: I64Array) -> tuple[U32Array, I64Array]:
     """Each document's n-gram hashes as a sorted set of their top 32 bits."""
     out = np.empty(values.size, dtype=np.uint32)
@@ -148,7 +148,7 @@ def shingle_sets(values: U64Array, offsets: I64Array) -> tuple[U32Array, I64Arra
     return out[:at].copy(), starts
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def document_keys(data: NDArray[np.uint8], offsets: I64Array) -> U64Array:
     """A 64-bit key per document's bytes: equal keys mean equal normalised texts."""
     out = np.empty(offsets.size - 1, dtype=np.uint64)
@@ -160,7 +160,7 @@ def document_keys(data: NDArray[np.uint8], offsets: I64Array) -> U64Array:
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def minhash(values: U32Array, offsets: I64Array, a: U64Array, b: U64Array) -> U32Array:
     """Classic MinHash: per permutation, the minimum of ``(a * x + b) >> 32``."""
     docs = offsets.size - 1
@@ -178,7 +178,7 @@ def minhash(values: U32Array, offsets: I64Array, a: U64Array, b: U64Array) -> U3
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def band_keys(signatures: U32Array, bands: int, rows: int) -> U32Array:
     """A 32-bit key per band and document, band-major: ``out[band, doc]``.
 
@@ -196,7 +196,7 @@ def band_keys(signatures: U32Array, bands: int, rows: int) -> U32Array:
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _overlap(values: U32Array, a0: int, a1: int, b0: int, b1: int) -> int:
     shared = 0
     while a0 < a1 and b0 < b1:
@@ -212,7 +212,7 @@ def _overlap(values: U32Array, a0: int, a1: int, b0: int, b1: int) -> int:
     return shared
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def pair_overlaps(values: U32Array, offsets: I64Array, left: I64Array, right: I64Array) -> I64Array:
     """``|A ∩ B|`` for each pair of sorted sets (documents ``left[k]``, ``right[k]``)."""
     out = np.empty(left.size, dtype=np.int64)
@@ -222,7 +222,7 @@ def pair_overlaps(values: U32Array, offsets: I64Array, left: I64Array, right: I6
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _find(parent: I64Array, node: int) -> int:
     while parent[node] != node:
         parent[node] = parent[parent[node]]
@@ -230,7 +230,7 @@ def _find(parent: I64Array, node: int) -> int:
     return node
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def components(count: int, left: I64Array, right: I64Array) -> I64Array:
     """Label every node with the smallest node of its component (order-independent)."""
     parent = np.arange(count, dtype=np.int64)
@@ -245,7 +245,7 @@ def components(count: int, left: I64Array, right: I64Array) -> I64Array:
     return parent
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _bucket_pair_count(size: int, max_bucket: int) -> int:
     if size < 2:
         return 0
@@ -254,20 +254,23 @@ def _bucket_pair_count(size: int, max_bucket: int) -> int:
     return 2 * size - 3
 
 
-@njit(cache=True)
-def bucket_pairs(keys: U32Array, docs: I64Array, max_bucket: int) -> tuple[I64Array, I64Array]:
-    """Pairs of documents sharing a key; ``keys`` sorted, ``docs`` ascending within a key.
+@njit(cache=True, nogil=True)
+def bucket_pairs(entries: U64Array, max_bucket: int) -> tuple[I64Array, I64Array]:
+    """Pairs of documents sharing a band key.
 
-    A bucket of more than ``max_bucket`` documents is linked as a star on its
-    first document plus a chain, so one template shared by thousands of pages
-    costs linear, not quadratic, work.
+    ``entries`` is sorted ``key << 32 | doc``: a bucket is a run of equal
+    keys, its documents ascending. A bucket of more than ``max_bucket``
+    documents is linked as a star on its first document plus a chain, so one
+    template shared by thousands of pages costs linear, not quadratic, work.
     """
-    n = keys.size
+    n = entries.size
+    shift = np.uint64(32)
+    low = np.uint64(0xFFFFFFFF)
     total = 0
     i = 0
     while i < n:
         j = i + 1
-        while j < n and keys[j] == keys[i]:
+        while j < n and (entries[j] >> shift) == (entries[i] >> shift):
             j += 1
         total += _bucket_pair_count(j - i, max_bucket)
         i = j
@@ -277,19 +280,23 @@ def bucket_pairs(keys: U32Array, docs: I64Array, max_bucket: int) -> tuple[I64Ar
     i = 0
     while i < n:
         j = i + 1
-        while j < n and keys[j] == keys[i]:
+        while j < n and (entries[j] >> shift) == (entries[i] >> shift):
             j += 1
         if 2 <= j - i <= max_bucket:
             for x in range(i, j):
                 for y in range(x + 1, j):
-                    left[at], right[at] = docs[x], docs[y]
+                    left[at] = np.int64(entries[x] & low)
+                    right[at] = np.int64(entries[y] & low)
                     at += 1
         elif j - i > max_bucket:
+            first = np.int64(entries[i] & low)
             for y in range(i + 1, j):
-                left[at], right[at] = docs[i], docs[y]
+                left[at] = first
+                right[at] = np.int64(entries[y] & low)
                 at += 1
             for x in range(i + 1, j - 1):
-                left[at], right[at] = docs[x], docs[x + 1]
+                left[at] = np.int64(entries[x] & low)
+                right[at] = np.int64(entries[x + 1] & low)
                 at += 1
         i = j
     return left, right

@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from neardup import kernels
+from neardup.parallel import thread_map
 
 _GRID = 201  # points for integrating the S-curve; plenty for three decimals
 MAX_BUCKET = 200  # past this, a bucket is linked as star + chain (see kernels.bucket_pairs)
@@ -69,20 +70,24 @@ def candidate_pairs(
     active: NDArray[np.bool_],
     *,
     max_bucket: int = MAX_BUCKET,
+    threads: int = 1,
 ) -> NDArray[np.int64]:
     """Pairs ``(i, j)``, ``i < j``, sharing at least one band key, sorted and unique.
 
-    ``bands`` yields each band's keys for every document in turn (so only one
-    band is ever held); ``active`` marks the documents that take part (one
-    per exact-text group, non-empty shingle sets).
+    ``bands`` yields each band's keys for every document in turn (so only a
+    few bands are held at once); ``active`` marks the documents that take
+    part (one per exact-text group, non-empty shingle sets). Bands are
+    bucketed on ``threads`` threads; the result does not depend on it.
     """
     total = active.size
     docs = np.flatnonzero(active)
-    codes = [np.empty(0, dtype=np.int64)]
-    for keys in bands:
-        column = keys[docs]
-        order = np.argsort(column, kind="stable")
-        left, right = kernels.bucket_pairs(column[order], docs[order], max_bucket)
-        codes.append(np.unique(left * total + right))
+    doc_bits = docs.astype(np.uint64)
+
+    def band_codes(keys: NDArray[np.uint32]) -> NDArray[np.int64]:
+        entries = np.sort((keys[docs].astype(np.uint64) << np.uint64(32)) | doc_bits)
+        left, right = kernels.bucket_pairs(entries, max_bucket)
+        return np.unique(left * total + right)
+
+    codes = [np.empty(0, dtype=np.int64), *thread_map(band_codes, bands, threads)]
     unique = np.unique(np.concatenate(codes))
     return np.stack((unique // total, unique % total), axis=1)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from itertools import chain, islice
 from typing import TypeVar
 
@@ -19,6 +19,31 @@ In = TypeVar("In")
 Out = TypeVar("Out")
 
 _WINDOW_PER_WORKER = 2  # batches queued per worker: one running, one ready
+
+
+def thread_map(func: Callable[[In], Out], items: Iterable[In], threads: int) -> Iterator[Out]:
+    """``map(func, items)`` on ``threads`` threads, a bounded window in flight.
+
+    For numpy sorts and ``nogil`` numba kernels, which run in parallel
+    without leaving the process or copying their inputs.
+    """
+    if threads <= 1:
+        yield from map(func, items)
+        return
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        yield from _windowed(pool, func, items, threads)
+
+
+def _windowed(
+    pool: Executor, func: Callable[[In], Out], items: Iterable[In], workers: int
+) -> Iterator[Out]:
+    pending: deque[Future[Out]] = deque()
+    for item in items:
+        pending.append(pool.submit(func, item))
+        if len(pending) >= workers * _WINDOW_PER_WORKER:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def ordered_map(func: Callable[[In], Out], items: Iterable[In], workers: int) -> Iterator[Out]:
@@ -41,10 +66,4 @@ def ordered_map(func: Callable[[In], Out], items: Iterable[In], workers: int) ->
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: deque[Future[Out]] = deque()
-        for item in items:
-            pending.append(pool.submit(func, item))
-            if len(pending) >= workers * _WINDOW_PER_WORKER:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        yield from _windowed(pool, func, items, workers)

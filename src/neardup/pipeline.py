@@ -165,6 +165,7 @@ class Matching:
     set_values: NDArray[np.uint32]
     set_offsets: I64Array
     signatures: NDArray[np.uint32] | None
+    threads: int  # for the bucketing and verification kernels
 
 
 def near_duplicate_edges(
@@ -174,7 +175,7 @@ def near_duplicate_edges(
     sizes = np.diff(matching.set_offsets)
     active = (matching.reps == np.arange(matching.reps.size)) & (sizes > 0)
     with clock.stage("candidates"):
-        pairs = candidate_pairs(store.band_keys.read(), active)
+        pairs = candidate_pairs(store.band_keys.read(), active, threads=matching.threads)
     counts["candidate_pairs"] = len(pairs)
     with clock.stage("verify"):
         edges = pairs[_scores(pairs, matching, config).accepted(config)]
@@ -184,8 +185,9 @@ def near_duplicate_edges(
 
 def _scores(pairs: I64Array, matching: Matching, config: DedupConfig) -> PairScores:
     if config.verify or matching.signatures is None:
+        values, offsets = matching.set_values, matching.set_offsets
         return pair_similarities(
-            pairs, matching.set_values, matching.set_offsets, config.similarity
+            pairs, values, offsets, config.similarity, threads=matching.threads
         )
     sizes = np.diff(matching.set_offsets)
     return estimated_similarities(pairs, matching.signatures, sizes, config.similarity)
@@ -250,7 +252,7 @@ def run_dedup(
         store = Store.create(Path(scratch), config, banding)
         featurize = Featurizer.for_run(config, banding)
         collected = collect(records, featurize, store, workers, batch_size, clock, progress)
-        result = _match(collected, store, config, banding, clock, progress)
+        result = _match(collected, store, config, banding, clock, progress, workers)
     clock.add("total", time.perf_counter() - began)
     result.seconds = clock.rounded()
     return result
@@ -263,6 +265,7 @@ def _match(
     banding: Banding,
     clock: StageClock,
     progress: Progress,
+    threads: int,
 ) -> DedupResult:
     progress.start("match")
     offsets = np.zeros(len(collected.ids) + 1, dtype=np.int64)
@@ -270,7 +273,8 @@ def _match(
         np.cumsum(np.concatenate(collected.set_sizes), out=offsets[1:])
     keys = np.concatenate(collected.text_keys) if collected.text_keys else np.empty(0, np.uint64)
     signatures = store.signature_matrix(config.minhash.num_perm)
-    matching = Matching(exact_representatives(keys), store.sets.finish(), offsets, signatures)
+    reps = exact_representatives(keys)
+    matching = Matching(reps, store.sets.finish(), offsets, signatures, threads)
     count = matching.reps.size
     counts = {
         "records": count,

@@ -9,6 +9,7 @@ from numpy.typing import NDArray
 
 from neardup import kernels
 from neardup.config import DedupConfig, SimilarityKind
+from neardup.parallel import thread_map
 
 F64Array = NDArray[np.float64]
 I64Array = NDArray[np.int64]
@@ -50,12 +51,27 @@ def from_overlap(
     return PairScores(_ratio(shared, np.minimum(size_a, size_b).astype(np.float64)), jaccard)
 
 
+_PAIRS_PER_TASK = 65536  # enough work per thread to outweigh handing it over
+
+
 def pair_similarities(
-    pairs: I64Array, values: NDArray[np.uint32], offsets: I64Array, kind: SimilarityKind
+    pairs: I64Array,
+    values: NDArray[np.uint32],
+    offsets: I64Array,
+    kind: SimilarityKind,
+    *,
+    threads: int = 1,
 ) -> PairScores:
     """Exact scores of every pair ``(i, j)`` of documents in a flat set store."""
     left, right = np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1])
-    shared = kernels.pair_overlaps(values, offsets, left, right)
+    starts = range(0, left.size, _PAIRS_PER_TASK)
+
+    def overlaps(start: int) -> I64Array:
+        stop = start + _PAIRS_PER_TASK
+        return kernels.pair_overlaps(values, offsets, left[start:stop], right[start:stop])
+
+    parts = list(thread_map(overlaps, starts, threads))
+    shared = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
     sizes = np.diff(offsets)
     return from_overlap(shared, sizes[left], sizes[right], kind)
 
