@@ -13,6 +13,9 @@ class Record:
     ``fields`` is the record exactly as parsed (for JSONL the whole object,
     for CSV the row, for a text file ``{"id": ..., "text": ...}``); writers
     emit it untouched. ``source``/``line`` locate it for error messages.
+    ``raw`` is the record's own source text where the format has one (a
+    JSONL line): JSONL writers copy it rather than encode ``fields`` again,
+    which is both faster and exactly as read.
     """
 
     id: str
@@ -20,6 +23,7 @@ class Record:
     fields: dict[str, Any] = field(default_factory=dict)
     source: str = "<records>"
     line: int | None = None
+    raw: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

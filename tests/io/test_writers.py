@@ -276,3 +276,36 @@ def test_any_json_record_round_trips_through_jsonl(
     assert [(r.id, r.text, r.line) for r in back] == [
         (r.id, r.text, i + 1) for i, r in enumerate(records)
     ]
+
+
+def test_jsonl_records_are_copied_byte_for_byte(tmp_path: Path) -> None:
+    """A JSONL record is written back as its own line: escapes and number forms survive."""
+    from neardup.config import ReadConfig
+    from neardup.io.readers import open_inputs, read_records
+
+    source = tmp_path / "in.jsonl"
+    lines = [
+        '{"id": "a", "text": "caf\\u00e9 one", "score": 1.0, "n": 1e3}',
+        '{"text":"two",  "id":"b"}',
+        '{"id": "c", "text": "three", "duplicate_of": "x"}',
+    ]
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    records = list(read_records(open_inputs([str(source)]), ReadConfig()))
+    with ResultWriter(tmp_path / "out") as writer:
+        writer.write_kept(records[0])
+        writer.write_removed(records[1], "a", 0.5, extra={"differences": {"typography": True}})
+        writer.write_removed(records[2], "a", 0.25)
+    assert (tmp_path / "out" / "kept.jsonl").read_text(encoding="utf-8") == lines[0] + "\n"
+    removed = (tmp_path / "out" / "removed.jsonl").read_text(encoding="utf-8").splitlines()
+    assert removed[0] == (
+        '{"text":"two",  "id":"b", "duplicate_of": "a", "similarity": 0.5, '
+        '"differences": {"typography": true}}'
+    )
+    # a record that already has the key is re-encoded, so the key appears once, overwritten
+    assert json.loads(removed[1]) == {
+        "id": "c",
+        "text": "three",
+        "duplicate_of": "a",
+        "similarity": 0.25,
+    }
+    assert removed[1].count("duplicate_of") == 1

@@ -289,7 +289,9 @@ def _dump(row: object) -> str | None:
         return repr(row)
 
 
-def _to_record(fields: dict[str, Any], config: ReadConfig, where: _Where) -> Parsed:
+def _to_record(
+    fields: dict[str, Any], config: ReadConfig, where: _Where, raw: str | None = None
+) -> Parsed:
     """Check a parsed row's id and text; the row itself becomes ``fields`` untouched."""
     record_id = _record_id(fields, config, where)
     if isinstance(record_id, InputError):
@@ -297,7 +299,7 @@ def _to_record(fields: dict[str, Any], config: ReadConfig, where: _Where) -> Par
     problem = _text_problem(fields, config.text_field)
     if problem is not None:
         return where.error(*problem, record_id=record_id)
-    return Record(record_id, fields[config.text_field], fields, where.source, where.line)
+    return Record(record_id, fields[config.text_field], fields, where.source, where.line, raw)
 
 
 def _record_id(fields: Mapping[str, Any], config: ReadConfig, where: _Where) -> str | InputError:
@@ -492,7 +494,7 @@ def _parse_json_line(line: bytes, number: int, name: str, config: ReadConfig) ->
             f"line is {_kind(obj)}, not a JSON object",
             f'write one object per line, like {{"id": "1", "text": "..."}}, {_SKIP_HINT}',
         )
-    return _to_record(obj, config, where)
+    return _to_record(obj, config, where, raw=text)
 
 
 # --------------------------------------------------------------------------- CSV

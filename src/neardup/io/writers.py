@@ -88,7 +88,11 @@ class ResultWriter:
         self._table("clusters").write(assignment.to_json())
 
     def write_kept(self, record: Record) -> None:
-        self._table("kept").write(record.fields)
+        table = self._table("kept")
+        if record.raw is not None and isinstance(table, _JsonlTable):
+            table.write_line(record.raw)
+        else:
+            table.write(record.fields)
 
     def write_removed(
         self,
@@ -97,8 +101,13 @@ class ResultWriter:
         similarity: float | None,
         extra: Mapping[str, Any] | None = None,
     ) -> None:
-        row = {**record.fields, "duplicate_of": duplicate_of, "similarity": similarity}
-        self._table("removed").write({**row, **(extra or {})})
+        added = {"duplicate_of": duplicate_of, "similarity": similarity, **(extra or {})}
+        table = self._table("removed")
+        spliced = _splice(record, added) if isinstance(table, _JsonlTable) else None
+        if spliced is not None:
+            table.write_line(spliced)
+        else:
+            table.write({**record.fields, **added})
 
     def write_error(self, err: InputError) -> None:
         """Errors are always JSONL: a skipped line may not fit any table's types."""
@@ -173,6 +182,19 @@ class ResultWriter:
             table.discard()
 
 
+def _splice(record: Record, added: Mapping[str, Any]) -> str | None:
+    """The raw JSON line with ``added`` keys appended before its closing brace.
+
+    None when that would not be the same object as re-encoding: no raw line,
+    or a key that the record already has.
+    """
+    raw = record.raw.rstrip() if record.raw is not None else ""
+    if not raw.endswith("}") or not record.fields or any(key in record.fields for key in added):
+        return None
+    encoded = json.dumps(added, ensure_ascii=False, default=_json_default)
+    return f"{raw[:-1].rstrip()}, {encoded[1:]}"
+
+
 def _prepare_dir(path: Path) -> Path:
     if path.exists() and not path.is_dir():
         raise OutputError(f"{path} exists and is not a directory; choose another output directory")
@@ -221,6 +243,10 @@ class _JsonlTable:
                 f"cannot write a row of {self.path.name} as JSON: {exc}; "
                 "convert the field to a JSON type, or use --format parquet"
             ) from exc
+        self.write_line(line)
+
+    def write_line(self, line: str) -> None:
+        """One already-encoded JSON object (a record's own raw line)."""
         self._file.write(line)
         self._file.write("\n")
 
