@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Literal
 
+import orjson
+
 from neardup.config import ReadConfig
 from neardup.errors import ConfigError, InputError
 from neardup.types import Record
@@ -473,6 +475,15 @@ def _read_jsonl(source: Source, config: ReadConfig) -> Iterator[Parsed]:
                 yield _parse_json_line(line, number, source.name, config)
 
 
+def _loads(text: str) -> Any:
+    """orjson for speed; the standard library for what orjson refuses (lone
+    surrogates, NaN, huge integers) and for its error messages."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def _parse_json_line(line: bytes, number: int, name: str, config: ReadConfig) -> Parsed:
     try:
         text = line.decode("utf-8").rstrip("\r\n")
@@ -481,7 +492,7 @@ def _parse_json_line(line: bytes, number: int, name: str, config: ReadConfig) ->
         return where.error(f"invalid UTF-8 at byte {exc.start} of the line", _ENCODING_HINT)
     where = _Where(name, number, text)
     try:
-        obj = json.loads(text)
+        obj = _loads(text)
     except json.JSONDecodeError as exc:
         return where.error(
             f"malformed JSON ({exc.msg} at column {exc.colno})",
