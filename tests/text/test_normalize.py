@@ -357,3 +357,20 @@ def test_settled_shortcut_is_sound(text: str, config: NormalizeConfig) -> None:
     once = _module._pass(text, config)
     if _module._surely_settled(once, config):
         assert _module._pass(once, config) == once
+
+
+_ascii_prose = st.lists(
+    st.sampled_from([*"abcXYZ019 -*+\n\t\r\x0b.,'\"_", "-\n", "\n\n", "- ", "* ", "\n  - "]),
+    max_size=40,
+).map("".join)
+
+
+@given(st.one_of(_ascii_prose, st.text(st.characters(max_codepoint=127))), collapsing_config)
+@settings(max_examples=400)
+def test_ascii_shortcut_equals_the_full_pass(text: str, config: NormalizeConfig) -> None:
+    """The cheap path for ASCII text without "&" gives exactly what the full pass gives."""
+    module = sys.modules["neardup.text.normalize"]
+    if "&" in text:
+        return
+    full = module._settle_flat(module._settle(text, config).replace("\n", " "), config)
+    assert module._plain_ascii(text, config) == full

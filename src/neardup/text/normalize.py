@@ -373,10 +373,28 @@ def normalize(text: str, config: NormalizeConfig = _DEFAULT) -> str:
     >>> normalize("• It’s Â£5 &amp; exam-\\nple")
     "it's £5 & example"
     """
+    if config.collapse_whitespace and text.isascii() and "&" not in text:
+        return _plain_ascii(text, config)
     settled = _settle(text, config)
     if not config.collapse_whitespace:
         return settled
     return _settle_flat(settled.replace("\n", " "), config)
+
+
+def _plain_ascii(text: str, config: NormalizeConfig) -> str:
+    """:func:`normalize` of ASCII text without "&", the common case, done cheaply.
+
+    Of the steps only bullets, hyphenated breaks, whitespace and case can act
+    on such text, one pass is already a fixed point (see ``_surely_settled``),
+    and collapsing each line then joining the lines with spaces is the same as
+    collapsing the whole text at once. tests/text check it against the full path.
+    """
+    if config.fold_punctuation:
+        text = _remove_bullets(text)
+    if config.join_hyphenated:
+        text = _join_hyphenated(text)
+    text = " ".join(text.split())
+    return text.lower() if config.casefold else text
 
 
 def normalize_lines(text: str, config: NormalizeConfig = _DEFAULT) -> list[str]:
