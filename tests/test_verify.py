@@ -56,3 +56,34 @@ def test_containment_needs_min_jaccard() -> None:
     assert not scores.accepted(DedupConfig(min_jaccard=0.15))[0]
     assert scores.accepted(DedupConfig(min_jaccard=0.05))[0]
     assert scores.accepted(DedupConfig(similarity="jaccard", threshold=0.1, min_jaccard=0.5))[0]
+
+
+def _story(prefix: str, paragraphs: int, words: int = 40) -> list[str]:
+    return [" ".join(f"{prefix}{p}w{i}" for i in range(words)) for p in range(paragraphs)]
+
+
+def _flat(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    from neardup.config import ShingleConfig
+    from neardup.text.shingle import sets_of, shingle_sequences
+
+    sequences, seq_offsets = shingle_sequences(texts, ShingleConfig())
+    sets, set_offsets = sets_of(sequences, seq_offsets)
+    return sets, set_offsets, sequences, seq_offsets
+
+
+def test_passage_limit_tells_a_quote_from_a_copy() -> None:
+    from neardup.verify import within_passage_limit
+
+    story = _story("s", 2)
+    own = _story("q", 4)
+    copy = " ".join(["HEADLINE words here", *story, "(c) 2025 Outlet. All rights reserved."])
+    quoter = " ".join([*own[:2], story[0], *own[2:]])
+    texts = [" ".join(story), copy, quoter]
+    arrays = _flat(texts)
+    pairs = np.array([[0, 1], [0, 2]])
+    ok = within_passage_limit(pairs, *arrays, max_passage=70)
+    assert ok.tolist() == [True, False]
+    # the check is what separates them: both pass the set thresholds
+    scores = pair_similarities(pairs, arrays[0], arrays[1], "containment")
+    assert (scores.similarity >= 0.45).all() and (scores.jaccard >= 0.15).all()
+    assert within_passage_limit(pairs, *arrays, max_passage=10_000).all()

@@ -64,9 +64,10 @@ class DedupConfig:
     minhash: MinHashConfig = field(default_factory=MinHashConfig)
     similarity: SimilarityKind = "containment"  # an abridged reprint is contained in its story
     threshold: float = 0.45  # best ARI at precision >= 0.995 on the syndication bench; see README
-    min_jaccard: float = (
-        0.15  # with containment: a short text inside a long one is no copy; see README
-    )
+    # with containment: a short text inside a long one is no copy; see README
+    min_jaccard: float = 0.15
+    # shingles (~words) a copy may hold that the other lacks: longer is quoting, not copying
+    max_passage: int = 70
     lsh_threshold: float | None = None  # candidate recall point; None = the lowest Jaccard accepted
     bands: int | None = None  # None = chosen from lsh_threshold
     rows: int | None = None  # None = chosen from lsh_threshold
@@ -78,6 +79,10 @@ class DedupConfig:
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold <= 1.0:
             raise ConfigError(f"threshold must be in (0, 1], got {self.threshold}")
+        if self.max_passage < 0:
+            raise ConfigError(
+                f"max_passage must be >= 0 (0 turns the check off), got {self.max_passage}"
+            )
         if not 0.0 <= self.min_jaccard <= 1.0:
             raise ConfigError(f"min_jaccard must be in [0, 1], got {self.min_jaccard}")
         if self.lsh_threshold is not None and not 0.0 < self.lsh_threshold <= 1.0:

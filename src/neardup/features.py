@@ -19,7 +19,7 @@ from neardup.config import DedupConfig
 from neardup.lsh import Banding, band_keys
 from neardup.minhash import Permutations, signatures
 from neardup.text.normalize import normalize
-from neardup.text.shingle import shingle_batch, text_keys
+from neardup.text.shingle import sets_of, shingle_sequences, text_keys
 
 
 @dataclass
@@ -29,6 +29,8 @@ class Features:
     text_keys: NDArray[np.uint64]  # equal keys = equal normalised texts
     sets: NDArray[np.uint32]  # flat sorted shingle sets
     set_offsets: NDArray[np.int64]  # set d is sets[set_offsets[d]:set_offsets[d + 1]]
+    sequences: NDArray[np.uint32]  # the same shingles in text order, for passage checks
+    sequence_offsets: NDArray[np.int64]
     band_keys: NDArray[np.uint32]  # (bands, documents)
     signatures: NDArray[np.uint32] | None  # kept only when the run estimates from them
     seconds: dict[str, float] = field(default_factory=dict)
@@ -51,11 +53,14 @@ class Featurizer:
         clock["normalize"] = time.perf_counter() - began
         began = time.perf_counter()
         keys = text_keys(normalized)
-        sets, offsets = shingle_batch(normalized, self.config.shingle)
+        sequences, sequence_offsets = shingle_sequences(normalized, self.config.shingle)
+        sets, offsets = sets_of(sequences, sequence_offsets)
         clock["shingle"] = time.perf_counter() - began
         began = time.perf_counter()
         sigs = signatures(sets, offsets, self.perms)
         keys_by_band = band_keys(sigs, self.banding)
         clock["sketch"] = time.perf_counter() - began
         keep_sigs = sigs if not self.config.verify else None
-        return Features(keys, sets, offsets, keys_by_band, keep_sigs, clock)
+        return Features(
+            keys, sets, offsets, sequences, sequence_offsets, keys_by_band, keep_sigs, clock
+        )

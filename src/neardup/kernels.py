@@ -133,13 +133,13 @@ def char_shingles(
 
 
 @njit(cache=True, nogil=True)
-def shingle_sets(values: U64Array, offsets: I64Array) -> tuple[U32Array, I64Array]:
-    """Each document's n-gram hashes as a sorted set of their top 32 bits."""
+def shingle_sets(values: U32Array, offsets: I64Array) -> tuple[U32Array, I64Array]:
+    """Each document's (32-bit) shingles as a sorted, duplicate-free set."""
     out = np.empty(values.size, dtype=np.uint32)
     starts = np.zeros(offsets.size, dtype=np.int64)
     at = 0
     for d in range(offsets.size - 1):
-        part = np.sort((values[offsets[d] : offsets[d + 1]] >> np.uint64(32)).astype(np.uint32))
+        part = np.sort(values[offsets[d] : offsets[d + 1]])
         for i in range(part.size):
             if i == 0 or part[i] != part[i - 1]:
                 out[at] = part[i]
@@ -300,3 +300,72 @@ def bucket_pairs(entries: U64Array, max_bucket: int) -> tuple[I64Array, I64Array
                 at += 1
         i = j
     return left, right
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _contains(values: U32Array, start: int, stop: int, x: np.uint32) -> bool:
+    """Binary search for ``x`` in the sorted slice ``values[start:stop]``."""
+    lo, hi = start, stop
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if values[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo < stop and values[lo] == x
+
+
+@njit(cache=True, nogil=True)
+def _passage_geometry(
+    sets: U32Array,
+    set_offsets: I64Array,
+    seqs: U32Array,
+    seq_offsets: I64Array,
+    small: int,
+    large: int,
+) -> tuple[int, int]:
+    """(unshared run flanking the shared text on both sides in ``large``,
+    longest run of ``small`` missing from ``large``), in shingles."""
+    first, last = -1, -1
+    begin, end = seq_offsets[large], seq_offsets[large + 1]
+    for i in range(begin, end):
+        if _contains(sets, set_offsets[small], set_offsets[small + 1], seqs[i]):
+            if first < 0:
+                first = i - begin
+            last = i - begin
+    flanked = 0 if first < 0 else min(first, (end - begin) - 1 - last)
+    missing, run = 0, 0
+    for i in range(seq_offsets[small], seq_offsets[small + 1]):
+        if _contains(sets, set_offsets[large], set_offsets[large + 1], seqs[i]):
+            run = 0
+        else:
+            run += 1
+            missing = max(missing, run)
+    return flanked, missing
+
+
+@njit(cache=True, nogil=True)
+def pair_passages(
+    sets: U32Array,
+    set_offsets: I64Array,
+    seqs: U32Array,
+    seq_offsets: I64Array,
+    left: I64Array,
+    right: I64Array,
+) -> I64Array:
+    """For each pair, the longer of the two unshared passages of ``_passage_geometry``.
+
+    The document with the smaller set plays ``small``; a true copy adds lines
+    around the story or loses its tail, while a document that merely quotes
+    another holds its own text on both sides of the quote, and the quoted
+    article keeps paragraphs the quoter lacks.
+    """
+    out = np.empty(left.size, dtype=np.int64)
+    for k in range(left.size):
+        i, j = left[k], right[k]
+        size_i = set_offsets[i + 1] - set_offsets[i]
+        size_j = set_offsets[j + 1] - set_offsets[j]
+        small, large = (i, j) if size_i <= size_j else (j, i)
+        flanked, missing = _passage_geometry(sets, set_offsets, seqs, seq_offsets, small, large)
+        out[k] = max(flanked, missing)
+    return out

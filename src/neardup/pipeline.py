@@ -33,9 +33,14 @@ from neardup.lsh import Banding, candidate_pairs, optimal_banding
 from neardup.parallel import ordered_map
 from neardup.progress import NullProgress, Progress, StageClock
 from neardup.result import DedupResult
-from neardup.spill import SpillArray, SpillColumns
+from neardup.spill import SpillArray, SpillColumns, SpillRagged
 from neardup.types import Record
-from neardup.verify import PairScores, estimated_similarities, pair_similarities
+from neardup.verify import (
+    PairScores,
+    estimated_similarities,
+    pair_similarities,
+    within_passage_limit,
+)
 
 I64Array = NDArray[np.int64]
 
@@ -82,7 +87,6 @@ class Collected:
     lengths: list[int] = field(default_factory=list)
     field_values: list[Any] = field(default_factory=list)
     text_keys: list[NDArray[np.uint64]] = field(default_factory=list)
-    set_sizes: list[I64Array] = field(default_factory=list)
 
 
 def _batches(
@@ -122,8 +126,8 @@ def collect(
 
 def _absorb(collected: Collected, features: Features, store: Store) -> None:
     collected.text_keys.append(features.text_keys)
-    collected.set_sizes.append(np.diff(features.set_offsets))
-    store.sets.append(features.sets)
+    store.sets.append(features.sets, features.set_offsets)
+    store.sequences.append(features.sequences, features.sequence_offsets)
     store.band_keys.append(features.band_keys)
     if features.signatures is not None and store.signatures is not None:
         store.signatures.append(features.signatures.reshape(-1))
@@ -139,17 +143,20 @@ def exact_representatives(keys: NDArray[np.uint64]) -> I64Array:
 
 @dataclass
 class Store:
-    """What spills to the work directory: shingle sets, and band keys one file per band."""
+    """What spills to the work directory: shingle sets and sequences, band keys one file per band."""
 
-    sets: SpillArray
+    sets: SpillRagged
+    sequences: SpillRagged
     band_keys: SpillColumns
     signatures: SpillArray | None  # only when similarities are estimated from them
 
     @classmethod
     def create(cls, directory: Path, config: DedupConfig, banding: Banding) -> Store:
         signatures = None if config.verify else SpillArray(directory / "signatures.u32", np.uint32)
-        sets = SpillArray(directory / "sets.u32", np.uint32)
-        return cls(sets, SpillColumns(directory, banding.bands, np.uint32), signatures)
+        sets = SpillRagged(directory / "sets.u32", np.uint32)
+        sequences = SpillRagged(directory / "sequences.u32", np.uint32)
+        bands = SpillColumns(directory, banding.bands, np.uint32)
+        return cls(sets, sequences, bands, signatures)
 
     def signature_matrix(self, num_perm: int) -> NDArray[np.uint32] | None:
         if self.signatures is None:
@@ -164,6 +171,8 @@ class Matching:
     reps: I64Array
     set_values: NDArray[np.uint32]
     set_offsets: I64Array
+    sequences: NDArray[np.uint32]
+    sequence_offsets: I64Array
     signatures: NDArray[np.uint32] | None
     threads: int  # for the bucketing and verification kernels
 
@@ -179,8 +188,24 @@ def near_duplicate_edges(
     counts["candidate_pairs"] = len(pairs)
     with clock.stage("verify"):
         edges = pairs[_scores(pairs, matching, config).accepted(config)]
+        if config.verify and config.max_passage:
+            edges = edges[_within_passage_limit(edges, matching, config)]
     counts["verified_edges"] = len(edges)
     return edges
+
+
+def _within_passage_limit(
+    pairs: I64Array, matching: Matching, config: DedupConfig
+) -> NDArray[np.bool_]:
+    return within_passage_limit(
+        pairs,
+        matching.set_values,
+        matching.set_offsets,
+        matching.sequences,
+        matching.sequence_offsets,
+        config.max_passage,
+        threads=matching.threads,
+    )
 
 
 def _scores(pairs: I64Array, matching: Matching, config: DedupConfig) -> PairScores:
@@ -268,13 +293,10 @@ def _match(
     threads: int,
 ) -> DedupResult:
     progress.start("match")
-    offsets = np.zeros(len(collected.ids) + 1, dtype=np.int64)
-    if collected.set_sizes:
-        np.cumsum(np.concatenate(collected.set_sizes), out=offsets[1:])
     keys = np.concatenate(collected.text_keys) if collected.text_keys else np.empty(0, np.uint64)
     signatures = store.signature_matrix(config.minhash.num_perm)
     reps = exact_representatives(keys)
-    matching = Matching(reps, store.sets.finish(), offsets, signatures, threads)
+    matching = Matching(reps, *store.sets.finish(), *store.sequences.finish(), signatures, threads)
     count = matching.reps.size
     counts = {
         "records": count,

@@ -58,3 +58,25 @@ class SpillColumns:
         for column in self.columns:
             column.close()
             yield np.fromfile(column.path, dtype=column.dtype, count=column.size)
+
+
+class SpillRagged:
+    """A ragged array (one variable-length row per document) spilled to disk.
+
+    Rows arrive a batch at a time as flat values plus offsets; ``finish``
+    gives the memory-mapped values and the offsets of every row.
+    """
+
+    def __init__(self, path: Path, dtype: Any) -> None:
+        self.values = SpillArray(path, dtype)
+        self._sizes: list[NDArray[np.int64]] = []
+
+    def append(self, values: NDArray[Any], offsets: NDArray[np.int64]) -> None:
+        self.values.append(values)
+        self._sizes.append(np.diff(offsets))
+
+    def finish(self) -> tuple[NDArray[Any], NDArray[np.int64]]:
+        offsets = np.zeros(sum(s.size for s in self._sizes) + 1, dtype=np.int64)
+        if self._sizes:
+            np.cumsum(np.concatenate(self._sizes), out=offsets[1:])
+        return self.values.finish(), offsets

@@ -99,3 +99,34 @@ def estimated_similarities(
     shared = jaccard / (1.0 + jaccard) * (sizes[left] + sizes[right])
     containment = _ratio(shared, np.minimum(sizes[left], sizes[right]).astype(np.float64))
     return PairScores(containment, jaccard)
+
+
+def within_passage_limit(
+    pairs: I64Array,
+    sets: NDArray[np.uint32],
+    set_offsets: I64Array,
+    sequences: NDArray[np.uint32],
+    sequence_offsets: I64Array,
+    max_passage: int,
+    *,
+    threads: int = 1,
+) -> NDArray[np.bool_]:
+    """Pairs whose unshared passages are all short enough to be boilerplate.
+
+    A copy adds lines around its story (a headline, a caption, a footer) or
+    loses its tail; a document that quotes a paragraph of another holds its
+    own text on both sides of the quote, and the quoted article keeps
+    paragraphs the quoter lacks (see ``kernels.pair_passages``).
+    """
+    left, right = np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1])
+    starts = range(0, left.size, _PAIRS_PER_TASK)
+
+    def passages(start: int) -> I64Array:
+        stop = start + _PAIRS_PER_TASK
+        return kernels.pair_passages(
+            sets, set_offsets, sequences, sequence_offsets, left[start:stop], right[start:stop]
+        )
+
+    parts = list(thread_map(passages, starts, threads))
+    longest = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+    return longest <= max_passage

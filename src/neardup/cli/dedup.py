@@ -94,6 +94,12 @@ def dedup(
             help="With containment, also require this Jaccard (a quoted paragraph is not a copy)."
         ),
     ] = _DEFAULTS.min_jaccard,
+    max_passage: Annotated[
+        int,
+        typer.Option(
+            help="Longest passage (in shingles, about words) one copy may hold that the other lacks; 0 = no limit."
+        ),
+    ] = _DEFAULTS.max_passage,
     lsh_threshold: Annotated[
         float | None,
         typer.Option(
@@ -153,6 +159,7 @@ def dedup(
         "similarity": similarity.value,
         "threshold": threshold,
         "min_jaccard": min_jaccard,
+        "max_passage": max_passage,
         "lsh_threshold": lsh_threshold,
         "num_perm": num_perm,
         "seed": seed,

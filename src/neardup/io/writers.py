@@ -103,8 +103,7 @@ class ResultWriter:
     ) -> None:
         added = {"duplicate_of": duplicate_of, "similarity": similarity, **(extra or {})}
         table = self._table("removed")
-        spliced = _splice(record, added) if isinstance(table, _JsonlTable) else None
-        if spliced is not None:
+        if isinstance(table, _JsonlTable) and (spliced := _splice(record, added)) is not None:
             table.write_line(spliced)
         else:
             table.write({**record.fields, **added})

@@ -26,8 +26,8 @@ def _offsets(lengths: Sequence[int]) -> I64Array:
     return offsets
 
 
-def shingle_batch(texts: Sequence[str], config: ShingleConfig) -> tuple[U32Array, I64Array]:
-    """Shingle sets of normalised texts, flat: set ``d`` is ``values[offsets[d]:offsets[d+1]]``."""
+def shingle_sequences(texts: Sequence[str], config: ShingleConfig) -> tuple[U32Array, I64Array]:
+    """Each normalised text's shingles in text order (repeats kept), 32-bit, flat."""
     if config.kind == "word":
         encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
         data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
@@ -39,7 +39,17 @@ def shingle_batch(texts: Sequence[str], config: ShingleConfig) -> tuple[U32Array
         points = np.frombuffer(b"".join(encoded), dtype=np.uint32)
         lengths = [len(e) // 4 for e in encoded]
         values, starts = kernels.char_shingles(points, _offsets(lengths), config.size)
-    return kernels.shingle_sets(values, starts)
+    return (values >> np.uint64(32)).astype(np.uint32), starts
+
+
+def sets_of(sequences: U32Array, offsets: I64Array) -> tuple[U32Array, I64Array]:
+    """Each sequence as a sorted, duplicate-free set."""
+    return kernels.shingle_sets(sequences, offsets)
+
+
+def shingle_batch(texts: Sequence[str], config: ShingleConfig) -> tuple[U32Array, I64Array]:
+    """Shingle sets of normalised texts, flat: set ``d`` is ``values[offsets[d]:offsets[d+1]]``."""
+    return sets_of(*shingle_sequences(texts, config))
 
 
 def text_keys(texts: Sequence[str]) -> NDArray[np.uint64]:
