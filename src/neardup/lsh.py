@@ -18,6 +18,7 @@ from neardup import kernels
 from neardup.parallel import thread_map
 
 _GRID = 201  # points for integrating the S-curve; plenty for three decimals
+_MERGE_AT = 1 << 22  # pending pair codes merged into the unique set once they outgrow it
 MAX_BUCKET = 200  # past this, a bucket is linked as star + chain (see kernels.bucket_pairs)
 
 
@@ -88,6 +89,11 @@ def candidate_pairs(
         left, right = kernels.bucket_pairs(entries, max_bucket)
         return np.unique(left * total + right)
 
-    codes = [np.empty(0, dtype=np.int64), *thread_map(band_codes, bands, threads)]
-    unique = np.unique(np.concatenate(codes))
+    unique = np.empty(0, dtype=np.int64)
+    pending: list[NDArray[np.int64]] = []
+    for codes in thread_map(band_codes, bands, threads):
+        pending.append(codes)
+        if sum(part.size for part in pending) > max(unique.size, _MERGE_AT):
+            unique, pending = np.unique(np.concatenate([unique, *pending])), []
+    unique = np.unique(np.concatenate([unique, *pending]))
     return np.stack((unique // total, unique % total), axis=1)

@@ -16,11 +16,11 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -33,7 +33,7 @@ from neardup.lsh import Banding, candidate_pairs, optimal_banding
 from neardup.parallel import ordered_map
 from neardup.progress import NullProgress, Progress, StageClock
 from neardup.result import DedupResult
-from neardup.spill import SpillArray, SpillColumns, SpillRagged
+from neardup.spill import SpillArray, SpillColumns, SpillRagged, release_pages
 from neardup.types import Record
 from neardup.verify import (
     PairScores,
@@ -43,7 +43,9 @@ from neardup.verify import (
 )
 
 I64Array = NDArray[np.int64]
+T = TypeVar("T")
 
+_PAIRS_PER_BLOCK = 1 << 20  # pairs verified between releases of the mapped sets' pages
 BATCH_SIZE = 1024  # documents per batch: amortises a kernel call, small enough to stream
 _VERIFIED_FN_WEIGHT = 0.8  # candidates are verified: a missed pair costs more than a checked one
 
@@ -176,6 +178,11 @@ class Matching:
     signatures: NDArray[np.uint32] | None
     threads: int  # for the bucketing and verification kernels
 
+    def release_pages(self) -> None:
+        for array in (self.set_values, self.sequences, self.signatures):
+            if array is not None:
+                release_pages(array)
+
 
 def near_duplicate_edges(
     store: Store, matching: Matching, config: DedupConfig, clock: StageClock, counts: dict[str, int]
@@ -197,25 +204,40 @@ def near_duplicate_edges(
 def _within_passage_limit(
     pairs: I64Array, matching: Matching, config: DedupConfig
 ) -> NDArray[np.bool_]:
-    return within_passage_limit(
-        pairs,
-        matching.set_values,
-        matching.set_offsets,
-        matching.sequences,
-        matching.sequence_offsets,
-        config.max_passage,
-        threads=matching.threads,
-    )
+    def block(part: I64Array) -> NDArray[np.bool_]:
+        return within_passage_limit(
+            part,
+            matching.set_values,
+            matching.set_offsets,
+            matching.sequences,
+            matching.sequence_offsets,
+            config.max_passage,
+            threads=matching.threads,
+        )
+
+    return np.concatenate([np.empty(0, dtype=bool), *_blockwise(pairs, block, matching)])
 
 
 def _scores(pairs: I64Array, matching: Matching, config: DedupConfig) -> PairScores:
-    if config.verify or matching.signatures is None:
-        values, offsets = matching.set_values, matching.set_offsets
-        return pair_similarities(
-            pairs, values, offsets, config.similarity, threads=matching.threads
-        )
-    sizes = np.diff(matching.set_offsets)
-    return estimated_similarities(pairs, matching.signatures, sizes, config.similarity)
+    def block(part: I64Array) -> PairScores:
+        if config.verify or matching.signatures is None:
+            values, offsets = matching.set_values, matching.set_offsets
+            return pair_similarities(
+                part, values, offsets, config.similarity, threads=matching.threads
+            )
+        sizes = np.diff(matching.set_offsets)
+        return estimated_similarities(part, matching.signatures, sizes, config.similarity)
+
+    return PairScores.concat(list(_blockwise(pairs, block, matching)))
+
+
+def _blockwise(
+    pairs: I64Array, compute: Callable[[I64Array], T], matching: Matching
+) -> Iterator[T]:
+    """``compute`` over blocks of pairs, letting go of the pages each block touched."""
+    for start in range(0, len(pairs), _PAIRS_PER_BLOCK):
+        yield compute(pairs[start : start + _PAIRS_PER_BLOCK])
+        matching.release_pages()
 
 
 def choose_kept_copies(collected: Collected, labels: I64Array, config: DedupConfig) -> I64Array:

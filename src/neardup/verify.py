@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +22,15 @@ class PairScores:
 
     similarity: F64Array
     jaccard: F64Array
+
+    @classmethod
+    def concat(cls, parts: Sequence[PairScores]) -> PairScores:
+        if not parts:
+            return cls(np.empty(0), np.empty(0))
+        return cls(
+            np.concatenate([p.similarity for p in parts]),
+            np.concatenate([p.jaccard for p in parts]),
+        )
 
     def accepted(self, config: DedupConfig) -> NDArray[np.bool_]:
         """Pairs that are duplicates: similar enough, and for containment sharing
