@@ -36,6 +36,7 @@ class ShingleConfig:
     """Which n-grams stand for a document."""
 
     kind: ShingleKind = "word"  # words resist OCR-free edits best; "char" for noisy scans
+    fold_ocr: bool = True  # read letters OCR confuses (c/e, l/1/i, o/0, ...) as one; see README
     size: int = 3  # 2 lets topic phrases through, 5 loses OCR'd copies; see README
 
     def __post_init__(self) -> None:
@@ -119,6 +120,7 @@ class DedupConfig:
             "seed": ("minhash", MinHashConfig, "seed"),
             "shingle_size": ("shingle", ShingleConfig, "size"),
             "shingle_kind": ("shingle", ShingleConfig, "kind"),
+            "fold_ocr": ("shingle", ShingleConfig, "fold_ocr"),
             "ngram": ("shingle", ShingleConfig, "size"),
         }
         for f in fields(NormalizeConfig):

@@ -10,6 +10,8 @@ compilation.
 
 Hash functions (a change here changes every signature and stored index):
 
+- bytes are first read through a fold table: the identity, or (default) one
+  mapping letters OCR confuses to one of them (see ``text.shingle``);
 - a token is a maximal run of word bytes (ASCII letters, digits, ``_``, or
   any byte >= 0x80, i.e. any non-ASCII character) of the UTF-8 text; its
   hash is FNV-1a 64 over its bytes, finalised with splitmix64;
@@ -61,13 +63,16 @@ def _is_word_byte(b: np.uint8) -> bool:
 
 
 @njit(cache=True, nogil=True)
-def _token_hashes(data: NDArray[np.uint8], start: int, stop: int, out: U64Array) -> int:
-    """Hash the tokens of ``data[start:stop]`` into ``out``; return how many."""
+def _token_hashes(
+    data: NDArray[np.uint8], start: int, stop: int, fold: NDArray[np.uint8], out: U64Array
+) -> int:
+    """Hash the tokens of ``data[start:stop]``, each byte read through ``fold``,
+    into ``out``; return how many."""
     count = 0
     h = _FNV_OFFSET
     inside = False
     for i in range(start, stop):
-        b = data[i]
+        b = fold[data[i]]
         if _is_word_byte(b):
             if not inside:
                 h = _FNV_OFFSET
@@ -100,16 +105,19 @@ def _chain_ngrams(units: U64Array, count: int, size: int, out: U64Array, at: int
 
 @njit(cache=True, nogil=True)
 def word_shingles(
-    data: NDArray[np.uint8], offsets: I64Array, size: int
+    data: NDArray[np.uint8], offsets: I64Array, size: int, fold: NDArray[np.uint8]
 ) -> tuple[U64Array, I64Array]:
-    """Word n-gram hashes of every document in a UTF-8 batch (not deduplicated)."""
+    """Word n-gram hashes of every document in a UTF-8 batch (not deduplicated).
+
+    ``fold`` maps each byte before hashing (identity, or OCR look-alikes to one letter).
+    """
     docs = offsets.size - 1
     out = np.empty(max(data.size, 1), dtype=np.uint64)  # never more shingles than bytes
     starts = np.zeros(docs + 1, dtype=np.int64)
     scratch = np.empty(max(data.size, 1), dtype=np.uint64)
     at = 0
     for d in range(docs):
-        count = _token_hashes(data, offsets[d], offsets[d + 1], scratch)
+        count = _token_hashes(data, offsets[d], offsets[d + 1], fold, scratch)
         at += _chain_ngrams(scratch, count, size, out, at)
         starts[d + 1] = at
     return out[:at].copy(), starts
@@ -117,12 +125,18 @@ def word_shingles(
 
 @njit(cache=True, nogil=True)
 def char_shingles(
-    points: NDArray[np.uint32], offsets: I64Array, size: int
+    points: NDArray[np.uint32], offsets: I64Array, size: int, fold: NDArray[np.uint8]
 ) -> tuple[U64Array, I64Array]:
-    """Character n-gram hashes of every document in a batch of code points."""
+    """Character n-gram hashes of every document in a batch of code points.
+
+    ``fold`` maps each ASCII code point before hashing, as for words.
+    """
     docs = offsets.size - 1
     out = np.empty(max(points.size, 1), dtype=np.uint64)
     units = points.astype(np.uint64)
+    for i in range(units.size):
+        if units[i] < 128:
+            units[i] = fold[units[i]]
     starts = np.zeros(docs + 1, dtype=np.int64)
     at = 0
     for d in range(docs):

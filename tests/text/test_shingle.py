@@ -54,4 +54,18 @@ def test_text_keys_equal_for_equal_texts() -> None:
 
 def test_values_are_stable() -> None:
     """Pinned: a change here changes every signature and stored index."""
-    assert shingle("one two", ShingleConfig(size=2)).tolist() == [2406384691]
+    assert shingle("one two", ShingleConfig(size=2)).tolist() == [3366071458]
+
+
+def test_ocr_lookalikes_share_shingles() -> None:
+    config = ShingleConfig(size=2)
+    clean = shingle("the current offer would stand", config)
+    scanned = shingle("thc currcnt 0ffer wou1d stand", config)
+    assert np.array_equal(clean, scanned)
+    plain = ShingleConfig(size=2, fold_ocr=False)
+    assert not np.array_equal(shingle("the current offer", plain), shingle("thc currcnt 0ffer", plain))
+
+
+def test_folding_keeps_digits_apart_from_each_other() -> None:
+    config = ShingleConfig(size=1)
+    assert not np.array_equal(shingle("150", config), shingle("190", config))

@@ -116,6 +116,13 @@ def dedup(
     shingle_kind: Annotated[
         ShingleKind, typer.Option(help="Word or character n-grams.")
     ] = ShingleKind(_DEFAULTS.shingle.kind),
+    fold_ocr: Annotated[
+        bool,
+        typer.Option(
+            "--fold-ocr/--no-fold-ocr",
+            help="Read letters OCR confuses (c/e, l/1/i, o/0, n/u, h/b, t/f, s/5, g/q/9) as one.",
+        ),
+    ] = _DEFAULTS.shingle.fold_ocr,
     bands: Annotated[
         int | None,
         typer.Option(help="LSH bands (with --rows; default: optimal for the threshold)."),
@@ -165,6 +172,7 @@ def dedup(
         "seed": seed,
         "shingle_size": ngram,
         "shingle_kind": shingle_kind.value,
+        "fold_ocr": fold_ocr,
         "bands": bands,
         "rows": rows,
         "verify": verify,

@@ -19,6 +19,23 @@ from neardup.config import ShingleConfig
 U32Array = NDArray[np.uint32]
 I64Array = NDArray[np.int64]
 
+# Letters that OCR misreads for one another, each class read as its first
+# member: a scanned copy whose "e" became "c" or "l" became "1" keeps its
+# shingles. Classes of glyphs alike in print, not of any corpus's errors.
+OCR_CLASSES = ("ce", "l1i", "o0", "nu", "hb", "tf", "s5", "gq9")
+
+
+def _fold_table(classes: Sequence[str]) -> NDArray[np.uint8]:
+    table = np.arange(256, dtype=np.uint8)
+    for group in classes:
+        for char in group[1:]:
+            table[ord(char)] = ord(group[0])
+    return table
+
+
+_IDENTITY = _fold_table(())
+_OCR_FOLD = _fold_table(OCR_CLASSES)
+
 
 def _offsets(lengths: Sequence[int]) -> I64Array:
     offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
@@ -28,17 +45,17 @@ def _offsets(lengths: Sequence[int]) -> I64Array:
 
 def shingle_sequences(texts: Sequence[str], config: ShingleConfig) -> tuple[U32Array, I64Array]:
     """Each normalised text's shingles in text order (repeats kept), 32-bit, flat."""
+    fold = _OCR_FOLD if config.fold_ocr else _IDENTITY
     if config.kind == "word":
         encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
         data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-        values, starts = kernels.word_shingles(
-            data, _offsets([len(e) for e in encoded]), config.size
-        )
+        offsets = _offsets([len(e) for e in encoded])
+        values, starts = kernels.word_shingles(data, offsets, config.size, fold)
     else:
         encoded = [text.encode("utf-32-le", "surrogatepass") for text in texts]
         points = np.frombuffer(b"".join(encoded), dtype=np.uint32)
         lengths = [len(e) // 4 for e in encoded]
-        values, starts = kernels.char_shingles(points, _offsets(lengths), config.size)
+        values, starts = kernels.char_shingles(points, _offsets(lengths), config.size, fold)
     return (values >> np.uint64(32)).astype(np.uint32), starts
 
 
