@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from neardup.config import DedupConfig, ReadConfig
 from neardup.errors import InputError
+from neardup.explain import differences
 from neardup.io.readers import open_inputs, read_records
 from neardup.io.writers import ResultWriter
 from neardup.pipeline import BATCH_SIZE, default_workers, run_dedup
@@ -36,11 +37,15 @@ def dedup_files(
     workers: int | None = None,
     workdir: str | Path | None = None,
     batch_size: int = BATCH_SIZE,
+    explain: bool = False,
 ) -> DedupResult:
     """Deduplicate ``inputs`` and write every table into ``output_dir``.
 
     ``workers`` defaults to every core; results do not depend on it.
     ``workdir`` holds the scratch files (default: the system temp dir).
+    ``explain`` adds a ``differences`` summary to every removed record
+    (:func:`neardup.explain.differences` against its kept record), at the cost
+    of one more read of the inputs to fetch the kept texts.
     """
     progress = progress or NullProgress()
     workers = workers or default_workers()
@@ -53,8 +58,11 @@ def dedup_files(
     result.errors = errors
     result.counts["skipped_errors"] = len(errors)
     started = time.perf_counter()
+    kept_texts = _kept_texts(read_records(sources, read_config), result) if explain else None
     with ResultWriter(Path(output_dir), output_format) as writer:
-        _write_records(writer, read_records(sources, read_config), result, progress)
+        _write_records(
+            writer, read_records(sources, read_config), result, progress, kept_texts, config
+        )
         for error in errors:
             writer.write_error(error)
         summary = result.summary()
@@ -77,13 +85,38 @@ def _with_write_time(summary: dict[str, Any], seconds: float) -> dict[str, Any]:
     return {**summary, "seconds": timings}
 
 
+def _kept_texts(records: Iterable[Record], result: DedupResult) -> dict[int, str]:
+    """Texts of the kept records that have duplicates, by input position (for ``explain``)."""
+    wanted = {kept for index, kept in enumerate(result.kept_index.tolist()) if kept != index}
+    return {index: record.text for index, record in enumerate(records) if index in wanted}
+
+
+def _differences(
+    kept_texts: dict[int, str] | None, kept: int, record: Record, config: DedupConfig | None
+) -> dict[str, Any] | None:
+    """``{"differences": ...}`` of a removed record against its kept one, with ``explain``."""
+    if kept_texts is None:
+        return None
+    normalize_config = (config or DedupConfig()).normalize
+    found = differences(kept_texts[kept], record.text, normalize_config=normalize_config)
+    return {"differences": found}
+
+
 def _write_records(
-    writer: ResultWriter, records: Iterable[Record], result: DedupResult, progress: Progress
+    writer: ResultWriter,
+    records: Iterable[Record],
+    result: DedupResult,
+    progress: Progress,
+    kept_texts: dict[int, str] | None = None,
+    config: DedupConfig | None = None,
 ) -> None:
-    """Second pass: each record as read, beside its row of ``clusters``."""
+    """Second pass: each record as read, beside its row of ``clusters``.
+
+    With ``kept_texts``, each removed record also gets its ``differences``.
+    """
     progress.start("write", total=len(result.ids))
     rows = result.iter_assignments()
-    for record, row in zip(records, rows, strict=False):
+    for position, (record, row) in enumerate(zip(records, rows, strict=False)):
         if record.id != row.id:
             raise InputError(
                 record.source,
@@ -96,7 +129,8 @@ def _write_records(
             writer.write_kept(record)
         else:
             assert row.duplicate_of is not None
-            writer.write_removed(record, row.duplicate_of, row.similarity)
+            extra = _differences(kept_texts, int(result.kept_index[position]), record, config)
+            writer.write_removed(record, row.duplicate_of, row.similarity, extra=extra)
         progress.advance()
     if next(rows, None) is not None:
         raise InputError(

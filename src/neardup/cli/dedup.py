@@ -160,6 +160,12 @@ def dedup(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bars or summary.")
     ] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain", help="Add a 'differences' summary to every removed record (one more read)."
+        ),
+    ] = False,
 ) -> None:
     """Deduplicate a corpus: clusters.jsonl, kept.jsonl, removed.jsonl and summary.json in OUTPUT_DIR."""
     options: dict[str, Any] = {
@@ -199,6 +205,7 @@ def dedup(
                 progress=progress,
                 workers=workers,
                 workdir=workdir,
+                explain=explain,
             )
     except NeardupError as error:
         raise fail(error) from error

@@ -1,0 +1,197 @@
+"""``neardup explain A B``: why two documents match, and how each copy differs.
+
+A and B are two files, two ids of a corpus (``--corpus``), or two ids of a
+finished output directory (``--output-dir``). The library does the work
+(:func:`neardup.explain.explain`); this module finds the texts and prints the
+figures and the aligned passages: in colour on a terminal, plain in a pipe,
+JSON with ``--json``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from neardup.cli._app import app, fail
+from neardup.config import DedupConfig, ReadConfig
+from neardup.errors import ConfigError, InputError, NeardupError
+from neardup.explain import Explanation, LineCounts, Passage, explain
+from neardup.explain.model import LABEL_TEXT, TYPOGRAPHY, Label, labels_of
+from neardup.report.outputs import corpus_records, open_output_dir, texts_and_counts
+
+_SHORT = 100  # characters of a passage shown without --full
+_STYLE = {"only_a": "red", "only_b": "green", "changed": "yellow", "shared": "dim"}
+_MARK = {"only_a": "A", "only_b": "B", "changed": "~", "shared": "="}
+
+
+@app.command("explain")
+def explain_command(
+    first: Annotated[
+        str, typer.Argument(metavar="A", help="A file, or an id with --corpus / --output-dir.")
+    ],
+    second: Annotated[
+        str, typer.Argument(metavar="B", help="A file, or an id with --corpus / --output-dir.")
+    ],
+    corpus: Annotated[
+        list[str] | None,
+        typer.Option(help="Read A and B as ids of this corpus (repeat for several files)."),
+    ] = None,
+    output_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--output-dir", help="Read A and B as ids of this finished neardup dedup output."
+        ),
+    ] = None,
+    id_field: Annotated[str, typer.Option(help="With --corpus: the field holding the id.")] = "id",
+    text_field: Annotated[
+        str, typer.Option(help="With --corpus: the field holding the text.")
+    ] = "text",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the explanation as JSON.")] = False,
+    full: Annotated[bool, typer.Option("--full", help="Print every passage whole.")] = False,
+) -> None:
+    """Explain a match: similarity figures, then the two texts aligned, passage by passage."""
+    try:
+        text_a, text_b, counts, config = _texts(
+            first, second, corpus, output_dir, id_field, text_field
+        )
+        explanation = explain(text_a, text_b, config, counts=counts)
+    except NeardupError as error:
+        raise fail(error) from error
+    if as_json:
+        names = {
+            "a": {"name": first, "chars": len(text_a)},
+            "b": {"name": second, "chars": len(text_b)},
+        }
+        typer.echo(json.dumps({**names, **explanation.to_json()}, ensure_ascii=False, indent=2))
+        return
+    show(Console(highlight=False, soft_wrap=full), explanation, (first, second), full=full)
+
+
+def _texts(
+    first: str,
+    second: str,
+    corpus: list[str] | None,
+    output_dir: Path | None,
+    id_field: str,
+    text_field: str,
+) -> tuple[str, str, LineCounts | None, DedupConfig]:
+    """The two texts, the corpus line counts (when there is a corpus) and the config."""
+    if corpus and output_dir:
+        raise ConfigError("give --corpus or --output-dir, not both")
+    ids = [first, second]
+    if output_dir is not None:
+        run = open_output_dir(output_dir)
+        records = [*run.records("kept"), *run.records("removed")]
+        found, counts = texts_and_counts(records, ids, str(output_dir))
+        return found[first], found[second], counts, run.config()
+    if corpus:
+        read_config = ReadConfig(id_field=id_field, text_field=text_field, id_required=True)
+        found, counts = texts_and_counts(
+            corpus_records(corpus, read_config), ids, ", ".join(corpus)
+        )
+        return found[first], found[second], counts, DedupConfig()
+    return _read_file(first), _read_file(second), None, DedupConfig()
+
+
+def _read_file(name: str) -> str:
+    path = Path(name)
+    hint = "pass two text files, or ids with --corpus FILE or --output-dir DIR"
+    if not path.is_file():
+        raise InputError(name, "no such file", hint=hint)
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(name, f"is not UTF-8 text ({exc.reason})", hint=hint) from exc
+    except OSError as exc:
+        raise InputError(name, f"cannot be read ({exc.strerror})", hint=hint) from exc
+
+
+def show(console: Console, explanation: Explanation, names: tuple[str, str], *, full: bool) -> None:
+    """The figures, what each copy adds, what normalisation erased, then every passage."""
+    console.print(f"A  {escape(names[0])}")
+    console.print(f"B  {escape(names[1])}")
+    if explanation.figures is not None:
+        _figures(console, explanation)
+    console.print()
+    _summary_line(console, "Only in A", labels_of(explanation.only_in_a))
+    _summary_line(console, "Only in B", labels_of(explanation.only_in_b))
+    _summary_line(console, "Changed inside shared sentences", labels_of(explanation.changed))
+    _erased_line(console, explanation)
+    console.print()
+    for passage in explanation.passages:
+        _passage(console, passage, width=None if full else max(_SHORT // 2, console.width))
+
+
+def _figures(console: Console, explanation: Explanation) -> None:
+    figures = explanation.figures
+    assert figures is not None
+    measured = figures.containment if figures.similarity == "containment" else figures.jaccard
+    verdict = "[bold green]one story[/]" if figures.same_story else "[bold red]different stories[/]"
+    rule = f"{figures.similarity} {measured:.3f} {_vs(measured, figures.threshold)}"
+    if figures.similarity == "containment":
+        rule += f", Jaccard {figures.jaccard:.3f} {_vs(figures.jaccard, figures.min_jaccard)}"
+    console.print(f"\nVerdict: {verdict} ({rule})")
+    console.print(
+        f"Jaccard {figures.jaccard:.3f} · containment {figures.containment:.3f} · "
+        f"LSH estimate {figures.lsh_estimate:.3f} ({figures.num_perm} perm.)"
+    )
+
+
+def _vs(value: float, bound: float) -> str:
+    return f">= {bound}" if value >= bound else f"< {bound}"
+
+
+def _summary_line(console: Console, title: str, labels: list[Label]) -> None:
+    described = ", ".join(_described(label) for label in labels) or "nothing"
+    console.print(f"{title}: {escape(described)}")
+
+
+def _described(label: Label) -> str:
+    text = LABEL_TEXT[label]
+    return label if text == label else f"{label} ({text})"
+
+
+def _erased_line(console: Console, explanation: Explanation) -> None:
+    counts = explanation.erased_counts()
+    if not counts:
+        console.print("Erased by normalisation: nothing (the shared text is identical)")
+        return
+    kinds = ", ".join(
+        f"{kind} in {count} passage{'s' * (count > 1)}" for kind, count in counts.items()
+    )
+    title = "Typography only" if set(counts) <= TYPOGRAPHY else "Erased by normalisation"
+    console.print(f"{title}: {kinds}")
+
+
+def _passage(console: Console, passage: Passage, *, width: int | None) -> None:
+    """One passage: a mark (= shared, ≈ shared but for typography, A, B, ~ changed), its
+    label, its text; shortened to one line of ``width`` unless ``width`` is None."""
+    style, mark = _STYLE[passage.kind], _MARK[passage.kind]
+    tag = f"[{passage.label}] " if passage.label else ""
+    if passage.kind == "shared" and passage.erased and passage.text_a != passage.text_b:
+        tag, mark, style = f"[{', '.join(passage.erased)}] ", "≈", "cyan"
+        lines = [f"A: {passage.text_a}", f"B: {passage.text_b}"]
+    elif passage.kind == "changed":
+        lines = [f"A: {passage.text_a}", f"B: {passage.text_b}"]
+    else:
+        lines = [passage.text_a or passage.text_b]
+    lead = f"  {mark}  {tag}"
+    for number, line in enumerate(lines):
+        prefix = lead if number == 0 else " " * len(lead)
+        body = _clip(line, None if width is None else width - len(prefix))
+        console.print(
+            f"[{style}]{escape(prefix + body)}[/]", overflow="ignore", crop=width is not None
+        )
+
+
+def _clip(text: str, width: int | None) -> str:
+    """One line, shortened to ``width`` characters unless the user asked for everything."""
+    flat = " / ".join(line.strip() for line in text.splitlines() if line.strip())
+    if width is None or len(flat) <= width:
+        return flat
+    return flat[: max(10, width - 1)].rstrip() + "…"

@@ -1,0 +1,98 @@
+"""``neardup explain`` through the real entry point."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from rich.console import Console
+
+from neardup.cli.explain import show
+from neardup.explain import explain
+from tests.conftest import EXAMPLES, shared_path
+from tests.test_cli import neardup
+
+SCRAPES = EXAMPLES / "scrapes"
+CORPUS = EXAMPLES / "corpus" / "news.jsonl"
+
+
+def _says_the_scrape_story(out: str) -> None:
+    assert "Verdict: one story" in out
+    assert "Only in A: caption (photo caption / credit)" in out
+    assert "Only in B: headline, footer (copyright / footer / read more)" in out
+    assert "Typography only: bullets" in out
+
+
+def test_explain_two_files_plain_when_piped() -> None:
+    done = neardup(
+        "explain", str(SCRAPES / "harbour-scrape-a.txt"), str(SCRAPES / "harbour-scrape-b.txt")
+    )
+    _says_the_scrape_story(done.stdout)
+    assert "\x1b[" not in done.stdout  # no colour codes in a pipe
+    assert "B  [headline] Kestrel Bay harbour reopens" in done.stdout
+    assert "A  [caption] Contractors place rock armour" in done.stdout
+
+
+def test_explain_the_shared_example_pair() -> None:
+    a = shared_path("examples/article-scrape-a.txt")
+    b = shared_path("examples/article-scrape-b.txt")
+    done = neardup("explain", str(a), str(b), "--full")
+    _says_the_scrape_story(done.stdout)
+    assert "Typography only: bullets in 3 passages" in done.stdout
+    assert "ALEXANDER ZEMLIANICHENKO/POOL/AFP via Getty Images" in done.stdout  # the credit
+
+
+def test_explain_json() -> None:
+    done = neardup(
+        "explain",
+        str(SCRAPES / "harbour-scrape-a.txt"),
+        str(SCRAPES / "harbour-scrape-b.txt"),
+        "--json",
+    )
+    data = json.loads(done.stdout)
+    assert data["a"]["name"].endswith("harbour-scrape-a.txt")
+    assert data["figures"]["same_story"] is True
+    assert data["only_in_a"] == ["caption"] and data["only_in_b"] == ["headline", "footer"]
+    assert set(data["erased"]) == {"bullets", "quotes"}
+
+
+def test_explain_two_ids_of_a_corpus() -> None:
+    done = neardup("explain", "bay-0188", "star-2603", "--corpus", str(CORPUS), "--json")
+    data = json.loads(done.stdout)
+    assert data["figures"]["same_story"] is True
+    assert "key_points" in data["only_in_a"]
+
+
+def test_explain_two_ids_of_an_output_dir(tmp_path: Path) -> None:
+    neardup("dedup", str(CORPUS), "-o", str(tmp_path), "-q")
+    done = neardup("explain", "bay-0188", "star-2603", "--output-dir", str(tmp_path))
+    assert "Verdict: one story" in done.stdout
+
+
+def test_an_unknown_id_is_an_error_naming_the_corpus() -> None:
+    done = neardup("explain", "bay-0188", "no-such-id", "--corpus", str(CORPUS), check=False)
+    assert done.returncode == 1
+    assert "news.jsonl: no record with id 'no-such-id'" in done.stderr
+
+
+def test_a_missing_file_is_an_error() -> None:
+    done = neardup("explain", "nope-a.txt", str(SCRAPES / "harbour-scrape-b.txt"), check=False)
+    assert done.returncode == 1 and "nope-a.txt: no such file" in done.stderr
+
+
+def test_corpus_and_output_dir_together_are_refused(tmp_path: Path) -> None:
+    done = neardup(
+        "explain", "a", "b", "--corpus", str(CORPUS), "--output-dir", str(tmp_path), check=False
+    )
+    assert done.returncode == 1 and "not both" in done.stderr
+
+
+def test_colour_on_a_terminal() -> None:
+    a = (SCRAPES / "harbour-scrape-a.txt").read_text(encoding="utf-8")
+    b = (SCRAPES / "harbour-scrape-b.txt").read_text(encoding="utf-8")
+    screen = io.StringIO()
+    show(
+        Console(file=screen, force_terminal=True, width=100), explain(a, b), ("a", "b"), full=False
+    )
+    assert "\x1b[" in screen.getvalue() and "one story" in screen.getvalue()

@@ -1,0 +1,38 @@
+"""Words with their raw spans: normalised one by one as the whole text would be."""
+
+from __future__ import annotations
+
+from neardup.explain.tokens import tokenize
+from neardup.text.normalize import normalize
+
+
+def test_words_keep_their_raw_spans() -> None:
+    text = "The “harbour” &amp; the  town"
+    tokens = tokenize(text).tokens
+    assert [t.norm for t in tokens] == ["the", '"harbour"', "&", "the", "town"]
+    assert [text[t.start : t.end] for t in tokens] == ["The", "“harbour”", "&amp;", "the", "town"]
+
+
+def test_a_word_hyphenated_across_lines_is_one_word() -> None:
+    text = "an exam-\nple of it"
+    tokens = tokenize(text).tokens
+    assert [t.norm for t in tokens] == ["an", "example", "of", "it"]
+    assert text[tokens[1].start : tokens[1].end] == "exam-\nple"
+    assert not tokens[2].first  # the line break was inside the word
+
+
+def test_bullets_are_dropped_and_remembered() -> None:
+    tokens = tokenize("KEY POINTS\n  • First point\n- Second point").tokens
+    assert [t.norm for t in tokens] == ["key", "points", "first", "point", "second", "point"]
+    assert tokens[2].prefix == "•" and tokens[4].prefix == "-"
+    assert tokens[2].first and not tokens[3].first
+
+
+def test_a_dash_inside_a_line_stays_as_normalize_keeps_it() -> None:
+    text = "LONDON (Agency) — Prices rose"
+    assert " ".join(t.norm for t in tokenize(text).tokens) == normalize(text)
+
+
+def test_lines_know_blank_lines_before_them() -> None:
+    lines = tokenize("one\n\n\ntwo\nthree").lines
+    assert [line.blank_before for line in lines] == [False, True, False]

@@ -1,0 +1,49 @@
+"""Reading a finished output directory and finding records by id."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from neardup import InputError
+from neardup.config import DedupConfig
+from neardup.report.outputs import config_from_summary, find_texts, open_output_dir
+from neardup.types import Record
+
+
+def test_a_finished_run_is_read(example_run: Path) -> None:
+    run = open_output_dir(example_run)
+    assert (run.id_field, run.text_field, run.format) == ("id", "text", "jsonl")
+    kept, removed = list(run.records("kept")), list(run.records("removed"))
+    assert len(kept) + len(removed) == run.summary["counts"]["records"]
+    assert all(r.fields["duplicate_of"] for r in removed)
+    assert run.config() == DedupConfig()
+
+
+def test_a_directory_without_summary_is_not_a_run(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"no summary\.json"):
+        open_output_dir(tmp_path)
+    with pytest.raises(InputError, match="not a directory"):
+        open_output_dir(tmp_path / "missing")
+
+
+def test_an_unknown_id_names_the_source_and_the_id() -> None:
+    records = [Record("a", "text a"), Record("b", "text b")]
+    assert find_texts(records, ["b", "a"], "corpus.jsonl") == {"a": "text a", "b": "text b"}
+    with pytest.raises(InputError, match=r"corpus.jsonl: no record with id 'c'"):
+        find_texts(records, ["a", "c"], "corpus.jsonl")
+
+
+def test_settings_come_back_from_the_summary() -> None:
+    config = config_from_summary({"threshold": 0.6, "shingle": {"size": 2}, "bands_in_force": 9})
+    assert config.threshold == 0.6 and config.shingle.size == 2
+    assert config_from_summary({"threshold": 7}) == DedupConfig()  # out of range: defaults
+
+
+def test_by_a_field_no_record_has_is_an_error(example_run: Path, tmp_path: Path) -> None:
+    from neardup.report import build_report
+
+    with pytest.raises(InputError, match=r"no record has the field 'colour'.*source"):
+        build_report(example_run, tmp_path / "r.html", by="colour")
+    assert not (tmp_path / "r.html").exists()
