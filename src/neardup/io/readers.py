@@ -21,6 +21,7 @@ import gzip
 import io
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -475,9 +476,15 @@ def _read_jsonl(source: Source, config: ReadConfig) -> Iterator[Parsed]:
                 yield _parse_json_line(line, number, source.name, config)
 
 
+_LONG_DIGITS = re.compile(r"\d{19}")  # an integer that may not fit 64 bits
+
+
 def _loads(text: str) -> Any:
     """orjson for speed; the standard library for what orjson refuses (lone
-    surrogates, NaN, huge integers) and for its error messages."""
+    surrogates, NaN) or would change (integers past 64 bits become floats in
+    orjson) and for its error messages."""
+    if _LONG_DIGITS.search(text):
+        return json.loads(text)
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:
