@@ -5,13 +5,14 @@
     python benchmarks/peers.py --input /tmp/corpus-100k.jsonl --tools neardup,rensa --json
     python benchmarks/peers.py --neardup-args "--no-verify"    # extra `neardup dedup` options
 
-Every tool runs in its own child process on the same JSONL file, with the same word n-grams
-(``--ngram``, neardup's default 3), ``--num-perm`` (128) and LSH bands x rows: the ones
-neardup's ``summary.json`` reports in force (``--bands``/``--rows`` to set them).
+Every tool runs in its own child process on the same JSONL file, with the word n-gram size,
+permutations and LSH bands x rows that neardup's ``summary.json`` reports in force: neardup's
+defaults unless ``--ngram``, ``--num-perm``, ``--bands``/``--rows`` or ``--neardup-args`` change
+them (without neardup in ``--tools``, a run on two tiny records tells them).
 
-* **neardup** runs its real CLI, ``neardup dedup INPUT -o OUT -q --num-perm P --ngram N``, and
-  is timed whole: interpreter start, reading, every stage, writing. ``summary.json`` gives its
-  seconds per stage.
+* **neardup** runs its real CLI, ``neardup dedup INPUT -o OUT -q [options]``, and is timed
+  whole: interpreter start, reading, every stage, writing. ``summary.json`` gives its seconds
+  per stage.
 * **datasketch** and **rensa** run in this script's ``--worker`` mode: the JSONL is read into
   a list of texts first (not timed); then the timer covers tokenising (lower case, split on
   whitespace), the word n-gram shingles, MinHash (datasketch ``MinHash.bulk`` with its default
@@ -55,9 +56,11 @@ MB = 2**20
 
 
 @dataclass(frozen=True)
-class Banding:
-    """LSH shape shared by every tool."""
+class Shape:
+    """What every tool shares: word n-gram size, permutations and LSH bands x rows."""
 
+    ngram: int
+    num_perm: int
     bands: int
     rows: int
 
@@ -65,6 +68,18 @@ class Banding:
     def threshold(self) -> float:
         """Jaccard at the S-curve's steepest point, ``(1 / bands) ** (1 / rows)``."""
         return float((1.0 / self.bands) ** (1.0 / self.rows))
+
+    @classmethod
+    def of(cls, parameters: dict[str, Any]) -> Shape:
+        """The shape neardup reports in ``summary.json`` ``parameters``."""
+        if parameters["shingle"]["kind"] != "word":
+            sys.exit("the peers are run on word n-grams: drop --shingle-kind char")
+        return cls(
+            parameters["shingle"]["size"],
+            parameters["minhash"]["num_perm"],
+            parameters["bands_in_force"],
+            parameters["rows_in_force"],
+        )
 
 
 @dataclass
@@ -185,11 +200,14 @@ def neardup_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "neardup"]
 
 
-def run_neardup(corpus: Path, options: Sequence[str], workdir: Path) -> tuple[Result, Banding]:
+def run_neardup(
+    corpus: Path, options: Sequence[str], workdir: Path
+) -> tuple[Result, dict[str, Any]]:
+    """Time the CLI on ``corpus``; its result and the ``parameters`` it ran with."""
     out = workdir / "neardup-out"
     usage = run_measured([*neardup_command(), "dedup", str(corpus), "-o", str(out), "-q", *options])
     summary = json.loads((out / "summary.json").read_text())
-    counts, parameters = summary["counts"], summary["parameters"]
+    counts = summary["counts"]
     result = Result(
         "neardup",
         counts["records"],
@@ -199,18 +217,18 @@ def run_neardup(corpus: Path, options: Sequence[str], workdir: Path) -> tuple[Re
         counts.get("candidate_pairs"),
         {stage: float(s) for stage, s in summary.get("seconds", {}).items()},
     )
-    return result, Banding(parameters["bands_in_force"], parameters["rows_in_force"])
+    return result, summary["parameters"]
 
 
-def neardup_banding(options: Sequence[str], workdir: Path) -> Banding:
-    """The bands x rows neardup picks for ``options``, from a run on two tiny records."""
+def neardup_parameters(options: Sequence[str], workdir: Path) -> dict[str, Any]:
+    """The ``parameters`` neardup runs with for ``options``, from a run on two tiny records."""
     probe = workdir / "probe.jsonl"
     probe.write_text('{"id": "a", "text": "one two three four"}\n{"id": "b", "text": "five six"}\n')
     out = workdir / "probe-out"
     command = [*neardup_command(), "dedup", str(probe), "-o", str(out), "-q", *options]
     subprocess.run(command, check=True)
-    parameters = json.loads((out / "summary.json").read_text())["parameters"]
-    return Banding(parameters["bands_in_force"], parameters["rows_in_force"])
+    parameters: dict[str, Any] = json.loads((out / "summary.json").read_text())["parameters"]
+    return parameters
 
 
 # --------------------------------------------------------------------------- peers (worker side)
@@ -229,29 +247,34 @@ def candidate_pairs(results: Iterable[Sequence[object]], docs: int) -> int:
     return (sum(len(keys) for keys in results) - docs) // 2
 
 
-def datasketch_run(texts: Sequence[str], ngram: int, num_perm: int, banding: Banding) -> int:
+def datasketch_run(texts: Sequence[str], shape: Shape) -> int:
     from datasketch import MinHash, MinHashLSH
 
-    token_sets = ([s.encode() for s in shingles(t, ngram)] for t in texts)
-    minhashes = MinHash.bulk(token_sets, num_perm=num_perm)
-    lsh = MinHashLSH(banding.threshold, num_perm, params=(banding.bands, banding.rows))
+    token_sets = ([s.encode() for s in shingles(t, shape.ngram)] for t in texts)
+    minhashes = MinHash.bulk(token_sets, num_perm=shape.num_perm)
+    lsh = MinHashLSH(shape.threshold, shape.num_perm, params=(shape.bands, shape.rows))
     for key, minhash in enumerate(minhashes):
         lsh.insert(key, minhash, check_duplication=False)  # keys are unique by construction
     return candidate_pairs((lsh.query(m) for m in minhashes), len(texts))
 
 
-def rensa_run(texts: Sequence[str], ngram: int, num_perm: int, banding: Banding) -> int:
+def rensa_permutations(shape: Shape) -> int:
+    """bands x rows: ``RMinHashLSH`` takes its rows as ``num_perm / num_bands``."""
+    return shape.bands * shape.rows
+
+
+def rensa_run(texts: Sequence[str], shape: Shape) -> int:
     from rensa import RMinHash, RMinHashLSH
 
-    perms = banding.bands * banding.rows  # RMinHashLSH's rows are num_perm / num_bands
-    token_sets = (shingles(t, ngram) for t in texts)
+    perms = rensa_permutations(shape)
+    token_sets = (shingles(t, shape.ngram) for t in texts)
     minhashes = RMinHash.from_token_sets(token_sets, num_perm=perms, seed=1)
-    lsh = RMinHashLSH(threshold=banding.threshold, num_perm=perms, num_bands=banding.bands)
+    lsh = RMinHashLSH(threshold=shape.threshold, num_perm=perms, num_bands=shape.bands)
     lsh.insert_many(minhashes)
     return candidate_pairs(lsh.query_all(minhashes), len(texts))
 
 
-PEERS: dict[str, Callable[[Sequence[str], int, int, Banding], int]] = {
+PEERS: dict[str, Callable[[Sequence[str], Shape], int]] = {
     "datasketch": datasketch_run,
     "rensa": rensa_run,
 }
@@ -263,7 +286,7 @@ def read_texts(path: Path) -> list[str]:
         return [json.loads(line)["text"] for line in handle if line.strip()]
 
 
-def worker(tool: str, corpus: Path, ngram: int, num_perm: int, banding: Banding) -> dict[str, Any]:
+def worker(tool: str, corpus: Path, shape: Shape) -> dict[str, Any]:
     """Read (untimed), then time one peer's shingling, hashing, indexing and querying."""
     try:
         __import__(tool)  # import time is not the peer's throughput
@@ -271,17 +294,15 @@ def worker(tool: str, corpus: Path, ngram: int, num_perm: int, banding: Banding)
         sys.exit(f"{tool} is not installed: pip install -e '.[bench]'")
     texts = read_texts(corpus)
     began = time.perf_counter()
-    pairs = PEERS[tool](texts, ngram, num_perm, banding)
+    pairs = PEERS[tool](texts, shape)
     return {"docs": len(texts), "seconds": time.perf_counter() - began, "candidate_pairs": pairs}
 
 
-def run_peer(
-    tool: str, corpus: Path, ngram: int, num_perm: int, banding: Banding, workdir: Path
-) -> Result:
+def run_peer(tool: str, corpus: Path, shape: Shape, workdir: Path) -> Result:
     report = workdir / f"{tool}.json"
     command = [sys.executable, __file__, "--worker", tool, "--input", str(corpus)]
-    command += ["--ngram", str(ngram), "--num-perm", str(num_perm), "--report", str(report)]
-    command += ["--bands", str(banding.bands), "--rows", str(banding.rows)]
+    command += ["--ngram", str(shape.ngram), "--num-perm", str(shape.num_perm)]
+    command += ["--bands", str(shape.bands), "--rows", str(shape.rows), "--report", str(report)]
     usage = run_measured(command)
     done = json.loads(report.read_text())
     peak = usage.peak_bytes / MB
@@ -330,17 +351,16 @@ def ratios(results: Sequence[Result]) -> dict[str, dict[str, float]]:
 
 
 def report_json(
-    corpus: Path, results: Sequence[Result], banding: Banding, args: argparse.Namespace
+    corpus: Path, results: Sequence[Result], parameters: dict[str, Any]
 ) -> dict[str, Any]:
+    shape = Shape.of(parameters)
     return {
         "input": str(corpus),
         "input_bytes": corpus.stat().st_size,
         "cpus": os.cpu_count(),
-        "ngram": args.ngram,
-        "num_perm": args.num_perm,
-        "bands": banding.bands,
-        "rows": banding.rows,
-        "lsh_threshold": round(banding.threshold, 4),
+        "shape": {**asdict(shape), "s_curve_midpoint": round(shape.threshold, 4)},
+        "rensa_permutations": rensa_permutations(shape),
+        "neardup_parameters": parameters,
         "results": [{**asdict(r), "docs_per_second": round(r.docs_per_second, 1)} for r in results],
         "neardup_over_peer": ratios(results),
     }
@@ -365,14 +385,22 @@ def _table(results: Sequence[Result]) -> Iterator[str]:
 
 
 def print_report(report: dict[str, Any], results: Sequence[Result]) -> None:
+    shape, parameters = report["shape"], report["neardup_parameters"]
+    size = report["input_bytes"] / MB
+    print(f"input    {report['input']} ({results[0].docs:,} documents, {size:,.1f} MB)")
     print(
-        f"input    {report['input']} ({results[0].docs:,} documents, {report['input_bytes'] / MB:,.1f} MB)"
+        f"neardup  {parameters['similarity']} >= {parameters['threshold']}, LSH threshold "
+        f"{parameters.get('lsh_threshold') or 'derived'}; {report['cpus']} CPUs"
     )
     print(
-        f"shingles word {report['ngram']}-grams, {report['num_perm']} permutations; LSH "
-        f"{report['bands']} bands x {report['rows']} rows (Jaccard S-curve midpoint "
-        f"{report['lsh_threshold']:.3f}); {report['cpus']} CPUs"
+        f"shared   word {shape['ngram']}-grams (peers: lower case, split on whitespace), "
+        f"{shape['num_perm']} permutations, LSH {shape['bands']} bands x {shape['rows']} rows "
+        f"(Jaccard S-curve midpoint {shape['s_curve_midpoint']:.3f})"
     )
+    if report["rensa_permutations"] != shape["num_perm"]:
+        print(
+            f"         rensa sketches {report['rensa_permutations']} (= bands x rows) permutations"
+        )
     print()
     for line in _table(results):
         print(line)
@@ -393,12 +421,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     source.add_argument("--input", type=Path, help="a JSONL corpus with a 'text' field")
     source.add_argument("-n", type=int, help="make an N-document corpus with scale.py first")
     parser.add_argument("--seed", type=int, default=1, help="scale.py seed for -n (default 1)")
-    parser.add_argument("--tools", default=",".join(TOOLS), help="comma-separated, in run order")
+    parser.add_argument(
+        "--tools", default=",".join(TOOLS), help="comma-separated; neardup runs first if listed"
+    )
     parser.add_argument("--neardup-args", default="", help="extra options for neardup dedup")
-    parser.add_argument("--num-perm", type=int, default=128, help="for every tool (default 128)")
-    parser.add_argument("--ngram", type=int, default=3, help="word n-gram size for every tool")
-    parser.add_argument("--bands", type=int, help="LSH bands (with --rows; default: neardup's)")
-    parser.add_argument("--rows", type=int, help="LSH rows per band (with --bands)")
+    parser.add_argument("--num-perm", type=int, help="for every tool (default: neardup's)")
+    parser.add_argument("--ngram", type=int, help="word n-gram size, every tool (neardup's)")
+    parser.add_argument("--bands", type=int, help="LSH bands, with --rows (default: neardup's)")
+    parser.add_argument("--rows", type=int, help="LSH rows per band, with --bands")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--worker", choices=sorted(PEERS), help=argparse.SUPPRESS)
     parser.add_argument("--report", type=Path, help=argparse.SUPPRESS)
@@ -412,37 +442,40 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-def benchmark(args: argparse.Namespace, workdir: Path) -> tuple[Path, list[Result], Banding]:
+def neardup_options(args: argparse.Namespace) -> list[str]:
+    """``--num-perm``, ``--ngram``, ``--bands``/``--rows`` when given, then ``--neardup-args``."""
+    given = {"--num-perm": args.num_perm, "--ngram": args.ngram}
+    given.update({"--bands": args.bands, "--rows": args.rows})
+    options = [part for k, v in given.items() if v is not None for part in (k, str(v))]
+    return options + shlex.split(args.neardup_args)
+
+
+def benchmark(args: argparse.Namespace, workdir: Path) -> tuple[dict[str, Any], list[Result]]:
+    """Run the tools; the report (see ``report_json``) and the results."""
     corpus = prepare_input(args, workdir)
-    options = ["--num-perm", str(args.num_perm), "--ngram", str(args.ngram)]
-    options += shlex.split(args.neardup_args)
-    if args.bands is not None:
-        options += ["--bands", str(args.bands), "--rows", str(args.rows)]
+    options = neardup_options(args)
     results: list[Result] = []
-    banding: Banding | None = None
     if "neardup" in args.tools:
         print("running neardup", file=sys.stderr)
-        mine, banding = run_neardup(corpus, options, workdir)
+        mine, parameters = run_neardup(corpus, options, workdir)
         results.append(mine)
-    if banding is None:
-        given = args.bands is not None
-        banding = Banding(args.bands, args.rows) if given else neardup_banding(options, workdir)
+    else:
+        parameters = neardup_parameters(options, workdir)
+    shape = Shape.of(parameters)
     for tool in (t for t in args.tools if t != "neardup"):
         print(f"running {tool}", file=sys.stderr)
-        results.append(run_peer(tool, corpus, args.ngram, args.num_perm, banding, workdir))
-    return corpus, results, banding
+        results.append(run_peer(tool, corpus, shape, workdir))
+    return report_json(corpus, results, parameters), results
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     if args.worker:
-        banding = Banding(args.bands, args.rows)
-        done = worker(args.worker, args.input, args.ngram, args.num_perm, banding)
-        args.report.write_text(json.dumps(done))
+        shape = Shape(args.ngram, args.num_perm, args.bands, args.rows)
+        args.report.write_text(json.dumps(worker(args.worker, args.input, shape)))
         return
     with tempfile.TemporaryDirectory(prefix="neardup-peers-") as tmp:
-        corpus, results, banding = benchmark(args, Path(tmp))
-        report = report_json(corpus, results, banding, args)
+        report, results = benchmark(args, Path(tmp))
     if args.json:
         print(json.dumps(report, indent=2))
     else:

@@ -1,7 +1,8 @@
 """Quality of ``neardup dedup`` on a labelled corpus: ARI, pairwise P/R/F1, recall by level.
 
 Runs the real CLI (so what is measured is what users get), then scores
-``clusters.jsonl`` against the truth field of the input.
+``clusters.jsonl`` against the truth field of the input with
+:func:`neardup.evaluate.evaluate_output`, as ``neardup eval --output-dir`` does.
 
     python benchmarks/quality.py                                   # the syndication dev set
     python benchmarks/quality.py data.jsonl.gz --truth-field cluster --level-field level
@@ -11,7 +12,6 @@ Runs the real CLI (so what is measured is what users get), then scores
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import subprocess
 import sys
@@ -20,15 +20,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from neardup.evaluate import recall_by_group, score, wrongly_joined
+from neardup.config import ReadConfig
+from neardup.evaluate import evaluate_output
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "bench" / "syndication-dev.jsonl.gz"
-
-
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as handle:  # type: ignore[operator]
-        return [json.loads(line) for line in handle if line.strip()]
 
 
 def run_neardup(corpus: Path, out: Path, options: list[str]) -> float:
@@ -42,24 +37,12 @@ def run_neardup(corpus: Path, out: Path, options: list[str]) -> float:
 def evaluate(
     corpus: Path, truth_field: str, level_field: str | None, options: list[str]
 ) -> dict[str, Any]:
+    """Run the CLI into a temporary directory and score it with :func:`evaluate_output`."""
+    report: dict[str, Any] = {"corpus": str(corpus), "options": options}
     with tempfile.TemporaryDirectory() as tmp:
-        seconds = run_neardup(corpus, Path(tmp), options)
-        predicted = {r["id"]: r["cluster"] for r in read_jsonl(Path(tmp) / "clusters.jsonl")}
-    records = read_jsonl(corpus)
-    truth = [r[truth_field] for r in records]
-    labels = [predicted[str(r["id"])] for r in records]
-    report: dict[str, Any] = {
-        "corpus": str(corpus),
-        "options": options,
-        "seconds": round(seconds, 2),
-    }
-    report.update(score(truth, labels).to_json())
-    if level_field:
-        levels = [r.get(level_field) for r in records]
-        report["recall_by_level"] = {
-            k: round(v, 4) for k, v in recall_by_group(truth, labels, levels).items()
-        }
-        report["wrongly_joined_by_level"] = wrongly_joined(truth, labels, levels)
+        report["seconds"] = round(run_neardup(corpus, Path(tmp), options), 2)
+        scores = evaluate_output([str(corpus)], tmp, truth_field, level_field, ReadConfig())
+    report.update(scores.to_json())
     return report
 
 
