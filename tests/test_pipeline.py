@@ -77,3 +77,30 @@ def test_every_id_once_and_shuffle_invariant(texts: list[str], rnd: random.Rando
     for row in result.assignments:
         assert row.kept == (row.duplicate_of is None)
         assert row.kept == (row.cluster == row.id)
+
+
+def _paragraph(n: int) -> str:
+    return " ".join(f"p{n}word{i}" for i in range(30))
+
+
+def test_chains_split_so_every_copy_resembles_its_kept_copy() -> None:
+    """A ~ B ~ C with C sharing nothing with A: C is not removed as a copy of A."""
+    a = " ".join(_paragraph(n) for n in (1, 2, 3, 4))
+    b = " ".join(_paragraph(n) for n in (3, 4, 5, 6))
+    c = " ".join(_paragraph(n) for n in (5, 6, 7, 8))
+    records = [Record("a", a), Record("b", b), Record("c", c)]
+    split = run_dedup(records, DedupConfig())
+    assert split.clusters() == {"a": ["a", "b"], "c": ["c"]}
+    chained = run_dedup(records, DedupConfig(kept_ratio=0))
+    assert chained.clusters() == {"a": ["a", "b", "c"]}
+
+
+def test_near_identical_copies_stay_together() -> None:
+    """Two near-identical texts join the kept copy together, or neither does."""
+    story = " ".join(_paragraph(n) for n in (1, 2))
+    longest = story + " " + " ".join(_paragraph(n) for n in (10, 11, 12))
+    twin = story + " one more closing line here"
+    records = [Record("long", longest), Record("s1", story), Record("s2", twin)]
+    result = run_dedup(records, DedupConfig())
+    cluster_of = {r.id: r.cluster for r in result.assignments}
+    assert cluster_of["s1"] == cluster_of["s2"]

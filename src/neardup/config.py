@@ -69,6 +69,9 @@ class DedupConfig:
     min_jaccard: float = 0.15
     # shingles (~words) a copy may hold that the other lacks: longer is quoting, not copying
     max_passage: int = 70
+    # a removed record must reach this share of threshold and min_jaccard with its kept copy,
+    # so chains (A ~ B ~ C, C unlike A) split; 0 = plain connected components; see README
+    kept_ratio: float = 0.5
     lsh_threshold: float | None = None  # candidate recall point; None = the lowest Jaccard accepted
     bands: int | None = None  # None = chosen from lsh_threshold
     rows: int | None = None  # None = chosen from lsh_threshold
@@ -80,6 +83,10 @@ class DedupConfig:
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold <= 1.0:
             raise ConfigError(f"threshold must be in (0, 1], got {self.threshold}")
+        if not 0.0 <= self.kept_ratio <= 1.0:
+            raise ConfigError(
+                f"kept_ratio must be in [0, 1] (0: plain components), got {self.kept_ratio}"
+            )
         if self.max_passage < 0:
             raise ConfigError(
                 f"max_passage must be >= 0 (0 turns the check off), got {self.max_passage}"

@@ -17,7 +17,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
@@ -45,6 +45,7 @@ from neardup.verify import (
 I64Array = NDArray[np.int64]
 T = TypeVar("T")
 
+_NEAR_IDENTICAL = 0.5  # Jaccard past which no passage check is needed: half the union is shared
 _PAIRS_PER_BLOCK = 1 << 20  # pairs verified between releases of the mapped sets' pages
 BATCH_SIZE = 1024  # documents per batch: amortises a kernel call, small enough to stream
 _VERIFIED_FN_WEIGHT = 0.8  # candidates are verified: a missed pair costs more than a checked one
@@ -186,19 +187,34 @@ class Matching:
 
 def near_duplicate_edges(
     store: Store, matching: Matching, config: DedupConfig, clock: StageClock, counts: dict[str, int]
-) -> I64Array:
-    """Verified edges between exact-group representatives."""
+) -> tuple[I64Array, I64Array]:
+    """Verified edges between exact-group representatives, and the near-identical ones among them."""
     sizes = np.diff(matching.set_offsets)
     active = (matching.reps == np.arange(matching.reps.size)) & (sizes > 0)
     with clock.stage("candidates"):
         pairs = candidate_pairs(store.band_keys.read(), active, threads=matching.threads)
     counts["candidate_pairs"] = len(pairs)
     with clock.stage("verify"):
-        edges = pairs[_scores(pairs, matching, config).accepted(config)]
-        if config.verify and config.max_passage:
-            edges = edges[_within_passage_limit(edges, matching, config)]
-    counts["verified_edges"] = len(edges)
-    return edges
+        ok, scores = duplicates(pairs, matching, config)
+    counts["verified_edges"] = int(np.count_nonzero(ok))
+    return pairs[ok], pairs[ok & (scores.jaccard >= _NEAR_IDENTICAL)]
+
+
+def duplicates(
+    pairs: I64Array, matching: Matching, config: DedupConfig
+) -> tuple[NDArray[np.bool_], PairScores]:
+    """Which pairs are duplicates, and their scores: the one acceptance rule.
+
+    Similar enough (``PairScores.accepted``), and, unless the pair shares half
+    its union anyway, no passage longer than ``max_passage`` held by one copy
+    alone (a quote is not a copy; see ``verify.within_passage_limit``).
+    """
+    scores = _scores(pairs, matching, config)
+    ok = scores.accepted(config)
+    if config.verify and config.max_passage:
+        check = np.flatnonzero(ok & (scores.jaccard < _NEAR_IDENTICAL))
+        ok[check] = _within_passage_limit(pairs[check], matching, config)
+    return ok, scores
 
 
 def _within_passage_limit(
@@ -254,6 +270,66 @@ def choose_kept_copies(collected: Collected, labels: I64Array, config: DedupConf
         chosen = choose_kept([_candidate(collected, i) for i in members], config)
         kept[order[start:stop]] = chosen.position
     return kept
+
+
+def assign_kept(
+    collected: Collected, edges: I64Array, twins: I64Array, matching: Matching, config: DedupConfig
+) -> I64Array:
+    """Each document's kept copy, such that every removed document is itself a
+    duplicate of the copy kept in its place.
+
+    Connected components alone chain: A ~ B ~ C puts C with A even when C
+    shares nothing with A (templated notices, threads of quoted replies). So
+    each component keeps its chosen copy and the members close enough to it
+    (``kept_ratio`` of the thresholds: a heavily abridged, OCR'd copy is
+    linked through its story, yet still resembles the kept one); the rest
+    form components again among themselves, and so on. Near-identical
+    members (``twins``: edges sharing half their union) are never parted: one
+    accepted brings the other. Every round settles at least each component's
+    kept copy, so it ends.
+    """
+    if config.kept_ratio == 0:
+        return choose_kept_copies(collected, components(len(collected.ids), edges), config)
+    member_rule = replace(
+        config,
+        threshold=config.threshold * config.kept_ratio,
+        min_jaccard=config.min_jaccard * config.kept_ratio,
+    )
+    count = len(collected.ids)
+    nodes = np.arange(count)
+    kept = np.full(count, -1, dtype=np.int64)
+    while (kept < 0).any():
+        open_ = kept < 0
+        edges = edges[open_[edges[:, 0]] & open_[edges[:, 1]]]
+        chosen = choose_kept_copies(collected, components(count, edges), config)
+        heads = np.flatnonzero(open_ & (chosen == nodes))
+        kept[heads] = heads
+        members = np.flatnonzero(open_ & (chosen != nodes))
+        pairs = np.stack((matching.reps[members], matching.reps[chosen[members]]), axis=1)
+        exact = pairs[:, 0] == pairs[:, 1]
+        accepted = exact.copy()
+        accepted[~exact] = duplicates(pairs[~exact], matching, member_rule)[0]
+        joined = _with_twins(members[accepted], heads, twins, open_, chosen)
+        kept[joined] = chosen[joined]
+    return kept
+
+
+def _with_twins(
+    accepted: I64Array, heads: I64Array, twins: I64Array, open_: NDArray[np.bool_], chosen: I64Array
+) -> I64Array:
+    """``accepted`` grown along near-identical edges within each component."""
+    inside = np.zeros(open_.size, dtype=bool)
+    inside[accepted] = inside[heads] = True
+    pairs = twins[open_[twins[:, 0]] & open_[twins[:, 1]]]
+    pairs = pairs[chosen[pairs[:, 0]] == chosen[pairs[:, 1]]]
+    while True:
+        left, right = inside[pairs[:, 0]], inside[pairs[:, 1]]
+        grow = np.concatenate((pairs[left & ~right, 1], pairs[right & ~left, 0]))
+        if grow.size == 0:
+            break
+        inside[grow] = True
+    inside[heads] = False
+    return np.flatnonzero(inside)
 
 
 def _candidate(collected: Collected, index: int) -> Candidate:
@@ -324,13 +400,13 @@ def _match(
         "records": count,
         "exact_duplicates": int(np.count_nonzero(matching.reps != np.arange(count))),
     }
-    edges = near_duplicate_edges(store, matching, config, clock, counts)
+    edges, twins = near_duplicate_edges(store, matching, config, clock, counts)
     with clock.stage("cluster"):
         exact = np.flatnonzero(matching.reps != np.arange(count))
         exact_edges = np.stack((matching.reps[exact], exact), axis=1)
-        labels = components(count, np.concatenate((edges, exact_edges)))
+        edges, twins = (np.concatenate((found, exact_edges)) for found in (edges, twins))
+        kept = assign_kept(collected, edges, twins, matching, config)
     with clock.stage("keep"):
-        kept = choose_kept_copies(collected, labels, config)
         similarity = similarity_to_kept(kept, matching, config)
     progress.finish()
     return DedupResult(collected.ids, kept, similarity, config, banding, counts)

@@ -100,6 +100,12 @@ def dedup(
             help="Longest passage (in shingles, about words) one copy may hold that the other lacks; 0 = no limit."
         ),
     ] = _DEFAULTS.max_passage,
+    kept_ratio: Annotated[
+        float,
+        typer.Option(
+            help="A removed record must reach this share of --threshold and --min-jaccard with its kept copy (0: plain connected components)."
+        ),
+    ] = _DEFAULTS.kept_ratio,
     lsh_threshold: Annotated[
         float | None,
         typer.Option(
@@ -173,6 +179,7 @@ def dedup(
         "threshold": threshold,
         "min_jaccard": min_jaccard,
         "max_passage": max_passage,
+        "kept_ratio": kept_ratio,
         "lsh_threshold": lsh_threshold,
         "num_perm": num_perm,
         "seed": seed,
