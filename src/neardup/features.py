@@ -19,7 +19,7 @@ from neardup.config import DedupConfig
 from neardup.lsh import Banding, band_keys
 from neardup.minhash import Permutations, signatures
 from neardup.text.normalize import normalize
-from neardup.text.shingle import sets_of, shingle_sequences, text_keys
+from neardup.text.shingle import sets_of, shingle_sequences, text_keys, utf8_batch
 
 
 @dataclass
@@ -52,8 +52,9 @@ class Featurizer:
         normalized = [normalize(text, self.config.normalize) for text in texts]
         clock["normalize"] = time.perf_counter() - began
         began = time.perf_counter()
-        keys = text_keys(normalized)
-        sequences, sequence_offsets = shingle_sequences(normalized, self.config.shingle)
+        utf8 = utf8_batch(normalized)
+        keys = text_keys(normalized, utf8)
+        sequences, sequence_offsets = shingle_sequences(normalized, self.config.shingle, utf8)
         sets, offsets = sets_of(sequences, sequence_offsets)
         clock["shingle"] = time.perf_counter() - began
         began = time.perf_counter()

@@ -21,7 +21,6 @@ import gzip
 import io
 import json
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -30,8 +29,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Literal
-
-import orjson
 
 from neardup.config import ReadConfig
 from neardup.errors import ConfigError, InputError
@@ -476,21 +473,6 @@ def _read_jsonl(source: Source, config: ReadConfig) -> Iterator[Parsed]:
                 yield _parse_json_line(line, number, source.name, config)
 
 
-_LONG_DIGITS = re.compile(r"\d{19}")  # an integer that may not fit 64 bits
-
-
-def _loads(text: str) -> Any:
-    """orjson for speed; the standard library for what orjson refuses (lone
-    surrogates, NaN) or would change (integers past 64 bits become floats in
-    orjson) and for its error messages."""
-    if _LONG_DIGITS.search(text):
-        return json.loads(text)
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
-
-
 def _parse_json_line(line: bytes, number: int, name: str, config: ReadConfig) -> Parsed:
     try:
         text = line.decode("utf-8").rstrip("\r\n")
@@ -499,7 +481,7 @@ def _parse_json_line(line: bytes, number: int, name: str, config: ReadConfig) ->
         return where.error(f"invalid UTF-8 at byte {exc.start} of the line", _ENCODING_HINT)
     where = _Where(name, number, text)
     try:
-        obj = _loads(text)
+        obj = json.loads(text)
     except json.JSONDecodeError as exc:
         return where.error(
             f"malformed JSON ({exc.msg} at column {exc.colno})",

@@ -43,13 +43,26 @@ def _offsets(lengths: Sequence[int]) -> I64Array:
     return offsets
 
 
-def shingle_sequences(texts: Sequence[str], config: ShingleConfig) -> tuple[U32Array, I64Array]:
-    """Each normalised text's shingles in text order (repeats kept), 32-bit, flat."""
+Utf8Batch = tuple[NDArray[np.uint8], I64Array]
+
+
+def utf8_batch(texts: Sequence[str]) -> Utf8Batch:
+    """Texts as one UTF-8 buffer plus offsets, the layout the byte kernels read."""
+    encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
+    data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    return data, _offsets([len(e) for e in encoded])
+
+
+def shingle_sequences(
+    texts: Sequence[str], config: ShingleConfig, utf8: Utf8Batch | None = None
+) -> tuple[U32Array, I64Array]:
+    """Each normalised text's shingles in text order (repeats kept), 32-bit, flat.
+
+    ``utf8``: the texts already encoded by :func:`utf8_batch`, to encode once.
+    """
     fold = _OCR_FOLD if config.fold_ocr else _IDENTITY
     if config.kind == "word":
-        encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
-        data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-        offsets = _offsets([len(e) for e in encoded])
+        data, offsets = utf8 if utf8 is not None else utf8_batch(texts)
         values, starts = kernels.word_shingles(data, offsets, config.size, fold)
     else:
         encoded = [text.encode("utf-32-le", "surrogatepass") for text in texts]
@@ -69,11 +82,10 @@ def shingle_batch(texts: Sequence[str], config: ShingleConfig) -> tuple[U32Array
     return sets_of(*shingle_sequences(texts, config))
 
 
-def text_keys(texts: Sequence[str]) -> NDArray[np.uint64]:
+def text_keys(texts: Sequence[str], utf8: Utf8Batch | None = None) -> NDArray[np.uint64]:
     """Exact-text keys: equal keys mean equal (normalised) texts."""
-    encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
-    data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-    return kernels.document_keys(data, _offsets([len(e) for e in encoded]))
+    data, offsets = utf8 if utf8 is not None else utf8_batch(texts)
+    return kernels.document_keys(data, offsets)
 
 
 def shingle(text: str, config: ShingleConfig = ShingleConfig()) -> U32Array:
