@@ -21,6 +21,7 @@ from neardup.errors import (
     OutputError,
 )
 from neardup.files import dedup_files
+from neardup.index import Index
 from neardup.result import DedupResult
 from neardup.text.normalize import normalize
 from neardup.types import Assignment, Record
@@ -30,6 +31,7 @@ __all__ = [
     "ConfigError",
     "DedupConfig",
     "DedupResult",
+    "Index",
     "InputError",
     "MinHashConfig",
     "MissingDependencyError",

@@ -1,0 +1,136 @@
+"""``neardup index ...`` through the real entry point, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from neardup import Index
+from tests import test_cli as base
+from tests.generated import news_like
+
+CORPUS, neardup, read_jsonl = base.CORPUS, base.neardup, base.read_jsonl
+
+
+def write_jsonl(path: Path, records: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def index_membership(db: Path) -> set[frozenset[str]]:
+    with Index(db) as index:
+        return {frozenset(members) for members in index.clusters().values()}
+
+
+def test_add_one_by_one_gives_dedup_clusters(tmp_path: Path) -> None:
+    db = tmp_path / "news.ndx"
+    out = neardup(
+        "index",
+        "add",
+        str(CORPUS),
+        "--db",
+        str(db),
+        "--batch-size",
+        "1",
+        "-o",
+        str(tmp_path / "o.jsonl"),
+    )
+    assert "30 added" in out.stderr
+    outcomes = read_jsonl(tmp_path / "o.jsonl")
+    assert [o["id"] for o in outcomes] == [r["id"] for r in read_jsonl(CORPUS)]
+    assert all(set(o) >= {"duplicate", "duplicate_of", "similarity", "matches"} for o in outcomes)
+    neardup("dedup", str(CORPUS), "-o", str(tmp_path / "dedup"), "-q")
+    expected: dict[object, set[object]] = {}
+    for doc_id, (cluster, _) in base.membership(tmp_path / "dedup").items():
+        expected.setdefault(cluster, set()).add(doc_id)
+    assert index_membership(db) == {frozenset(v) for v in expected.values()}
+    assert "ok:" in neardup("index", "check", "--db", str(db)).stdout
+
+
+def test_query_remove_stats(tmp_path: Path) -> None:
+    db = tmp_path / "news.ndx"
+    neardup(
+        "index",
+        "add",
+        str(CORPUS),
+        "--db",
+        str(db),
+        "--store-text",
+        "-q",
+        "-o",
+        str(tmp_path / "o"),
+    )
+    answers = [
+        json.loads(line)
+        for line in neardup(
+            "index", "query", str(CORPUS), "--db", str(db), "-q"
+        ).stdout.splitlines()
+    ]
+    assert all(a["duplicate"] for a in answers)  # every document is indexed already
+    stats = json.loads(neardup("index", "stats", "--db", str(db)).stdout)
+    assert stats["documents"] == 30 and stats["format_version"] == 1
+    assert stats["settings"]["store_text"] is True
+    first = read_jsonl(CORPUS)[0]
+    got = json.loads(neardup("index", "get", str(first["id"]), "--db", str(db)).stdout)
+    assert got["text"] == first["text"]
+    done = neardup("index", "remove", str(first["id"]), "nope", "--db", str(db), check=False)
+    assert done.returncode == 1 and "nope" in done.stderr and "removed 1" in done.stderr
+    assert neardup("index", "get", str(first["id"]), "--db", str(db), check=False).returncode == 1
+
+
+def test_errors_name_the_file_and_setting(tmp_path: Path) -> None:
+    db = tmp_path / "news.ndx"
+    neardup(
+        "index",
+        "add",
+        str(CORPUS),
+        "--db",
+        str(db),
+        "--threshold",
+        "0.6",
+        "-q",
+        "-o",
+        str(tmp_path / "o"),
+    )
+    mismatch = neardup(
+        "index", "add", str(CORPUS), "--db", str(db), "--threshold", "0.5", check=False
+    )
+    assert mismatch.returncode == 1 and "threshold=0.6" in mismatch.stderr
+    again = neardup("index", "add", str(CORPUS), "--db", str(db), check=False)
+    assert (
+        again.returncode == 1
+        and "already in the index" in again.stderr
+        and "--skip-existing" in again.stderr
+    )
+    skipped = neardup(
+        "index", "add", str(CORPUS), "--db", str(db), "--skip-existing", "-o", str(tmp_path / "o2")
+    )
+    assert "0 added" in skipped.stderr
+    foreign = tmp_path / "other.db"
+    sqlite3.connect(foreign).execute("CREATE TABLE t (x)").connection.commit()
+    refused = neardup("index", "stats", "--db", str(foreign), check=False)
+    assert refused.returncode == 1 and "not a neardup index" in refused.stderr
+    missing = neardup("index", "check", "--db", str(tmp_path / "none.ndx"), check=False)
+    assert missing.returncode == 1 and "no index here" in missing.stderr
+
+
+def test_generated_corpus_in_batches_matches_dedup(tmp_path: Path) -> None:
+    corpus = write_jsonl(tmp_path / "gen.jsonl", news_like(300, seed=21))
+    db = tmp_path / "gen.ndx"
+    neardup(
+        "index",
+        "add",
+        str(corpus),
+        "--db",
+        str(db),
+        "--batch-size",
+        "37",
+        "-q",
+        "-o",
+        str(tmp_path / "o"),
+    )
+    neardup("dedup", str(corpus), "-o", str(tmp_path / "d"), "-q")
+    with Index(db) as index:
+        rows = [row.to_json() for row in index.assignments()]
+    assert rows == read_jsonl(tmp_path / "d" / "clusters.jsonl")

@@ -1,0 +1,83 @@
+"""The index file: its format version, foreign files, and readers beside a writer."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from neardup import Index
+from neardup.errors import InputError
+from neardup.store.sqlite import APPLICATION_ID, FORMAT_VERSION
+
+STORY = "the harbour authority said the new ferry terminal would open in the spring of next year"
+
+
+def test_header_carries_application_and_format(tmp_path: Path) -> None:
+    path = tmp_path / "a.ndx"
+    Index(path).close()
+    connection = sqlite3.connect(path)
+    assert connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == FORMAT_VERSION
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_newer_format_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "a.ndx"
+    Index(path).close()
+    connection = sqlite3.connect(path)
+    connection.execute(f"PRAGMA user_version = {FORMAT_VERSION + 1}")
+    connection.commit()
+    connection.close()
+    with pytest.raises(InputError, match=r"newer neardup .*Upgrade neardup"):
+        Index(path)
+
+
+def test_foreign_files_are_refused(tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    connection = sqlite3.connect(other)
+    connection.execute("CREATE TABLE t (x)")
+    connection.commit()
+    connection.close()
+    with pytest.raises(InputError, match="another application"):
+        Index(other)
+    text = tmp_path / "notes.txt"
+    text.write_text("hello, this is not a database at all, just some text " * 20)
+    with pytest.raises(InputError, match="not an SQLite database"):
+        Index(text)
+    with pytest.raises(InputError, match="no index here"):
+        Index(tmp_path / "missing.ndx", create=False)
+
+
+def test_readers_go_on_while_a_writer_holds_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "a.ndx"
+    index = Index(path)
+    index.add([{"id": "a", "text": STORY}])
+    store = index._store  # the writer's transaction is held open on this thread
+    answers: list[int] = []
+    with store.writing():
+        store.drop_clusters([])
+
+        def read() -> None:
+            with Index(path) as other:
+                answers.append(len(other.query([STORY])[0].matches))
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        reader.join(timeout=20)
+    assert answers == [1]
+    index.close()
+
+
+def test_two_connections_see_each_others_documents(tmp_path: Path) -> None:
+    path = tmp_path / "a.ndx"
+    first, second = Index(path), Index(path)
+    assert second.query([STORY])[0].matches == ()
+    first.add([{"id": "a", "text": STORY}])
+    assert [m.id for m in second.query([STORY])[0].matches] == ["a"]
+    first.remove("a")
+    assert second.query([STORY])[0].matches == ()
+    first.close()
+    second.close()

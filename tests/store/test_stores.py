@@ -1,0 +1,107 @@
+"""Both backends keep and return the same rows (the in-memory one is the reference)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from neardup.config import DedupConfig
+from neardup.lsh import Banding
+from neardup.store import IndexSettings, IndexStore, MemoryStore, SqliteStore
+from neardup.store.base import (
+    ClusterRow,
+    DocRow,
+    EdgeRow,
+    GroupRow,
+    GroupSets,
+    NewDoc,
+    NewGroup,
+    band_codes,
+)
+
+SETTINGS = IndexSettings(DedupConfig(), Banding(3, 2), store_text=True)
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[IndexStore]:
+    made: IndexStore
+    if request.param == "memory":
+        made = MemoryStore(SETTINGS)
+    else:
+        made = SqliteStore.open(tmp_path / "s.ndx", lambda: SETTINGS)
+    yield made
+    made.close()
+
+
+def _group(gid: int, key: int, shingles: list[int], bands: list[int]) -> NewGroup:
+    values = np.array(shingles, dtype=np.uint32)
+    return NewGroup(
+        GroupRow(gid, key, gid, len(shingles)),
+        GroupSets(values, values[::-1].copy(), None),
+        np.array(bands, dtype=np.uint32),
+    )
+
+
+def _fill(store: IndexStore) -> None:
+    with store.writing():
+        store.insert(
+            [
+                NewDoc(DocRow(0, "a", 0, 10), {"id": "a", "n": 1}, "text a", '{"id": "a", "n": 1}'),
+                NewDoc(DocRow(1, "b", 1, 12), {"id": "b"}, "text b", '{"id": "b"}'),
+                NewDoc(DocRow(2, "c", 1, 12), {"id": "c"}, None, '{"id": "c"}'),
+            ],
+            [_group(0, 2**63 + 5, [1, 2, 3], [7, 8, 9]), _group(1, 42, [2, 3, 4], [7, 1, 2])],
+            [EdgeRow(0, 1, 0.5)],
+        )
+        store.put_clusters([ClusterRow(0, 2, 3, 1)])
+        store.move_groups([1], 0)
+
+
+def test_rows_read_back(store: IndexStore) -> None:
+    _fill(store)
+    with store.reading():
+        assert store.counters() == (3, 2)
+        assert set(store.docs_by_id(["a", "c", "zz"])) == {"a", "c"}
+        assert [d.id for d in store.docs_in_groups([1])] == ["b", "c"]
+        document = store.document("a")
+        assert document is not None and document.fields == {"id": "a", "n": 1}
+        assert store.groups_by_key([2**63 + 5])[2**63 + 5].gid == 0  # a key past 63 bits
+        assert [g.gid for g in store.groups_in_cluster(0)] == [0, 1]
+        assert store.edges([1]) == [EdgeRow(0, 1, 0.5)]
+        assert store.clusters([0])[0].docs == 3
+        assert store.counts()["clusters_with_duplicates"] == 1
+        values, _offsets, live = store.shingle_sets(np.array([1, 0, 9]))
+        assert values.tolist() == [2, 3, 4, 1, 2, 3] and live.tolist() == [True, True, False]
+        sets = store.group_sets([1], sequences=True)
+        assert sets[1].sequence is not None and sets[1].sequence.tolist() == [4, 3, 2]
+
+
+def test_band_hits_and_dropping_a_group(store: IndexStore) -> None:
+    _fill(store)
+    codes = band_codes(np.array([[7], [1], [5]], dtype=np.uint32)).reshape(-1)
+    with store.reading():
+        where, gids = store.band_hits(codes)
+    assert list(zip(where.tolist(), gids.tolist(), strict=True)) == [(0, 0), (0, 1), (1, 1)]
+    with store.writing():
+        store.drop_group(1)
+        store.drop_doc(1)
+        store.drop_doc(2)
+    with store.reading():
+        where, gids = store.band_hits(codes)
+        assert gids.tolist() == [0] and store.edges([0]) == []
+        assert store.shingle_sets(np.array([1]))[2].tolist() == [False]
+
+
+def test_a_failed_write_leaves_nothing(store: IndexStore) -> None:
+    with pytest.raises(RuntimeError), store.writing():
+        store.insert([NewDoc(DocRow(0, "a", 0, 1))], [_group(0, 1, [1], [1, 2, 3])], [])
+        raise RuntimeError("crash")
+    with store.reading():
+        assert store.counts()["documents"] == 0 and store.counters() == (0, 0)
+        assert (
+            store.band_hits(band_codes(np.array([[1], [2], [3]], np.uint32)).reshape(-1))[1].size
+            == 0
+        )

@@ -1,0 +1,188 @@
+"""neardup.Index: matching as batch dedup does, one document (or batch) at a time."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import neardup
+from neardup import Index
+from neardup.errors import ConfigError, InputError
+from neardup.index_types import AlreadyIndexedError
+from tests.conftest import EXAMPLES
+from tests.generated import news_like
+
+CORPUS = [
+    json.loads(line) for line in (EXAMPLES / "corpus" / "news.jsonl").read_text().splitlines()
+]
+STORY = (
+    "the city council voted on tuesday to extend the night bus service through the winter months"
+)
+
+
+def membership(clusters: dict[str, list[str]]) -> set[frozenset[str]]:
+    return {frozenset(members) for members in clusters.values()}
+
+
+def rows(index: Index) -> list[dict[str, Any]]:
+    return [row.to_json() for row in index.assignments()]
+
+
+def test_a_copy_is_found_and_the_first_is_not_a_duplicate() -> None:
+    index = Index.in_memory()
+    (first,) = index.add([{"id": "a", "text": STORY}])
+    assert not first.duplicate and first.kept and first.matches == ()
+    (second,) = index.add([{"id": "b", "text": "NEWS: " + STORY + "!"}])
+    assert second.duplicate and second.matches[0].id == "a"
+    assert second.kept and second.cluster == "b"  # the longer copy is kept (keep="longest")
+    found = index.get("a")
+    assert found is not None and found.duplicate_of == "b"
+
+
+def test_outcomes_of_a_batch_describe_the_index_after_it() -> None:
+    index = Index.in_memory()
+    first, second = index.add([{"id": "a", "text": STORY}, {"id": "b", "text": STORY + " more"}])
+    assert not first.duplicate and second.duplicate  # a later document matches an earlier one
+    assert first.duplicate_of == "b" and second.kept  # b, the longer, is kept once both are in
+
+
+def test_exact_copies_match_at_one_and_query_changes_nothing() -> None:
+    index = Index.in_memory()
+    index.add([{"id": "a", "text": STORY}])
+    (answer,) = index.query([{"id": "q", "text": STORY.upper()}])
+    assert answer.duplicate and answer.matches[0].similarity == 1.0
+    assert answer.duplicate_of == "a" and answer.similarity == 1.0
+    assert len(index) == 1 and "q" not in index
+
+
+def test_a_batch_behaves_as_one_by_one() -> None:
+    recs = news_like(120, seed=5)
+    batch, single = Index.in_memory(), Index.in_memory()
+    together = batch.add(recs, batch_size=50)
+    alone = [o for r in recs for o in single.add([r])]
+    assert [o.matches for o in together] == [o.matches for o in alone]
+    assert rows(batch) == rows(single)
+
+
+def test_remove_unlinks_and_reports_missing() -> None:
+    index = Index.in_memory()
+    index.add([{"id": "a", "text": STORY}, {"id": "b", "text": STORY + " more"}])
+    assert index.remove(["a", "nope"]) == ["a"]
+    (answer,) = index.query([STORY])
+    assert [m.id for m in answer.matches] == ["b"]
+    assert index.get("a") is None and index.check() == []
+
+
+def test_get_returns_fields_and_text_when_stored() -> None:
+    index = Index.in_memory(store_text=True)
+    index.add([{"id": "a", "text": STORY, "source": "wire"}, {"id": "b", "text": STORY}])
+    found = index.get("b")
+    assert found is not None
+    assert found.fields == {"id": "b"} and found.text == STORY
+    assert found.duplicate_of == "a" and found.similarity == 1.0
+    plain = Index.in_memory()
+    plain.add([{"id": "a", "text": STORY, "source": "wire"}])
+    stored = plain.get("a")
+    assert stored is not None and stored.text is None and stored.fields["source"] == "wire"
+
+
+def test_an_indexed_id_is_an_error_unless_skipped() -> None:
+    index = Index.in_memory()
+    index.add([{"id": "a", "text": STORY}])
+    with pytest.raises(AlreadyIndexedError, match="'a' is already in the index"):
+        index.add([{"id": "x", "text": "other words here"}, {"id": "a", "text": STORY}])
+    assert len(index) == 1  # the whole batch was refused
+    assert [o.id for o in index.add([{"id": "a", "text": "x y z"}], skip_existing=True)] == []
+
+
+def test_bad_records_name_the_record() -> None:
+    index = Index.in_memory()
+    with pytest.raises(InputError, match="text field 'text' is empty"):
+        index.add([{"id": "a", "text": "   "}])
+    with pytest.raises(InputError, match="a field cannot be stored as JSON"):
+        index.add([{"id": "a", "text": STORY, "when": object()}])
+
+
+def test_settings_are_fixed_and_a_difference_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "news.ndx"
+    Index(path, threshold=0.6, keep="first").close()
+    with Index(path) as same:
+        assert same.config.threshold == 0.6 and same.config.keep == "first"
+    with pytest.raises(ConfigError, match=r"threshold=0\.6, but threshold=0\.5"):
+        Index(path, threshold=0.5)
+    with pytest.raises(ConfigError, match="store_text=False"):
+        Index(path, store_text=True)
+    with pytest.raises(ConfigError, match="unknown option"):
+        Index(path, thresold=0.6)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"keep": "first"},
+        {"keep": "field", "keep_field": "date"},
+        {"similarity": "jaccard", "threshold": 0.5},
+    ],
+)
+def test_same_clusters_as_dedup_in_memory(options: dict[str, Any]) -> None:
+    recs = news_like(250, seed=3)
+    index = Index.in_memory(**options)
+    index.add(recs, batch_size=40)
+    assert rows(index) == [row.to_json() for row in neardup.dedup(recs, **options).assignments]
+    assert index.check() == []
+
+
+def test_removal_leaves_what_dedup_of_the_rest_gives() -> None:
+    recs = news_like(200, seed=4)
+    index = Index.in_memory()
+    index.add(recs, batch_size=64)
+    ids = [r["id"] for r in recs]
+    random.Random(1).shuffle(ids)
+    index.remove(ids[:80])
+    rest = [r for r in recs if r["id"] not in set(ids[:80])]
+    assert rows(index) == [row.to_json() for row in neardup.dedup(rest).assignments]
+    assert index.check() == []
+
+
+def test_stats_counts() -> None:
+    index = Index.in_memory()
+    index.add(CORPUS)
+    stats = index.stats()
+    result = neardup.dedup(CORPUS)
+    assert stats["documents"] == len(CORPUS)
+    assert stats["clusters_with_duplicates"] == result.counts["clusters_with_duplicates"]
+    assert stats["settings"]["bands_in_force"] == result.banding.bands
+
+
+SMALL = news_like(40, seed=9)
+
+
+@settings(max_examples=15)
+@given(st.permutations(SMALL))
+def test_add_order_does_not_change_membership(order: list[dict[str, Any]]) -> None:
+    index = Index.in_memory()
+    index.add(order, batch_size=7)
+    assert membership(index.clusters()) == membership(neardup.dedup(SMALL).clusters())
+
+
+@settings(max_examples=15)
+@given(st.sets(st.sampled_from([r["id"] for r in SMALL]), min_size=1, max_size=10))
+def test_add_then_remove_leaves_no_trace(extra: set[str]) -> None:
+    base = [r for r in SMALL if r["id"] not in extra]
+    index = Index.in_memory()
+    index.add(base)
+    before = (rows(index), index.stats())
+    index.add([r for r in SMALL if r["id"] in extra])
+    index.remove(sorted(extra))
+    after_rows, after_stats = rows(index), index.stats()
+    assert after_rows == before[0]
+    for key in ("documents", "distinct_texts", "clusters", "edges", "duplicates"):
+        assert after_stats[key] == before[1][key]
+    assert index.check() == []
