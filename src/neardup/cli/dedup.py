@@ -9,7 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from neardup.cli._app import app, fail, progress_bars, stderr
-from neardup.config import DedupConfig, ReadConfig
+from neardup.cli._options import InputFormat, OnError, read_config
+from neardup.config import DedupConfig
 from neardup.errors import NeardupError
 from neardup.files import dedup_files
 
@@ -37,21 +38,9 @@ class Order(str, Enum):
     desc = "desc"
 
 
-class OnError(str, Enum):
-    fail = "fail"
-    skip = "skip"
-
-
 class OutputFormat(str, Enum):
     jsonl = "jsonl"
     parquet = "parquet"
-
-
-class InputFormat(str, Enum):
-    jsonl = "jsonl"
-    parquet = "parquet"
-    csv = "csv"
-    text = "text"
 
 
 @app.command()
@@ -195,18 +184,13 @@ def dedup(
     }
     try:
         config = DedupConfig.from_options(**options)
-        read_config = ReadConfig(
-            id_field=id_field or "id",
-            text_field=text_field,
-            id_required=id_field is not None,
-            on_error=on_error.value,
-        )
+        read = read_config(id_field, text_field, on_error)
         with progress_bars(quiet) as progress:
             result = dedup_files(
                 inputs,
                 output_dir,
                 config,
-                read_config,
+                read,
                 output_format=output_format.value,
                 input_format=input_format.value if input_format else None,
                 progress=progress,

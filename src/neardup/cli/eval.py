@@ -23,7 +23,6 @@ import json
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -33,7 +32,7 @@ from rich.table import Table
 from typer.core import TyperCommand, TyperGroup
 
 from neardup.cli._app import app, fail
-from neardup.config import ReadConfig
+from neardup.cli._options import InputFormat, OnError, read_config
 from neardup.errors import ConfigError, NeardupError
 from neardup.evaluate import EvalReport, evaluate_output
 
@@ -61,18 +60,6 @@ class _WithDedupOptions(TyperCommand):
 
     def collect_usage_pieces(self, ctx: ClickContext) -> list[str]:
         return [*super().collect_usage_pieces(ctx), "[-- DEDUP_OPTIONS]"]
-
-
-class InputFormat(str, Enum):
-    jsonl = "jsonl"
-    parquet = "parquet"
-    csv = "csv"
-    text = "text"
-
-
-class OnError(str, Enum):
-    fail = "fail"
-    skip = "skip"
 
 
 @app.command(name="eval", cls=_WithDedupOptions)
@@ -118,12 +105,7 @@ def eval_command(
     ] = False,
 ) -> None:
     """Score clusters against true labels: ARI, pairwise precision / recall / F1, recall per level."""
-    read_config = ReadConfig(
-        id_field=id_field or "id",
-        text_field=text_field,
-        id_required=id_field is not None,
-        on_error=on_error.value,
-    )
+    read = read_config(id_field, text_field, on_error)
     read_args = _read_arguments(id_field, text_field, input_format, on_error)
     fmt = input_format.value if input_format else None
     try:
@@ -133,7 +115,7 @@ def eval_command(
                 run_quiet = quiet or output_dir is None
                 _run_dedup(ctx, [*corpus, *read_args, *run_options], scored, run_quiet)
             report = evaluate_output(
-                corpus, scored, truth_field, level_field, read_config, input_format=fmt
+                corpus, scored, truth_field, level_field, read, input_format=fmt
             )
     except NeardupError as error:
         raise fail(error) from error

@@ -13,7 +13,8 @@ import orjson
 import typer
 
 from neardup.cli._app import app, fail, stderr
-from neardup.cli.dedup import InputFormat, Keep, OnError, Order, ShingleKind, Similarity
+from neardup.cli._options import InputFormat, OnError, read_config
+from neardup.cli.dedup import Keep, Order, ShingleKind, Similarity
 from neardup.config import ReadConfig
 from neardup.errors import InputError, NeardupError
 from neardup.index import Index
@@ -50,15 +51,6 @@ Output = Annotated[
     typer.Option("--output", "-o", help="Write the outcomes (JSONL) here, not to stdout."),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")]
-
-
-def _read_config(id_field: str | None, text_field: str, on_error: OnError) -> ReadConfig:
-    return ReadConfig(
-        id_field=id_field or "id",
-        text_field=text_field,
-        id_required=id_field is not None,
-        on_error=on_error.value,
-    )
 
 
 @contextmanager
@@ -183,7 +175,7 @@ def add(
     try:
         with Index(db, store_text=store_text, **options) as index, _output(output) as out:
             records = _records(
-                inputs, _read_config(id_field, text_field, on_error), input_format, skipped
+                inputs, read_config(id_field, text_field, on_error), input_format, skipped
             )
             outcomes = index.add_records(
                 records,
@@ -221,7 +213,7 @@ def query(
     try:
         with Index(db, create=False) as index, _output(output) as out:
             records = _records(
-                inputs, _read_config(id_field, text_field, on_error), input_format, skipped
+                inputs, read_config(id_field, text_field, on_error), input_format, skipped
             )
             count, duplicates = _write(index.query_records(records), out)
     except NeardupError as error:

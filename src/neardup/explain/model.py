@@ -18,7 +18,7 @@ all use.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from neardup.config import SimilarityKind
 
@@ -35,19 +35,7 @@ Label = Literal[
     "ocr",
     "other",
 ]
-LABELS: tuple[Label, ...] = (
-    "headline",
-    "byline",
-    "dateline",
-    "caption",
-    "footer",
-    "advertisement",
-    "key_points",
-    "truncated",
-    "edited",
-    "ocr",
-    "other",
-)
+LABELS: tuple[Label, ...] = get_args(Label)
 # What each label means, in the words the CLI and the report show.
 LABEL_TEXT: dict[Label, str] = {
     "headline": "headline",
