@@ -18,8 +18,9 @@ from numpy.typing import NDArray
 from neardup.config import DedupConfig
 from neardup.lsh import Banding, band_keys
 from neardup.minhash import Permutations, signatures
+from neardup.text.batch import normalized_utf8
 from neardup.text.normalize import normalize
-from neardup.text.shingle import sets_of, shingle_sequences, text_keys, utf8_batch
+from neardup.text.shingle import Utf8Batch, sets_of, shingle_sequences, text_keys, utf8_batch
 
 
 @dataclass
@@ -49,10 +50,9 @@ class Featurizer:
     def __call__(self, texts: Sequence[str]) -> Features:
         clock: dict[str, float] = {}
         began = time.perf_counter()
-        normalized = [normalize(text, self.config.normalize) for text in texts]
+        normalized, utf8 = self._normalized(texts)
         clock["normalize"] = time.perf_counter() - began
         began = time.perf_counter()
-        utf8 = utf8_batch(normalized)
         keys = text_keys(normalized, utf8)
         sequences, sequence_offsets = shingle_sequences(normalized, self.config.shingle, utf8)
         sets, offsets = sets_of(sequences, sequence_offsets)
@@ -65,3 +65,11 @@ class Featurizer:
         return Features(
             keys, sets, offsets, sequences, sequence_offsets, keys_by_band, keep_sigs, clock
         )
+
+    def _normalized(self, texts: Sequence[str]) -> tuple[Sequence[str], Utf8Batch]:
+        """The normalised batch as UTF-8; as strings too only for character shingles,
+        the one stage that reads code points (word shingles read the bytes)."""
+        if self.config.shingle.kind == "word":
+            return (), normalized_utf8(texts, self.config.normalize)
+        normalized = [normalize(text, self.config.normalize) for text in texts]
+        return normalized, utf8_batch(normalized)

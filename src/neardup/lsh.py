@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from neardup import kernels
+from neardup.arrays import sorted_unique
 from neardup.parallel import thread_map
 
 _GRID = 201  # points for integrating the S-curve; plenty for three decimals
@@ -87,13 +88,13 @@ def candidate_pairs(
     def band_codes(keys: NDArray[np.uint32]) -> NDArray[np.int64]:
         entries = np.sort((keys[docs].astype(np.uint64) << np.uint64(32)) | doc_bits)
         left, right = kernels.bucket_pairs(entries, max_bucket)
-        return np.unique(left * total + right)
+        return sorted_unique(left * total + right)
 
     unique = np.empty(0, dtype=np.int64)
     pending: list[NDArray[np.int64]] = []
     for codes in thread_map(band_codes, bands, threads):
         pending.append(codes)
         if sum(part.size for part in pending) > max(unique.size, _MERGE_AT):
-            unique, pending = np.unique(np.concatenate([unique, *pending])), []
-    unique = np.unique(np.concatenate([unique, *pending]))
+            unique, pending = sorted_unique(np.concatenate([unique, *pending])), []
+    unique = sorted_unique(np.concatenate([unique, *pending]))
     return np.stack((unique // total, unique % total), axis=1)

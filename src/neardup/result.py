@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from neardup._version import __version__
+from neardup.arrays import sorted_unique
 from neardup.config import DedupConfig
 from neardup.errors import InputError
 from neardup.lsh import Banding
@@ -35,7 +36,7 @@ class DedupResult:
         kept = int(np.count_nonzero(self.kept_index == np.arange(len(self.ids))))
         self.counts.update(kept=kept, removed=len(self.ids) - kept)
         removed = self.kept_index[self.kept_index != np.arange(len(self.ids))]
-        self.counts["clusters_with_duplicates"] = int(np.unique(removed).size)
+        self.counts["clusters_with_duplicates"] = int(sorted_unique(removed).size)
 
     def iter_assignments(self) -> Iterator[Assignment]:
         """Rows of ``clusters.jsonl``, built one at a time."""

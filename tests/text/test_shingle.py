@@ -63,7 +63,9 @@ def test_ocr_lookalikes_share_shingles() -> None:
     scanned = shingle("thc currcnt 0ffer wou1d stand", config)
     assert np.array_equal(clean, scanned)
     plain = ShingleConfig(size=2, fold_ocr=False)
-    assert not np.array_equal(shingle("the current offer", plain), shingle("thc currcnt 0ffer", plain))
+    assert not np.array_equal(
+        shingle("the current offer", plain), shingle("thc currcnt 0ffer", plain)
+    )
 
 
 def test_folding_keeps_digits_apart_from_each_other() -> None:
