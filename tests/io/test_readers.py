@@ -6,6 +6,7 @@ import atexit
 import gzip
 import io
 import json
+import math
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -269,6 +270,21 @@ def test_csv_and_parquet_fallback_ids_count_like_the_file(tmp_path: Path) -> Non
 def test_non_string_ids_become_strings(tmp_path: Path) -> None:
     path = write(tmp_path / "d.jsonl", jsonl({"id": 7, "text": "x"}, {"id": 2.5, "text": "y"}))
     assert ids(read([path])) == ["7", "2.5"]
+
+
+def test_json_values_orjson_would_change_are_read_as_the_standard_library_reads_them(
+    tmp_path: Path,
+) -> None:
+    """Integers past 64 bits stay integers, NaN and lone surrogates are accepted."""
+    lines = (
+        b'{"id": 123456789012345678901234567890, "text": "x"}\n'
+        b'{"id": "n", "text": "y", "score": NaN}\n'
+        b'{"id": "s", "text": "z \\ud800"}\n'
+    )
+    records = read([write(tmp_path / "d.jsonl", lines)])
+    assert ids(records) == ["123456789012345678901234567890", "n", "s"]
+    assert math.isnan(records[1].fields["score"])
+    assert records[2].text == "z \ud800"
 
 
 def test_id_and_text_fields_are_configurable(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ import gzip
 import io
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -29,6 +30,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Literal
+
+import orjson
 
 from neardup.config import ReadConfig
 from neardup.errors import ConfigError, InputError
@@ -473,6 +476,23 @@ def _read_jsonl(source: Source, config: ReadConfig) -> Iterator[Parsed]:
                 yield _parse_json_line(line, number, source.name, config)
 
 
+# orjson reads integers past 64 bits as floats; lines with such a long digit
+# run (in a number or a string) go to the standard library, which keeps them.
+_LONG_DIGIT_RUN = re.compile(rb"[0-9]{19}")
+
+
+def _loads(line: bytes, text: str) -> Any:
+    """``json.loads(text)``, by orjson (~4x faster) wherever the two agree.
+
+    A line orjson rejects is parsed again by the standard library, which either
+    accepts it (NaN, lone surrogates) or raises the error reported to the user.
+    """
+    if not _LONG_DIGIT_RUN.search(line):
+        with contextlib.suppress(orjson.JSONDecodeError):
+            return orjson.loads(line)
+    return json.loads(text)
+
+
 def _parse_json_line(line: bytes, number: int, name: str, config: ReadConfig) -> Parsed:
     try:
         text = line.decode("utf-8").rstrip("\r\n")
@@ -481,7 +501,7 @@ def _parse_json_line(line: bytes, number: int, name: str, config: ReadConfig) ->
         return where.error(f"invalid UTF-8 at byte {exc.start} of the line", _ENCODING_HINT)
     where = _Where(name, number, text)
     try:
-        obj = json.loads(text)
+        obj = _loads(line, text)
     except json.JSONDecodeError as exc:
         return where.error(
             f"malformed JSON ({exc.msg} at column {exc.colno})",
