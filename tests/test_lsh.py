@@ -1,7 +1,9 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from neardup.lsh import Banding, band_keys, candidate_pairs, optimal_banding
+from neardup.lsh import Banding, band_keys, candidate_pairs, candidate_shards, optimal_banding
 
 
 def _all(count: int) -> np.ndarray:
@@ -66,3 +68,17 @@ def test_inactive_documents_take_no_part() -> None:
     keys = np.zeros((2, 3), dtype=np.uint32)
     pairs = candidate_pairs(keys, np.array([True, False, True]))
     assert pairs.tolist() == [[0, 2]]
+
+
+def test_shards_together_equal_candidate_pairs(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    keys = [rng.integers(0, 40, size=300).astype(np.uint32) for _ in range(6)]
+    active = rng.random(300) < 0.9
+    whole = candidate_pairs(keys, active, max_bucket=12)
+    for shards in (1, 2, 7):
+        parts = list(candidate_shards(keys, active, tmp_path, shards=shards, max_bucket=12))
+        assert len(parts) == shards
+        for index, part in enumerate(parts):  # each shard holds one range of first documents
+            assert np.all(part[:, 0] * shards // 300 == index)
+        assert np.array_equal(np.concatenate(parts), whole)
+    assert not list(tmp_path.iterdir())  # shard files are removed once read

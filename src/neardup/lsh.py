@@ -8,8 +8,9 @@ point sits near ``(1 / bands) ** (1 / rows)``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
@@ -17,9 +18,11 @@ from numpy.typing import NDArray
 from neardup import kernels
 from neardup.arrays import sorted_unique
 from neardup.parallel import thread_map
+from neardup.spill import SpillArray
 
 _GRID = 201  # points for integrating the S-curve; plenty for three decimals
 _MERGE_AT = 1 << 22  # pending pair codes merged into the unique set once they outgrow it
+DOCS_PER_SHARD = 1 << 16  # candidate shards hold the pairs of about this many first documents
 MAX_BUCKET = 200  # past this, a bucket is linked as star + chain (see kernels.bucket_pairs)
 
 
@@ -67,6 +70,19 @@ def band_keys(signatures: NDArray[np.uint32], banding: Banding) -> NDArray[np.ui
     return kernels.band_keys(signatures, banding.bands, banding.rows)
 
 
+def _band_codes(
+    keys: NDArray[np.uint32], docs: NDArray[np.int64], max_bucket: int, total: int
+) -> NDArray[np.int64]:
+    """One band's pairs as sorted unique codes ``i * total + j``."""
+    entries = np.sort((keys[docs].astype(np.uint64) << np.uint64(32)) | docs.astype(np.uint64))
+    left, right = kernels.bucket_pairs(entries, max_bucket)
+    return sorted_unique(left * total + right)
+
+
+def _decoded(codes: NDArray[np.int64], total: int) -> NDArray[np.int64]:
+    return np.stack((codes // total, codes % total), axis=1)
+
+
 def candidate_pairs(
     bands: Iterable[NDArray[np.uint32]],
     active: NDArray[np.bool_],
@@ -83,18 +99,50 @@ def candidate_pairs(
     """
     total = active.size
     docs = np.flatnonzero(active)
-    doc_bits = docs.astype(np.uint64)
-
-    def band_codes(keys: NDArray[np.uint32]) -> NDArray[np.int64]:
-        entries = np.sort((keys[docs].astype(np.uint64) << np.uint64(32)) | doc_bits)
-        left, right = kernels.bucket_pairs(entries, max_bucket)
-        return sorted_unique(left * total + right)
-
     unique = np.empty(0, dtype=np.int64)
     pending: list[NDArray[np.int64]] = []
-    for codes in thread_map(band_codes, bands, threads):
+    for codes in thread_map(
+        lambda keys: _band_codes(keys, docs, max_bucket, total), bands, threads
+    ):
         pending.append(codes)
         if sum(part.size for part in pending) > max(unique.size, _MERGE_AT):
             unique, pending = sorted_unique(np.concatenate([unique, *pending])), []
-    unique = sorted_unique(np.concatenate([unique, *pending]))
-    return np.stack((unique // total, unique % total), axis=1)
+    return _decoded(sorted_unique(np.concatenate([unique, *pending])), total)
+
+
+def shard_count(active: NDArray[np.bool_]) -> int:
+    """Shards for :func:`candidate_shards`: one per ``DOCS_PER_SHARD`` taking part."""
+    return max(1, -(-int(np.count_nonzero(active)) // DOCS_PER_SHARD))
+
+
+def candidate_shards(
+    bands: Iterable[NDArray[np.uint32]],
+    active: NDArray[np.bool_],
+    directory: Path,
+    *,
+    shards: int,
+    max_bucket: int = MAX_BUCKET,
+    threads: int = 1,
+) -> Iterator[NDArray[np.int64]]:
+    """The pairs of :func:`candidate_pairs` in ``shards`` parts by first document.
+
+    Every band's pair codes are split by shard and appended to one file per
+    shard in ``directory``; then each shard is read back, deduplicated and
+    yielded in turn. Memory holds one shard's pairs rather than all of them,
+    which at a million documents is tens of millions of pairs. The
+    concatenated shards equal :func:`candidate_pairs`.
+    """
+    total = active.size
+    docs = np.flatnonzero(active)
+    first_docs = -(-np.arange(1, shards, dtype=np.int64) * total // shards)  # ceil
+    bounds = first_docs * total
+    files = [SpillArray(directory / f"pairs-{s:04d}.i64", np.int64) for s in range(shards)]
+    for codes in thread_map(
+        lambda keys: _band_codes(keys, docs, max_bucket, total), bands, threads
+    ):
+        for file, part in zip(files, np.split(codes, np.searchsorted(codes, bounds)), strict=True):
+            file.append(part)
+    for file in files:
+        codes = sorted_unique(file.finish())
+        file.path.unlink()
+        yield _decoded(codes, total)

@@ -29,7 +29,7 @@ from neardup.cluster import components
 from neardup.config import DedupConfig
 from neardup.features import Features, Featurizer
 from neardup.keep import Candidate, choose_kept
-from neardup.lsh import Banding, candidate_pairs, optimal_banding
+from neardup.lsh import Banding, candidate_shards, optimal_banding, shard_count
 from neardup.parallel import ordered_map
 from neardup.progress import NullProgress, Progress, StageClock
 from neardup.result import DedupResult
@@ -146,12 +146,14 @@ def exact_representatives(keys: NDArray[np.uint64]) -> I64Array:
 
 @dataclass
 class Store:
-    """What spills to the work directory: shingle sets and sequences, band keys one file per band."""
+    """What spills to the work directory: shingle sets and sequences, band keys one file per
+    band, and (later) candidate pairs one file per shard."""
 
     sets: SpillRagged
     sequences: SpillRagged
     band_keys: SpillColumns
     signatures: SpillArray | None  # only when similarities are estimated from them
+    directory: Path  # where the candidate pairs spill too
 
     @classmethod
     def create(cls, directory: Path, config: DedupConfig, banding: Banding) -> Store:
@@ -159,7 +161,7 @@ class Store:
         sets = SpillRagged(directory / "sets.u32", np.uint32)
         sequences = SpillRagged(directory / "sequences.u32", np.uint32)
         bands = SpillColumns(directory, banding.bands, np.uint32)
-        return cls(sets, sequences, bands, signatures)
+        return cls(sets, sequences, bands, signatures, directory)
 
     def signature_matrix(self, num_perm: int) -> NDArray[np.uint32] | None:
         if self.signatures is None:
@@ -191,13 +193,28 @@ def near_duplicate_edges(
     """Verified edges between exact-group representatives, and the near-identical ones among them."""
     sizes = np.diff(matching.set_offsets)
     active = (matching.reps == np.arange(matching.reps.size)) & (sizes > 0)
-    with clock.stage("candidates"):
-        pairs = candidate_pairs(store.band_keys.read(), active, threads=matching.threads)
-    counts["candidate_pairs"] = len(pairs)
-    with clock.stage("verify"):
-        ok, scores = duplicates(pairs, matching, config)
-    counts["verified_edges"] = int(np.count_nonzero(ok))
-    return pairs[ok], pairs[ok & (scores.jaccard >= _NEAR_IDENTICAL)]
+    shards = candidate_shards(
+        store.band_keys.read(),
+        active,
+        store.directory,
+        shards=shard_count(active),
+        threads=matching.threads,
+    )
+    edges: list[I64Array] = [np.empty((0, 2), dtype=np.int64)]
+    twins: list[I64Array] = [np.empty((0, 2), dtype=np.int64)]
+    counts["candidate_pairs"] = 0
+    while True:
+        with clock.stage("candidates"):
+            pairs = next(shards, None)
+        if pairs is None:
+            break
+        with clock.stage("verify"):
+            ok, scores = duplicates(pairs, matching, config)
+        counts["candidate_pairs"] += len(pairs)
+        edges.append(pairs[ok])
+        twins.append(pairs[ok & (scores.jaccard >= _NEAR_IDENTICAL)])
+    counts["verified_edges"] = sum(len(part) for part in edges)
+    return np.concatenate(edges), np.concatenate(twins)
 
 
 def duplicates(
