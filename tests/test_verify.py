@@ -3,7 +3,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from neardup.config import DedupConfig
-from neardup.verify import estimated_similarities, from_overlap, pair_similarities, similarity
+from neardup.verify import (
+    estimated_similarities,
+    from_overlap,
+    pair_similarities,
+    plausible_pairs,
+    similarity,
+)
 
 
 def _arr(values: set[int]) -> np.ndarray:
@@ -87,3 +93,31 @@ def test_passage_limit_tells_a_quote_from_a_copy() -> None:
     scores = pair_similarities(pairs, arrays[0], arrays[1], "containment")
     assert (scores.similarity >= 0.45).all() and (scores.jaccard >= 0.15).all()
     assert within_passage_limit(pairs, *arrays, max_passage=10_000).all()
+
+
+def _sketches_with_jaccard(jaccards: list[float], width: int = 256) -> np.ndarray:
+    """Document 0 and, for each Jaccard, a document agreeing with it on that share of bytes."""
+    rng = np.random.default_rng(11)
+    base = rng.integers(0, 256, size=width, dtype=np.uint8)
+    rows = [base]
+    for jaccard in jaccards:
+        row = rng.integers(0, 256, size=width, dtype=np.uint8)
+        same = rng.random(width) < jaccard
+        row[same] = base[same]
+        rows.append(row)
+    return np.stack(rows)
+
+
+def test_plausible_pairs_keeps_pairs_near_the_floor_and_drops_chance_collisions() -> None:
+    jaccards = [1.0, 0.5, 0.15, 0.12, 0.02, 0.0]
+    sketches = _sketches_with_jaccard(jaccards)
+    pairs = np.array([[0, i + 1] for i in range(len(jaccards))], dtype=np.int64)
+    kept = plausible_pairs(pairs, sketches, floor=0.15, threads=2)
+    assert kept.tolist() == [True, True, True, True, False, False]
+
+
+def test_plausible_pairs_keeps_everything_when_the_estimate_is_too_coarse() -> None:
+    sketches = _sketches_with_jaccard([0.0, 0.0], width=16)
+    pairs = np.array([[0, 1], [0, 2]], dtype=np.int64)
+    assert plausible_pairs(pairs, sketches, floor=0.15).all()  # 16 values: sigma too wide
+    assert plausible_pairs(pairs[:0], sketches, floor=0.15).size == 0

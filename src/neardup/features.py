@@ -34,6 +34,7 @@ class Features:
     sequence_offsets: NDArray[np.int64]
     band_keys: NDArray[np.uint32]  # (bands, documents)
     signatures: NDArray[np.uint32] | None  # kept only when the run estimates from them
+    sketches: NDArray[np.uint8] | None  # a byte of each signature value, to screen candidates
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -62,8 +63,17 @@ class Featurizer:
         keys_by_band = band_keys(sigs, self.banding)
         clock["sketch"] = time.perf_counter() - began
         keep_sigs = sigs if not self.config.verify else None
+        sketches = sigs.astype(np.uint8) if self.config.verify else None  # the low byte
         return Features(
-            keys, sets, offsets, sequences, sequence_offsets, keys_by_band, keep_sigs, clock
+            keys,
+            sets,
+            offsets,
+            sequences,
+            sequence_offsets,
+            keys_by_band,
+            keep_sigs,
+            sketches,
+            clock,
         )
 
     def _normalized(self, texts: Sequence[str]) -> tuple[Sequence[str], Utf8Batch]:

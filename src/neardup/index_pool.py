@@ -35,6 +35,7 @@ def no_features(config: DedupConfig) -> Features:
         sequence_offsets=start,
         band_keys=np.empty((0, 0), np.uint32),
         signatures=None if config.verify else np.empty((0, config.minhash.num_perm), np.uint32),
+        sketches=None,
     )
 
 

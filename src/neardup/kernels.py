@@ -237,6 +237,20 @@ def pair_overlaps(values: U32Array, offsets: I64Array, left: I64Array, right: I6
 
 
 @njit(cache=True, nogil=True)
+def sketch_agreement(sketches: NDArray[np.uint8], left: I64Array, right: I64Array) -> I64Array:
+    """For each pair of documents, how many of their signature bytes agree."""
+    out = np.empty(left.size, dtype=np.int64)
+    width = sketches.shape[1]
+    for k in range(left.size):
+        a, b = sketches[left[k]], sketches[right[k]]
+        same = 0
+        for p in range(width):
+            same += a[p] == b[p]
+        out[k] = same
+    return out
+
+
+@njit(cache=True, nogil=True)
 def _find(parent: I64Array, node: int) -> int:
     while parent[node] != node:
         parent[node] = parent[parent[node]]

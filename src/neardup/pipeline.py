@@ -39,6 +39,7 @@ from neardup.verify import (
     PairScores,
     estimated_similarities,
     pair_similarities,
+    plausible_pairs,
     within_passage_limit,
 )
 
@@ -46,7 +47,8 @@ I64Array = NDArray[np.int64]
 T = TypeVar("T")
 
 _NEAR_IDENTICAL = 0.5  # Jaccard past which no passage check is needed: half the union is shared
-_PAIRS_PER_BLOCK = 1 << 20  # pairs verified between releases of the mapped sets' pages
+_TILE_DOCS = 1 << 16  # verification works on pairs within two ranges of this many documents
+_RESIDENT_BUDGET = 1 << 28  # mapped set files larger than this are let go of tile by tile
 BATCH_SIZE = 1024  # documents per batch: amortises a kernel call, small enough to stream
 _VERIFIED_FN_WEIGHT = 0.8  # candidates are verified: a missed pair costs more than a checked one
 
@@ -134,6 +136,8 @@ def _absorb(collected: Collected, features: Features, store: Store) -> None:
     store.band_keys.append(features.band_keys)
     if features.signatures is not None and store.signatures is not None:
         store.signatures.append(features.signatures.reshape(-1))
+    if features.sketches is not None and store.sketches is not None:
+        store.sketches.append(features.sketches.reshape(-1))
 
 
 def exact_representatives(keys: NDArray[np.uint64]) -> I64Array:
@@ -153,20 +157,27 @@ class Store:
     sequences: SpillRagged
     band_keys: SpillColumns
     signatures: SpillArray | None  # only when similarities are estimated from them
+    sketches: SpillArray | None  # only when they are verified
     directory: Path  # where the candidate pairs spill too
 
     @classmethod
     def create(cls, directory: Path, config: DedupConfig, banding: Banding) -> Store:
         signatures = None if config.verify else SpillArray(directory / "signatures.u32", np.uint32)
+        sketches = SpillArray(directory / "sketches.u8", np.uint8) if config.verify else None
         sets = SpillRagged(directory / "sets.u32", np.uint32)
         sequences = SpillRagged(directory / "sequences.u32", np.uint32)
         bands = SpillColumns(directory, banding.bands, np.uint32)
-        return cls(sets, sequences, bands, signatures, directory)
+        return cls(sets, sequences, bands, signatures, sketches, directory)
 
     def signature_matrix(self, num_perm: int) -> NDArray[np.uint32] | None:
         if self.signatures is None:
             return None
         return self.signatures.finish().reshape(-1, num_perm)
+
+    def sketch_matrix(self, num_perm: int) -> NDArray[np.uint8] | None:
+        if self.sketches is None:
+            return None
+        return self.sketches.finish().reshape(-1, num_perm)
 
 
 @dataclass
@@ -180,9 +191,14 @@ class Matching:
     sequence_offsets: I64Array
     signatures: NDArray[np.uint32] | None
     threads: int  # for the bucketing and verification kernels
+    sketches: NDArray[np.uint8] | None = None  # screen candidates before verifying them
+
+    def mapped_bytes(self) -> int:
+        arrays = (self.set_values, self.sequences, self.signatures, self.sketches)
+        return sum(array.nbytes for array in arrays if array is not None)
 
     def release_pages(self) -> None:
-        for array in (self.set_values, self.sequences, self.signatures):
+        for array in (self.set_values, self.sequences, self.signatures, self.sketches):
             if array is not None:
                 release_pages(array)
 
@@ -202,19 +218,29 @@ def near_duplicate_edges(
     )
     edges: list[I64Array] = [np.empty((0, 2), dtype=np.int64)]
     twins: list[I64Array] = [np.empty((0, 2), dtype=np.int64)]
-    counts["candidate_pairs"] = 0
+    counts["candidate_pairs"] = counts["verified_pairs"] = 0
     while True:
         with clock.stage("candidates"):
             pairs = next(shards, None)
         if pairs is None:
             break
-        with clock.stage("verify"):
-            ok, scores = duplicates(pairs, matching, config)
         counts["candidate_pairs"] += len(pairs)
+        with clock.stage("verify"):
+            pairs = pairs[_plausible(pairs, matching, config)]
+            ok, scores = duplicates(pairs, matching, config)
+        counts["verified_pairs"] += len(pairs)
         edges.append(pairs[ok])
         twins.append(pairs[ok & (scores.jaccard >= _NEAR_IDENTICAL)])
     counts["verified_edges"] = sum(len(part) for part in edges)
     return np.concatenate(edges), np.concatenate(twins)
+
+
+def _plausible(pairs: I64Array, matching: Matching, config: DedupConfig) -> NDArray[np.bool_]:
+    """Candidates worth verifying: not far below the Jaccard every duplicate reaches."""
+    floor = config.min_jaccard if config.similarity == "containment" else config.threshold
+    if matching.sketches is None or floor <= 0.0:
+        return np.ones(len(pairs), dtype=bool)
+    return plausible_pairs(pairs, matching.sketches, floor, threads=matching.threads)
 
 
 def duplicates(
@@ -248,7 +274,10 @@ def _within_passage_limit(
             threads=matching.threads,
         )
 
-    return np.concatenate([np.empty(0, dtype=bool), *_blockwise(pairs, block, matching)])
+    within = np.empty(len(pairs), dtype=bool)
+    for positions, part in _tilewise(pairs, block, matching):
+        within[positions] = part
+    return within
 
 
 def _scores(pairs: I64Array, matching: Matching, config: DedupConfig) -> PairScores:
@@ -261,16 +290,36 @@ def _scores(pairs: I64Array, matching: Matching, config: DedupConfig) -> PairSco
         sizes = np.diff(matching.set_offsets)
         return estimated_similarities(part, matching.signatures, sizes, config.similarity)
 
-    return PairScores.concat(list(_blockwise(pairs, block, matching)))
+    scores = PairScores(np.empty(len(pairs)), np.empty(len(pairs)))
+    for positions, part in _tilewise(pairs, block, matching):
+        scores.similarity[positions] = part.similarity
+        scores.jaccard[positions] = part.jaccard
+    return scores
 
 
-def _blockwise(
+def _tilewise(
     pairs: I64Array, compute: Callable[[I64Array], T], matching: Matching
-) -> Iterator[T]:
-    """``compute`` over blocks of pairs, letting go of the pages each block touched."""
-    for start in range(0, len(pairs), _PAIRS_PER_BLOCK):
-        yield compute(pairs[start : start + _PAIRS_PER_BLOCK])
-        matching.release_pages()
+) -> Iterator[tuple[I64Array, T]]:
+    """``compute`` over tiles of pairs, with the positions of each tile's pairs.
+
+    A tile holds the pairs whose documents fall in one range of
+    ``_TILE_DOCS`` documents each, so it touches two stretches of the mapped
+    sets; when those files are larger than ``_RESIDENT_BUDGET``, the pages a
+    tile touched are let go before the next. Memory then holds two stretches
+    of sets, not every set a random sample of pairs reaches.
+    """
+    if len(pairs) == 0:
+        return
+    tile = (pairs[:, 0] // _TILE_DOCS) * (matching.reps.size // _TILE_DOCS + 1) + (
+        pairs[:, 1] // _TILE_DOCS
+    )
+    order = np.argsort(tile, kind="stable")
+    cuts = np.flatnonzero(np.diff(tile[order])) + 1
+    release = matching.mapped_bytes() > _RESIDENT_BUDGET
+    for positions in np.split(order, cuts):
+        yield positions, compute(pairs[positions])
+        if release:
+            matching.release_pages()
 
 
 def choose_kept_copies(collected: Collected, labels: I64Array, config: DedupConfig) -> I64Array:
@@ -411,7 +460,14 @@ def _match(
     keys = np.concatenate(collected.text_keys) if collected.text_keys else np.empty(0, np.uint64)
     signatures = store.signature_matrix(config.minhash.num_perm)
     reps = exact_representatives(keys)
-    matching = Matching(reps, *store.sets.finish(), *store.sequences.finish(), signatures, threads)
+    matching = Matching(
+        reps,
+        *store.sets.finish(),
+        *store.sequences.finish(),
+        signatures,
+        threads,
+        store.sketch_matrix(config.minhash.num_perm),
+    )
     count = matching.reps.size
     counts = {
         "records": count,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,7 +62,22 @@ def from_overlap(
     return PairScores(_ratio(shared, np.minimum(size_a, size_b).astype(np.float64)), jaccard)
 
 
+_PLAUSIBLE_SIGMAS = 4.5  # plausible_pairs keeps estimates down to this many sigmas below the floor
 _PAIRS_PER_TASK = 65536  # enough work per thread to outweigh handing it over
+
+
+def _per_pair(
+    pairs: I64Array, kernel: Callable[[I64Array, I64Array], I64Array], threads: int
+) -> tuple[I64Array, I64Array, I64Array]:
+    """``kernel(left, right)`` over blocks of pairs on ``threads`` threads: (left, right, out)."""
+    left, right = np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1])
+
+    def block(start: int) -> I64Array:
+        stop = start + _PAIRS_PER_TASK
+        return kernel(left[start:stop], right[start:stop])
+
+    parts = thread_map(block, range(0, left.size, _PAIRS_PER_TASK), threads)
+    return left, right, np.concatenate([np.empty(0, dtype=np.int64), *parts])
 
 
 def pair_similarities(
@@ -73,15 +89,11 @@ def pair_similarities(
     threads: int = 1,
 ) -> PairScores:
     """Exact scores of every pair ``(i, j)`` of documents in a flat set store."""
-    left, right = np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1])
-    starts = range(0, left.size, _PAIRS_PER_TASK)
 
-    def overlaps(start: int) -> I64Array:
-        stop = start + _PAIRS_PER_TASK
-        return kernels.pair_overlaps(values, offsets, left[start:stop], right[start:stop])
+    def overlaps(left: I64Array, right: I64Array) -> I64Array:
+        return kernels.pair_overlaps(values, offsets, left, right)
 
-    parts = list(thread_map(overlaps, starts, threads))
-    shared = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+    left, right, shared = _per_pair(pairs, overlaps, threads)
     sizes = np.diff(offsets)
     return from_overlap(shared, sizes[left], sizes[right], kind)
 
@@ -111,6 +123,34 @@ def estimated_similarities(
     return PairScores(containment, jaccard)
 
 
+def plausible_pairs(
+    pairs: I64Array, sketches: NDArray[np.uint8], floor: float, *, threads: int = 1
+) -> NDArray[np.bool_]:
+    """Pairs whose Jaccard, estimated from one byte of each signature value, is
+    not far below ``floor``; most LSH candidates are chance collisions far below it.
+
+    A byte agrees by chance one time in 256, so ``J ~ (agree - 1/256) / (1 - 1/256)``,
+    with a standard deviation of about ``sqrt(J (1 - J) / values)``. A pair is
+    dropped only when its estimate is ``_PLAUSIBLE_SIGMAS`` of those below
+    ``floor``: for 256 values and a floor of 0.15, under 0.05, where a pair at
+    the floor lands a few times in a million, while two unrelated articles
+    sharing a few stock phrases usually do.
+    """
+    width = sketches.shape[1]
+    cut = floor - _PLAUSIBLE_SIGMAS * math.sqrt(floor * (1.0 - floor) / width)
+    if cut <= 0.0:
+        return np.ones(len(pairs), dtype=bool)
+
+    def agreement(left: I64Array, right: I64Array) -> I64Array:
+        return kernels.sketch_agreement(sketches, left, right)
+
+    agree = _per_pair(pairs, agreement, threads)[2]
+    chance = 1.0 / 256.0
+    estimate = (agree / np.float64(width) - chance) / (1.0 - chance)
+    plausible: NDArray[np.bool_] = estimate >= cut
+    return plausible
+
+
 def within_passage_limit(
     pairs: I64Array,
     sets: NDArray[np.uint32],
@@ -128,15 +168,9 @@ def within_passage_limit(
     own text on both sides of the quote, and the quoted article keeps
     paragraphs the quoter lacks (see ``kernels.pair_passages``).
     """
-    left, right = np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1])
-    starts = range(0, left.size, _PAIRS_PER_TASK)
 
-    def passages(start: int) -> I64Array:
-        stop = start + _PAIRS_PER_TASK
-        return kernels.pair_passages(
-            sets, set_offsets, sequences, sequence_offsets, left[start:stop], right[start:stop]
-        )
+    def passages(left: I64Array, right: I64Array) -> I64Array:
+        return kernels.pair_passages(sets, set_offsets, sequences, sequence_offsets, left, right)
 
-    parts = list(thread_map(passages, starts, threads))
-    longest = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+    longest = _per_pair(pairs, passages, threads)[2]
     return longest <= max_passage
