@@ -21,7 +21,6 @@ import gzip
 import io
 import json
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -476,9 +475,22 @@ def _read_jsonl(source: Source, config: ReadConfig) -> Iterator[Parsed]:
                 yield _parse_json_line(line, number, source.name, config)
 
 
-# orjson reads integers past 64 bits as floats; lines with such a long digit
-# run (in a number or a string) go to the standard library, which keeps them.
-_LONG_DIGIT_RUN = re.compile(rb"[0-9]{19}")
+# orjson reads integers past 64 bits as floats. A line that parses to a float
+# and holds a long digit run (in a number or a string) goes to the standard
+# library, which keeps such integers. Translating digits to "0" and the rest to
+# " " finds the run far faster than a regex.
+_DIGITS_AS_ZEROS = bytes(48 if 48 <= code <= 57 else 32 for code in range(256))
+_LONG_DIGIT_RUN = b"0" * 19
+
+
+def _has_float(value: object) -> bool:
+    if type(value) is float:
+        return True
+    if type(value) is dict:
+        return any(_has_float(item) for item in value.values())
+    if type(value) is list:
+        return any(_has_float(item) for item in value)
+    return False
 
 
 def _loads(line: bytes, text: str) -> Any:
@@ -487,10 +499,13 @@ def _loads(line: bytes, text: str) -> Any:
     A line orjson rejects is parsed again by the standard library, which either
     accepts it (NaN, lone surrogates) or raises the error reported to the user.
     """
-    if not _LONG_DIGIT_RUN.search(line):
-        with contextlib.suppress(orjson.JSONDecodeError):
-            return orjson.loads(line)
-    return json.loads(text)
+    try:
+        value = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+    if _has_float(value) and _LONG_DIGIT_RUN in line.translate(_DIGITS_AS_ZEROS):
+        return json.loads(text)
+    return value
 
 
 def _parse_json_line(line: bytes, number: int, name: str, config: ReadConfig) -> Parsed:
