@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from neardup.config import NormalizeConfig
 from neardup.text import normalize
-from neardup.text.batch import is_plain, normalized_utf8
+from neardup.text.batch import compiled_form, normalized_utf8
 
 DEFAULT = NormalizeConfig()
 
@@ -55,14 +55,35 @@ def test_mixed_batches_equal_normalize(texts: list[str]) -> None:
     ],
 )
 def test_plain_examples(text: str, expected: str) -> None:
-    assert is_plain(text, DEFAULT)
+    assert compiled_form(text, DEFAULT) == text
     assert decoded([text], DEFAULT) == [expected]
 
 
-def test_plain_needs_ascii_without_ampersand() -> None:
-    assert not is_plain("caf\u00e9", DEFAULT)
-    assert not is_plain("R&D", DEFAULT)
-    assert not is_plain("plain", replace(DEFAULT, collapse_whitespace=False))
+def test_compiled_form_folds_typography_and_refuses_the_rest() -> None:
+    assert compiled_form("It\u2019s \u201cdone\u201d \u2014 \u00a35\u2026", DEFAULT) == (
+        'It\'s "done" - \u00a35...'
+    )
+    assert compiled_form("caf\u00e9", DEFAULT) is None  # a letter: casefolding and \\w differ
+    assert compiled_form("R&D", DEFAULT) is None  # an entity may follow
+    assert compiled_form("\u00e2\u20ac\u2122", DEFAULT) is None  # adjacent: mojibake for ftfy
+    assert compiled_form("decision\u2014\nwhich", DEFAULT) is None  # a dash ends the line
+    assert compiled_form("\u2022 item", DEFAULT) is None  # a bullet glyph
+    assert compiled_form("plain", replace(DEFAULT, collapse_whitespace=False)) is None
+    assert compiled_form("\u2019", replace(DEFAULT, fold_punctuation=False)) is None
+
+
+_TYPOGRAPHY = [
+    "\u2018", "\u2019", "\u201c", "\u201d", "\u00ab", "\u00bb", "\u2013", "\u2014", "\u2212",
+    "\u2026", "\u00a3", "\u00a9", "\u00b0", "\u00e9", "\u02bc", "\u2022", "\u00b7", "\u00bd",
+    "\u0301", "\u00c2", "\u00a0", "\u2028", "\u00ad", "\u2010", "\u00b4",
+]  # fmt: skip
+typographic_texts = st.lists(st.sampled_from(_ASCII_PIECES + _TYPOGRAPHY), max_size=30).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(typographic_texts, min_size=1, max_size=6), configs)
+def test_typographic_text_equals_normalize(texts: list[str], config: NormalizeConfig) -> None:
+    assert decoded(texts, config) == [normalize(text, config) for text in texts]
 
 
 def test_empty_batch() -> None:

@@ -13,6 +13,9 @@ included.
 
 from __future__ import annotations
 
+import functools
+import re
+import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
@@ -20,7 +23,7 @@ from numba import njit
 from numpy.typing import NDArray
 
 from neardup.config import NormalizeConfig
-from neardup.text.normalize import normalize
+from neardup.text.normalize import SPECIAL_CHARACTERS, normalize
 from neardup.text.shingle import Utf8Batch, utf8_batch
 
 U8Array = NDArray[np.uint8]
@@ -168,7 +171,11 @@ def normalize_plain(
     hyphens: bool,
     lower: bool,
 ) -> tuple[U8Array, I64Array]:
-    """``normalize._plain_ascii`` of each document flagged ``plain``; others copied as they are."""
+    """``normalize._plain_ascii`` of each document flagged ``plain``; others copied as they are.
+
+    Bytes past ASCII (the UTF-8 of inert characters, see :func:`compiled_form`)
+    are neither spaces nor letters here, as those characters are for normalize.
+    """
     docs = offsets.size - 1
     out = np.empty(data.size, dtype=np.uint8)  # normalising never lengthens ASCII text
     starts = np.zeros(docs + 1, dtype=np.int64)
@@ -196,20 +203,69 @@ def normalize_plain(
     return out[:at].copy(), starts
 
 
-def is_plain(text: str, config: NormalizeConfig) -> bool:
-    """Whether :func:`normalize` takes its plain-ASCII path for ``text``."""
-    return config.collapse_whitespace and text.isascii() and "&" not in text
+# Typographic quotes, dashes and the ellipsis: normalize folds them to ASCII
+# (step 7, or NFKC for "…"), and nothing before that reads them differently
+# from their ASCII forms, except a dash that ends a line (step 6 keeps a dash
+# there but may drop a hyphen), which sends the text down the full path.
+_PREFOLD = {
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2039\u203a", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb", '"'),
+    **dict.fromkeys("\u2012\u2013\u2014\u2015\u2212", "-"),
+    "\u2026": "...",
+}
+_PREFOLD_TABLE = str.maketrans(_PREFOLD)
+_NON_ASCII_RUN = re.compile("[^\x00-\x7f]+")
+_DASH_AT_LINE_END = re.compile("[\u2012-\u2015\u2212][ \t\x1f]*[\n\r\x0b\x0c\x1c\x1d\x1e]")
+
+
+@functools.cache
+def _inert(char: str) -> bool:
+    """Whether every step of :func:`normalize` leaves ``char`` as it is, and reads
+    it as the compiled path does: punctuation or a symbol (never a letter, digit,
+    space, mark or control), stable under NFKC and casefolding, and none of the
+    characters a step treats specially (bullets, quotes, dashes, invisibles...)."""
+    return (
+        unicodedata.category(char)[0] in "PS"
+        and not char.isalnum()
+        and unicodedata.normalize("NFKC", char) == char
+        and char.casefold() == char
+        and char not in SPECIAL_CHARACTERS
+    )
+
+
+def compiled_form(text: str, config: NormalizeConfig) -> str | None:
+    """``text`` made ready for :func:`normalize_plain`, or None if it needs :func:`normalize`.
+
+    Plain ASCII is ready as it is. Other text without "&" is ready when its
+    non-ASCII characters stand alone (two together may be mojibake for ftfy)
+    and are typographic quotes, dashes or ellipses (folded here to ASCII) or
+    inert punctuation and symbols ("£", "©", "°"), which pass through.
+    """
+    if not config.collapse_whitespace or "&" in text:
+        return None
+    if text.isascii():
+        return text
+    if not config.fold_punctuation:
+        return None
+    for run in _NON_ASCII_RUN.findall(text):
+        if len(run) > 1 or (run not in _PREFOLD and not _inert(run)):
+            return None
+    if _DASH_AT_LINE_END.search(text):
+        return None
+    return text.translate(_PREFOLD_TABLE)
 
 
 def normalized_utf8(texts: Sequence[str], config: NormalizeConfig) -> Utf8Batch:
-    """``utf8_batch([normalize(t, config) for t in texts])``, the plain-ASCII ones compiled."""
-    plain = np.fromiter((is_plain(text, config) for text in texts), dtype=bool, count=len(texts))
-    if not plain.any():
+    """``utf8_batch([normalize(t, config) for t in texts])``, most texts compiled."""
+    ready = [compiled_form(text, config) for text in texts]
+    compiled = np.fromiter((r is not None for r in ready), dtype=bool, count=len(texts))
+    if not compiled.any():
         return utf8_batch([normalize(text, config) for text in texts])
     prepared = [
-        text if flag else normalize(text, config) for text, flag in zip(texts, plain, strict=True)
+        normalize(text, config) if form is None else form
+        for text, form in zip(texts, ready, strict=True)
     ]
     data, offsets = utf8_batch(prepared)
     return normalize_plain(
-        data, offsets, plain, config.fold_punctuation, config.join_hyphenated, config.casefold
+        data, offsets, compiled, config.fold_punctuation, config.join_hyphenated, config.casefold
     )

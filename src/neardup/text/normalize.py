@@ -78,7 +78,7 @@ import ftfy.fixes
 
 from neardup.config import NormalizeConfig
 
-__all__ = ["normalize", "normalize_lines"]
+__all__ = ["SPECIAL_CHARACTERS", "normalize", "normalize_lines"]
 
 _DEFAULT = NormalizeConfig()
 
@@ -167,6 +167,22 @@ _BULLETS = (
 )
 # Characters that are a bullet at a line start only when a space follows.
 _WEAK_BULLETS = "*+" + _HYPHENS + _DASHES
+
+
+# Every character some step treats specially (text.batch passes the others through).
+SPECIAL_CHARACTERS = frozenset(
+    _LINE_BREAKS
+    + _HYPHENS
+    + _DASHES
+    + _SOFT_HYPHEN
+    + _INVISIBLE
+    + _SINGLE_QUOTES
+    + _DOUBLE_QUOTES
+    + _SPACES
+    + _BULLETS
+    + _WEAK_BULLETS
+    + "\u2026\u00b4\u2033\u2036"
+)
 
 
 def _char_map(pairs: dict[str, str]) -> dict[str, str]:
