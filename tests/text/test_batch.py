@@ -64,7 +64,9 @@ def test_compiled_form_folds_typography_and_refuses_the_rest() -> None:
         'It\'s "done" - \u00a35...'
     )
     assert compiled_form("caf\u00e9", DEFAULT) is None  # a letter: casefolding and \\w differ
-    assert compiled_form("R&D", DEFAULT) is None  # an entity may follow
+    assert compiled_form("&lt;IBM&gt; &#8220;up&#8221;", DEFAULT) == '<IBM> "up"'
+    assert compiled_form("R&amp;D", DEFAULT) == "R&D"  # output checked for new entities
+    assert compiled_form("caf\u00e9 &amp; bar", DEFAULT) is None  # ftfy might act first
     assert compiled_form("\u00e2\u20ac\u2122", DEFAULT) is None  # adjacent: mojibake for ftfy
     assert compiled_form("decision\u2014\nwhich", DEFAULT) is None  # a dash ends the line
     assert compiled_form("\u2022 item", DEFAULT) is None  # a bullet glyph
@@ -74,7 +76,7 @@ def test_compiled_form_folds_typography_and_refuses_the_rest() -> None:
 
 _TYPOGRAPHY = [
     "\u2018", "\u2019", "\u201c", "\u201d", "\u00ab", "\u00bb", "\u2013", "\u2014", "\u2212",
-    "\u2026", "\u00a3", "\u00a9", "\u00b0", "\u00e9", "\u02bc", "\u2022", "\u00b7", "\u00bd",
+    "\u2026", "&amp;", "&lt;", "&#8217;", "&mdash;", "&eacute;", "&nbsp;", "&", "&am-\np;", "AMP;", "lt;", "\u00a3", "\u00a9", "\u00b0", "\u00e9", "\u02bc", "\u2022", "\u00b7", "\u00bd",
     "\u0301", "\u00c2", "\u00a0", "\u2028", "\u00ad", "\u2010", "\u00b4",
 ]  # fmt: skip
 typographic_texts = st.lists(st.sampled_from(_ASCII_PIECES + _TYPOGRAPHY), max_size=30).map("".join)

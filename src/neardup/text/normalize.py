@@ -78,7 +78,7 @@ import ftfy.fixes
 
 from neardup.config import NormalizeConfig
 
-__all__ = ["SPECIAL_CHARACTERS", "normalize", "normalize_lines"]
+__all__ = ["SPECIAL_CHARACTERS", "normalize", "normalize_lines", "unescape_entities"]
 
 _DEFAULT = NormalizeConfig()
 
@@ -125,7 +125,8 @@ def _fix_mojibake(text: str) -> str:
 _AMP_CHAIN = re.compile("&(?:amp;)+")
 
 
-def _unescape(text: str) -> str:
+def unescape_entities(text: str) -> str:
+    """Step 2: HTML entities replaced until none is left to replace."""
     if "&" not in text:
         return text
     # "&amp;amp;amp;..." would take one round per level; shortcut the chain.
@@ -317,7 +318,7 @@ def _pass(text: str, config: NormalizeConfig) -> str:
     if config.fix_mojibake:
         text = _fix_mojibake(text)
     if config.unescape_html:
-        text = _unescape(text)
+        text = unescape_entities(text)
     if config.fold_punctuation:
         text = _fold_before_nfkc(text)
     if config.unicode_nfkc:
