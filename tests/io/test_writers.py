@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from neardup.config import ReadConfig
 from neardup.errors import InputError, OutputError
 from neardup.io import ResultWriter, open_inputs, read_records
+from neardup.io.writers import assignment_line
 from neardup.types import Assignment, Record
 
 KEPT = Record("a", "story", {"id": "a", "text": "story", "meta": {"z": 1, "y": [True, None]}})
@@ -309,3 +310,17 @@ def test_jsonl_records_are_copied_byte_for_byte(tmp_path: Path) -> None:
         "similarity": 0.25,
     }
     assert removed[1].count("duplicate_of") == 1
+
+
+@given(
+    st.text(min_size=1),
+    st.text(min_size=1),
+    st.booleans(),
+    st.none() | st.text(),
+    st.none() | st.floats(min_value=0.0, max_value=1.0),
+)
+def test_assignment_line_is_what_json_dumps_writes(
+    doc_id: str, cluster: str, kept: bool, duplicate_of: str | None, similarity: float | None
+) -> None:
+    row = Assignment(doc_id, cluster, kept, duplicate_of, similarity)
+    assert assignment_line(row) == json.dumps(row.to_json(), ensure_ascii=False)

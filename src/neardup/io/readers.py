@@ -483,14 +483,18 @@ _DIGITS_AS_ZEROS = bytes(48 if 48 <= code <= 57 else 32 for code in range(256))
 _LONG_DIGIT_RUN = b"0" * 19
 
 
-def _has_float(value: object) -> bool:
-    if type(value) is float:
+def _has_float(value: Any) -> bool:
+    kind = type(value)
+    if kind is float:
         return True
-    if type(value) is dict:
-        return any(_has_float(item) for item in value.values())
-    if type(value) is list:
-        return any(_has_float(item) for item in value)
+    if kind is dict or kind is list:
+        for item in value.values() if kind is dict else value:
+            if type(item) is float or (type(item) in _CONTAINERS and _has_float(item)):
+                return True
     return False
+
+
+_CONTAINERS = (dict, list)
 
 
 def _loads(line: bytes, text: str) -> Any:
