@@ -471,7 +471,7 @@ def _read_jsonl(source: Source, config: ReadConfig) -> Iterator[Parsed]:
         for number, line in enumerate(stream, start=1):
             if number == 1:
                 line = line.removeprefix(codecs.BOM_UTF8)
-            if not line.isspace():  # iteration never yields an empty line
+            if line and not line.isspace():  # empty only as a lone BOM
                 yield _parse_json_line(line, number, source.name, config)
 
 
