@@ -69,6 +69,9 @@ class DedupConfig:
     min_jaccard: float = 0.15
     # shingles (~words) a copy may hold that the other lacks: longer is quoting, not copying
     max_passage: int = 70
+    # shingles of their own both documents may hold before the text they share: a copy keeps
+    # its story's start, a quoter and the quoted story each open with their own; see README
+    max_lead: int = 20
     # a removed record must reach this share of threshold and min_jaccard with its kept copy,
     # so chains (A ~ B ~ C, C unlike A) split; 0 = plain connected components; see README
     kept_ratio: float = 0.5
@@ -91,6 +94,8 @@ class DedupConfig:
             raise ConfigError(
                 f"max_passage must be >= 0 (0 turns the check off), got {self.max_passage}"
             )
+        if self.max_lead < 0:
+            raise ConfigError(f"max_lead must be >= 0 (0 turns the check off), got {self.max_lead}")
         if not 0.0 <= self.min_jaccard <= 1.0:
             raise ConfigError(f"min_jaccard must be in [0, 1], got {self.min_jaccard}")
         if self.lsh_threshold is not None and not 0.0 < self.lsh_threshold <= 1.0:

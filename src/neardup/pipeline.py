@@ -207,11 +207,12 @@ def duplicates(
 
     Similar enough (``PairScores.accepted``), and, unless the pair shares half
     its union anyway, no passage longer than ``max_passage`` held by one copy
-    alone (a quote is not a copy; see ``verify.within_passage_limit``).
+    alone and no more than ``max_lead`` of their own before the shared text in
+    both (a quote is not a copy; see ``verify.within_passage_limit``).
     """
     scores = _scores(pairs, matching, config)
     ok = scores.accepted(config)
-    if config.verify and config.max_passage:
+    if config.verify and (config.max_passage or config.max_lead):
         check = np.flatnonzero(ok & (scores.jaccard < _NEAR_IDENTICAL))
         ok[check] = _within_passage_limit(pairs[check], matching, config)
     return ok, scores
@@ -228,6 +229,7 @@ def _within_passage_limit(
             matching.sequences,
             matching.sequence_offsets,
             config.max_passage,
+            config.max_lead,
             threads=matching.threads,
         )
 

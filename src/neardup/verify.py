@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from neardup import kernels
+from neardup import kernels, passages
 from neardup.config import DedupConfig, SimilarityKind
 from neardup.parallel import thread_map
 
@@ -118,25 +118,42 @@ def within_passage_limit(
     sequences: NDArray[np.uint32],
     sequence_offsets: I64Array,
     max_passage: int,
+    max_lead: int = 0,
     *,
     threads: int = 1,
 ) -> NDArray[np.bool_]:
-    """Pairs whose unshared passages are all short enough to be boilerplate.
+    """Pairs whose unshared passages are all short enough to be a copy's additions.
 
     A copy adds lines around its story (a headline, a caption, a footer) or
     loses its tail; a document that quotes a paragraph of another holds its
-    own text on both sides of the quote, and the quoted article keeps
-    paragraphs the quoter lacks (see ``kernels.pair_passages``).
+    own text on both sides of the quote, the quoted article keeps paragraphs
+    the quoter lacks (both at most ``max_passage``), and when each opens with
+    text of its own before the shared paragraph, they are two stories (at
+    most ``max_lead``). A limit of 0 is no limit. See :mod:`neardup.passages`.
     """
     left, right = np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1])
     starts = range(0, left.size, _PAIRS_PER_TASK)
 
-    def passages(start: int) -> I64Array:
+    def geometry(start: int) -> tuple[I64Array, I64Array]:
         stop = start + _PAIRS_PER_TASK
-        return kernels.pair_passages(
-            sets, set_offsets, sequences, sequence_offsets, left[start:stop], right[start:stop]
+        return passages.pair_passages(
+            sets,
+            set_offsets,
+            sequences,
+            sequence_offsets,
+            left[start:stop],
+            right[start:stop],
+            passages.ANCHOR,
         )
 
-    parts = list(thread_map(passages, starts, threads))
-    longest = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
-    return longest <= max_passage
+    parts = list(thread_map(geometry, starts, threads))
+    ok = np.ones(left.size, dtype=bool)
+    if not parts:
+        return ok
+    longest = np.concatenate([part[0] for part in parts])
+    lead = np.concatenate([part[1] for part in parts])
+    if max_passage:
+        ok &= longest <= max_passage
+    if max_lead:
+        ok &= lead <= max_lead
+    return ok

@@ -120,6 +120,9 @@ def add(
     max_passage: Annotated[
         int | None, typer.Option(help="New index: longest unshared passage.")
     ] = None,
+    max_lead: Annotated[
+        int | None, typer.Option(help="New index: own text both may hold before the shared text.")
+    ] = None,
     lsh_threshold: Annotated[
         float | None, typer.Option(help="New index: LSH candidate point.")
     ] = None,
@@ -158,6 +161,7 @@ def add(
         "threshold": threshold,
         "min_jaccard": min_jaccard,
         "max_passage": max_passage,
+        "max_lead": max_lead,
         "lsh_threshold": lsh_threshold,
         "num_perm": num_perm,
         "seed": seed,
