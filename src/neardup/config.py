@@ -72,6 +72,9 @@ class DedupConfig:
     # shingles of their own both documents may hold before the text they share: a copy keeps
     # its story's start, a quoter and the quoted story each open with their own; see README
     max_lead: int = 20
+    # leave bylines, captions, footers and ad lines out of the shingles; off: measured no
+    # better on the syndication bench and costs a scan of every text; see README
+    drop_boilerplate: bool = False
     # a removed record must reach this share of threshold and min_jaccard with its kept copy,
     # so chains (A ~ B ~ C, C unlike A) split; 0 = plain connected components; see README
     kept_ratio: float = 0.5

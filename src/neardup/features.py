@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from neardup.boilerplate import shingled_texts
 from neardup.config import DedupConfig
 from neardup.lsh import Banding, band_keys
 from neardup.minhash import Permutations, signatures
@@ -50,11 +51,15 @@ class Featurizer:
         clock: dict[str, float] = {}
         began = time.perf_counter()
         normalized = [normalize(text, self.config.normalize) for text in texts]
+        shingled = shingled_texts(texts, normalized, self.config)
         clock["normalize"] = time.perf_counter() - began
         began = time.perf_counter()
         utf8 = utf8_batch(normalized)
         keys = text_keys(normalized, utf8)
-        sequences, sequence_offsets = shingle_sequences(normalized, self.config.shingle, utf8)
+        shingled_utf8 = utf8 if shingled is normalized else utf8_batch(shingled)
+        sequences, sequence_offsets = shingle_sequences(
+            shingled, self.config.shingle, shingled_utf8
+        )
         sets, offsets = sets_of(sequences, sequence_offsets)
         clock["shingle"] = time.perf_counter() - began
         began = time.perf_counter()

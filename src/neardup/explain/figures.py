@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from neardup.boilerplate import shingled_texts
 from neardup.config import DedupConfig
 from neardup.explain.model import Figures
 from neardup.minhash import Permutations, estimate_jaccard, signatures
@@ -16,7 +17,8 @@ __all__ = ["figures"]
 
 def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
     """Jaccard and containment of the shingle sets, the MinHash estimate, and the verdict."""
-    texts = [normalize(text_a, config.normalize), normalize(text_b, config.normalize)]
+    raw = [text_a, text_b]
+    texts = shingled_texts(raw, [normalize(text, config.normalize) for text in raw], config)
     values, offsets = shingle_batch(texts, config.shingle)
     pair = np.array([[0, 1]], dtype=np.int64)
     jaccard = float(pair_similarities(pair, values, offsets, "jaccard").jaccard[0])
