@@ -93,3 +93,18 @@ def test_config_checks_max_lead() -> None:
     assert DedupConfig().max_lead == 20
     with pytest.raises(ConfigError, match="max_lead"):
         DedupConfig(max_lead=-1)
+
+
+def test_explain_gives_the_verdict_dedup_gives() -> None:
+    from neardup import dedup
+    from neardup.explain.figures import figures
+
+    lead, paragraph = _words("lead", 25), _words("para", 120)
+    copy = f"{lead}\n{paragraph}\n(c) Outlet."
+    quoter = f"{_words('own', 30)}\nAs reported: {paragraph}\n{_words('more', 150)}"
+    shown = figures(copy, quoter, DedupConfig())
+    assert shown.containment >= 0.45 and shown.jaccard >= 0.15
+    assert shown.lead is not None and shown.lead > 20 and not shown.same_story
+    assert len(dedup([copy, quoter]).clusters()) == 2
+    assert figures(copy, quoter, DedupConfig(max_lead=0)).same_story
+    assert len(dedup([copy, quoter], max_lead=0).clusters()) == 1

@@ -39,6 +39,7 @@ U32Array = NDArray[np.uint32]
 I64Array = NDArray[np.int64]
 
 ANCHOR = 2  # consecutive shared shingles that make shared text; see the module docs
+NEAR_IDENTICAL = 0.5  # Jaccard from which a pair shares half its union: no passage check needed
 
 
 @njit(cache=True, nogil=True, inline="always")
