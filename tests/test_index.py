@@ -129,6 +129,7 @@ def test_settings_are_fixed_and_a_difference_is_named(tmp_path: Path) -> None:
         {"keep": "first"},
         {"keep": "field", "keep_field": "date"},
         {"similarity": "jaccard", "threshold": 0.5},
+        {"drop_boilerplate": True, "max_lead": 0},
     ],
 )
 def test_same_clusters_as_dedup_in_memory(options: dict[str, Any]) -> None:

@@ -60,6 +60,10 @@ def test_banding_from_threshold_or_given() -> None:
     assert choose_banding(DedupConfig(bands=4, rows=8)).bands == 4
     assert lsh_threshold(DedupConfig(similarity="jaccard", threshold=0.7)) == 0.7
     assert lsh_threshold(DedupConfig(similarity="containment", threshold=0.7)) < 0.7
+    # containment: banded for the Jaccard floor, but never below 0.15
+    assert lsh_threshold(DedupConfig(min_jaccard=0.3)) == 0.3
+    assert lsh_threshold(DedupConfig(min_jaccard=0.1)) == 0.15
+    assert lsh_threshold(DedupConfig(min_jaccard=0.1, lsh_threshold=0.1)) == 0.1
 
 
 _words = st.sampled_from(

@@ -65,14 +65,22 @@ class DedupConfig:
     minhash: MinHashConfig = field(default_factory=MinHashConfig)
     similarity: SimilarityKind = "containment"  # an abridged reprint is contained in its story
     threshold: float = 0.45  # best ARI at precision >= 0.995 on the syndication bench; see README
-    # with containment: a short text inside a long one is no copy; see README
-    min_jaccard: float = 0.15
+    # with containment: a short text inside a long one is no copy (the passage checks do the
+    # rest); see README
+    min_jaccard: float = 0.1
     # shingles (~words) a copy may hold that the other lacks: longer is quoting, not copying
     max_passage: int = 70
+    # shingles of their own both documents may hold before the text they share: a copy keeps
+    # its story's start, a quoter and the quoted story each open with their own; see README
+    max_lead: int = 20
+    # leave bylines, captions, footers and ad lines out of the shingles; off: measured no
+    # better on the syndication bench and costs a scan of every text; see README
+    drop_boilerplate: bool = False
     # a removed record must reach this share of threshold and min_jaccard with its kept copy,
     # so chains (A ~ B ~ C, C unlike A) split; 0 = plain connected components; see README
     kept_ratio: float = 0.5
-    lsh_threshold: float | None = None  # candidate recall point; None = the lowest Jaccard accepted
+    # candidate recall point; None = the lowest Jaccard accepted, not below 0.15 (pipeline.py)
+    lsh_threshold: float | None = None
     bands: int | None = None  # None = chosen from lsh_threshold
     rows: int | None = None  # None = chosen from lsh_threshold
     verify: bool = True  # exact similarity of candidates; the estimate alone lets noise through
@@ -91,6 +99,8 @@ class DedupConfig:
             raise ConfigError(
                 f"max_passage must be >= 0 (0 turns the check off), got {self.max_passage}"
             )
+        if self.max_lead < 0:
+            raise ConfigError(f"max_lead must be >= 0 (0 turns the check off), got {self.max_lead}")
         if not 0.0 <= self.min_jaccard <= 1.0:
             raise ConfigError(f"min_jaccard must be in [0, 1], got {self.min_jaccard}")
         if self.lsh_threshold is not None and not 0.0 < self.lsh_threshold <= 1.0:

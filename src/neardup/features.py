@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from neardup.boilerplate import shingled_texts
 from neardup.config import DedupConfig
 from neardup.lsh import Banding, band_keys
 from neardup.minhash import Permutations, signatures
@@ -52,10 +53,14 @@ class Featurizer:
         clock: dict[str, float] = {}
         began = time.perf_counter()
         normalized, utf8 = self._normalized(texts)
+        shingled = shingled_texts(texts, normalized, self.config)
         clock["normalize"] = time.perf_counter() - began
         began = time.perf_counter()
         keys = text_keys(normalized, utf8)
-        sequences, sequence_offsets = shingle_sequences(normalized, self.config.shingle, utf8)
+        shingled_utf8 = utf8 if shingled is normalized else utf8_batch(shingled)
+        sequences, sequence_offsets = shingle_sequences(
+            shingled, self.config.shingle, shingled_utf8
+        )
         sets, offsets = sets_of(sequences, sequence_offsets)
         clock["shingle"] = time.perf_counter() - began
         began = time.perf_counter()
@@ -76,10 +81,10 @@ class Featurizer:
             clock,
         )
 
-    def _normalized(self, texts: Sequence[str]) -> tuple[Sequence[str], Utf8Batch]:
-        """The normalised batch as UTF-8; as strings too only for character shingles,
-        the one stage that reads code points (word shingles read the bytes)."""
-        if self.config.shingle.kind == "word":
-            return (), normalized_utf8(texts, self.config.normalize)
+    def _normalized(self, texts: Sequence[str]) -> tuple[list[str], Utf8Batch]:
+        """The normalised batch as UTF-8; as strings too only where a stage reads them
+        (character shingles read code points, boilerplate removal lines)."""
+        if self.config.shingle.kind == "word" and not self.config.drop_boilerplate:
+            return [], normalized_utf8(texts, self.config.normalize)
         normalized = [normalize(text, self.config.normalize) for text in texts]
         return normalized, utf8_batch(normalized)

@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from neardup.config import DedupConfig
 from neardup.features import Features
 from neardup.index_pool import Pool, no_features
+from neardup.passages import NEAR_IDENTICAL  # batch dedup's bound for "twins"
 from neardup.pipeline import Collected, assign_kept
 from neardup.store.base import ClusterRow, DocRow, IndexStore
 
@@ -81,11 +82,9 @@ def _near_identical(
 
 def twins(pool: Pool, pairs: I64Array, config: DedupConfig) -> NDArray[np.bool_]:
     """Pairs of pool nodes batch dedup never parts (they share half their union)."""
-    from neardup.pipeline import _NEAR_IDENTICAL  # batch dedup's bound for "twins"
-
     if pairs.size == 0:
         return np.zeros(0, dtype=bool)
-    return np.asarray(pool.scores(pairs.reshape(-1, 2), config).jaccard >= _NEAR_IDENTICAL)
+    return np.asarray(pool.scores(pairs.reshape(-1, 2), config).jaccard >= NEAR_IDENTICAL)
 
 
 def assign_stored(

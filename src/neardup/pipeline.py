@@ -31,6 +31,7 @@ from neardup.features import Features, Featurizer
 from neardup.keep import Candidate, choose_kept
 from neardup.lsh import Banding, candidate_shards, optimal_banding, shard_count
 from neardup.parallel import ordered_map
+from neardup.passages import NEAR_IDENTICAL
 from neardup.progress import NullProgress, Progress, StageClock
 from neardup.result import DedupResult
 from neardup.spill import SpillArray, SpillColumns, SpillRagged, release_pages
@@ -46,7 +47,7 @@ from neardup.verify import (
 I64Array = NDArray[np.int64]
 T = TypeVar("T")
 
-_NEAR_IDENTICAL = 0.5  # Jaccard past which no passage check is needed: half the union is shared
+CANDIDATE_FLOOR = 0.15  # lowest Jaccard LSH is banded for by default; see lsh_threshold
 _TILE_DOCS = 1 << 16  # verification works on pairs within two ranges of this many documents
 _RESIDENT_BUDGET = 1 << 28  # mapped set files larger than this are let go of tile by tile
 BATCH_SIZE = 1024  # documents per batch: amortises a kernel call, small enough to stream
@@ -68,13 +69,15 @@ def lsh_threshold(config: DedupConfig) -> float:
 
     LSH finds pairs by Jaccard. With Jaccard similarity that is the
     threshold itself; with containment, the lowest Jaccard a pair may have
-    and still be accepted (``min_jaccard``), floored at 0.05 where LSH would
-    turn every pair into a candidate.
+    and still be accepted (``min_jaccard``), but not below
+    ``CANDIDATE_FLOOR``: banded for 0.15 (101 x 2), LSH still finds most
+    pairs of Jaccard 0.1 (two in three), and aiming lower buys almost
+    nothing on the benchmark for a quarter more candidate pairs; see README.
     """
     if config.lsh_threshold is not None:
         return config.lsh_threshold
     if config.similarity == "containment":
-        return max(0.05, config.min_jaccard)
+        return max(CANDIDATE_FLOOR, config.min_jaccard)
     return config.threshold
 
 
@@ -230,7 +233,7 @@ def near_duplicate_edges(
             ok, scores = duplicates(pairs, matching, config)
         counts["verified_pairs"] += len(pairs)
         edges.append(pairs[ok])
-        twins.append(pairs[ok & (scores.jaccard >= _NEAR_IDENTICAL)])
+        twins.append(pairs[ok & (scores.jaccard >= NEAR_IDENTICAL)])
     counts["verified_edges"] = sum(len(part) for part in edges)
     return np.concatenate(edges), np.concatenate(twins)
 
@@ -250,12 +253,13 @@ def duplicates(
 
     Similar enough (``PairScores.accepted``), and, unless the pair shares half
     its union anyway, no passage longer than ``max_passage`` held by one copy
-    alone (a quote is not a copy; see ``verify.within_passage_limit``).
+    alone and no more than ``max_lead`` of their own before the shared text in
+    both (a quote is not a copy; see ``verify.within_passage_limit``).
     """
     scores = _scores(pairs, matching, config)
     ok = scores.accepted(config)
-    if config.verify and config.max_passage:
-        check = np.flatnonzero(ok & (scores.jaccard < _NEAR_IDENTICAL))
+    if config.verify and (config.max_passage or config.max_lead):
+        check = np.flatnonzero(ok & (scores.jaccard < NEAR_IDENTICAL))
         ok[check] = _within_passage_limit(pairs[check], matching, config)
     return ok, scores
 
@@ -271,6 +275,7 @@ def _within_passage_limit(
             matching.sequences,
             matching.sequence_offsets,
             config.max_passage,
+            config.max_lead,
             threads=matching.threads,
         )
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from neardup import kernels
+from neardup import kernels, passages
 from neardup.config import DedupConfig, SimilarityKind
 from neardup.parallel import thread_map
 
@@ -67,17 +67,22 @@ _PAIRS_PER_TASK = 65536  # enough work per thread to outweigh handing it over
 
 
 def _per_pair(
-    pairs: I64Array, kernel: Callable[[I64Array, I64Array], I64Array], threads: int
-) -> tuple[I64Array, I64Array, I64Array]:
-    """``kernel(left, right)`` over blocks of pairs on ``threads`` threads: (left, right, out)."""
+    pairs: I64Array,
+    kernel: Callable[[I64Array, I64Array], tuple[I64Array, ...]],
+    threads: int,
+    outputs: int = 1,
+) -> list[I64Array]:
+    """``kernel(left, right)`` over blocks of pairs on ``threads`` threads; each of its
+    ``outputs`` arrays concatenated, in pair order."""
     left, right = np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1])
 
-    def block(start: int) -> I64Array:
+    def block(start: int) -> tuple[I64Array, ...]:
         stop = start + _PAIRS_PER_TASK
         return kernel(left[start:stop], right[start:stop])
 
-    parts = thread_map(block, range(0, left.size, _PAIRS_PER_TASK), threads)
-    return left, right, np.concatenate([np.empty(0, dtype=np.int64), *parts])
+    parts = list(thread_map(block, range(0, left.size, _PAIRS_PER_TASK), threads))
+    empty = np.empty(0, dtype=np.int64)
+    return [np.concatenate([empty, *(part[k] for part in parts)]) for k in range(outputs)]
 
 
 def pair_similarities(
@@ -90,12 +95,12 @@ def pair_similarities(
 ) -> PairScores:
     """Exact scores of every pair ``(i, j)`` of documents in a flat set store."""
 
-    def overlaps(left: I64Array, right: I64Array) -> I64Array:
-        return kernels.pair_overlaps(values, offsets, left, right)
+    def overlaps(left: I64Array, right: I64Array) -> tuple[I64Array]:
+        return (kernels.pair_overlaps(values, offsets, left, right),)
 
-    left, right, shared = _per_pair(pairs, overlaps, threads)
+    (shared,) = _per_pair(pairs, overlaps, threads)
     sizes = np.diff(offsets)
-    return from_overlap(shared, sizes[left], sizes[right], kind)
+    return from_overlap(shared, sizes[pairs[:, 0]], sizes[pairs[:, 1]], kind)
 
 
 def similarity(a: NDArray[np.uint32], b: NDArray[np.uint32], kind: SimilarityKind) -> float:
@@ -141,10 +146,10 @@ def plausible_pairs(
     if cut <= 0.0:
         return np.ones(len(pairs), dtype=bool)
 
-    def agreement(left: I64Array, right: I64Array) -> I64Array:
-        return kernels.sketch_agreement(sketches, left, right)
+    def agreement(left: I64Array, right: I64Array) -> tuple[I64Array]:
+        return (kernels.sketch_agreement(sketches, left, right),)
 
-    agree = _per_pair(pairs, agreement, threads)[2]
+    (agree,) = _per_pair(pairs, agreement, threads)
     chance = 1.0 / 256.0
     estimate = (agree / np.float64(width) - chance) / (1.0 - chance)
     plausible: NDArray[np.bool_] = estimate >= cut
@@ -158,19 +163,29 @@ def within_passage_limit(
     sequences: NDArray[np.uint32],
     sequence_offsets: I64Array,
     max_passage: int,
+    max_lead: int = 0,
     *,
     threads: int = 1,
 ) -> NDArray[np.bool_]:
-    """Pairs whose unshared passages are all short enough to be boilerplate.
+    """Pairs whose unshared passages are all short enough to be a copy's additions.
 
     A copy adds lines around its story (a headline, a caption, a footer) or
     loses its tail; a document that quotes a paragraph of another holds its
-    own text on both sides of the quote, and the quoted article keeps
-    paragraphs the quoter lacks (see ``kernels.pair_passages``).
+    own text on both sides of the quote, the quoted article keeps paragraphs
+    the quoter lacks (both at most ``max_passage``), and when each opens with
+    text of its own before the shared paragraph, they are two stories (at
+    most ``max_lead``). A limit of 0 is no limit. See :mod:`neardup.passages`.
     """
 
-    def passages(left: I64Array, right: I64Array) -> I64Array:
-        return kernels.pair_passages(sets, set_offsets, sequences, sequence_offsets, left, right)
+    def geometry(left: I64Array, right: I64Array) -> tuple[I64Array, I64Array]:
+        return passages.pair_passages(
+            sets, set_offsets, sequences, sequence_offsets, left, right, passages.ANCHOR
+        )
 
-    longest = _per_pair(pairs, passages, threads)[2]
-    return longest <= max_passage
+    longest, lead = _per_pair(pairs, geometry, threads, outputs=2)
+    ok = np.ones(len(pairs), dtype=bool)
+    if max_passage:
+        ok &= longest <= max_passage
+    if max_lead:
+        ok &= lead <= max_lead
+    return ok

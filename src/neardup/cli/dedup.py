@@ -89,6 +89,19 @@ def dedup(
             help="Longest passage (in shingles, about words) one copy may hold that the other lacks; 0 = no limit."
         ),
     ] = _DEFAULTS.max_passage,
+    max_lead: Annotated[
+        int,
+        typer.Option(
+            help="Most text (in shingles) both records may hold of their own before the text they share; 0 = no limit."
+        ),
+    ] = _DEFAULTS.max_lead,
+    drop_boilerplate: Annotated[
+        bool,
+        typer.Option(
+            "--drop-boilerplate/--keep-boilerplate",
+            help="Leave bylines, photo captions and credits, copyright / read-more footers and ad lines out of the shingles.",
+        ),
+    ] = _DEFAULTS.drop_boilerplate,
     kept_ratio: Annotated[
         float,
         typer.Option(
@@ -168,6 +181,8 @@ def dedup(
         "threshold": threshold,
         "min_jaccard": min_jaccard,
         "max_passage": max_passage,
+        "max_lead": max_lead,
+        "drop_boilerplate": drop_boilerplate,
         "kept_ratio": kept_ratio,
         "lsh_threshold": lsh_threshold,
         "num_perm": num_perm,

@@ -135,6 +135,10 @@ def _figures(console: Console, explanation: Explanation) -> None:
     rule = f"{figures.similarity} {measured:.3f} {_vs(measured, figures.threshold)}"
     if figures.similarity == "containment":
         rule += f", Jaccard {figures.jaccard:.3f} {_vs(figures.jaccard, figures.min_jaccard)}"
+    if figures.passage is not None and figures.max_passage:
+        rule += f", own passage {figures.passage} {_le(figures.passage, figures.max_passage)}"
+    if figures.lead is not None and figures.max_lead:
+        rule += f", own lead in both {figures.lead} {_le(figures.lead, figures.max_lead)}"
     console.print(f"\nVerdict: {verdict} ({rule})")
     console.print(
         f"Jaccard {figures.jaccard:.3f} · containment {figures.containment:.3f} · "
@@ -144,6 +148,10 @@ def _figures(console: Console, explanation: Explanation) -> None:
 
 def _vs(value: float, bound: float) -> str:
     return f">= {bound}" if value >= bound else f"< {bound}"
+
+
+def _le(value: int, bound: int) -> str:
+    return f"<= {bound}" if value <= bound else f"> {bound}"
 
 
 def _summary_line(console: Console, title: str, labels: list[Label]) -> None:

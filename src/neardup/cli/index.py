@@ -120,6 +120,16 @@ def add(
     max_passage: Annotated[
         int | None, typer.Option(help="New index: longest unshared passage.")
     ] = None,
+    max_lead: Annotated[
+        int | None, typer.Option(help="New index: own text both may hold before the shared text.")
+    ] = None,
+    drop_boilerplate: Annotated[
+        bool | None,
+        typer.Option(
+            "--drop-boilerplate/--keep-boilerplate",
+            help="New index: leave furniture lines out of the shingles.",
+        ),
+    ] = None,
     lsh_threshold: Annotated[
         float | None, typer.Option(help="New index: LSH candidate point.")
     ] = None,
@@ -158,6 +168,8 @@ def add(
         "threshold": threshold,
         "min_jaccard": min_jaccard,
         "max_passage": max_passage,
+        "max_lead": max_lead,
+        "drop_boilerplate": drop_boilerplate,
         "lsh_threshold": lsh_threshold,
         "num_perm": num_perm,
         "seed": seed,

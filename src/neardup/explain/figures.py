@@ -4,26 +4,41 @@ from __future__ import annotations
 
 import numpy as np
 
+from neardup.boilerplate import shingled_texts
 from neardup.config import DedupConfig
 from neardup.explain.model import Figures
 from neardup.minhash import Permutations, estimate_jaccard, signatures
+from neardup.passages import ANCHOR, NEAR_IDENTICAL, pair_passages
 from neardup.text.normalize import normalize
-from neardup.text.shingle import shingle_batch
+from neardup.text.shingle import sets_of, shingle_sequences
 from neardup.verify import PairScores, pair_similarities
 
 __all__ = ["figures"]
 
 
 def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
-    """Jaccard and containment of the shingle sets, the MinHash estimate, and the verdict."""
-    texts = [normalize(text_a, config.normalize), normalize(text_b, config.normalize)]
-    values, offsets = shingle_batch(texts, config.shingle)
+    """Jaccard and containment of the shingle sets, the MinHash estimate, and the verdict
+    (with the passage checks, as ``pipeline.duplicates`` decides)."""
+    raw = [text_a, text_b]
+    texts = shingled_texts(raw, [normalize(text, config.normalize) for text in raw], config)
+    sequences, sequence_offsets = shingle_sequences(texts, config.shingle)
+    values, offsets = sets_of(sequences, sequence_offsets)
     pair = np.array([[0, 1]], dtype=np.int64)
     jaccard = float(pair_similarities(pair, values, offsets, "jaccard").jaccard[0])
     containment = float(pair_similarities(pair, values, offsets, "containment").similarity[0])
     rows = signatures(values, offsets, Permutations.from_config(config.minhash))
     measured = containment if config.similarity == "containment" else jaccard
     scores = PairScores(np.array([measured]), np.array([jaccard]))
+    same_story = bool(scores.accepted(config)[0])
+    passage = lead = None
+    if same_story and config.verify and jaccard < NEAR_IDENTICAL:
+        found = pair_passages(
+            values, offsets, sequences, sequence_offsets, pair[:, 0], pair[:, 1], ANCHOR
+        )
+        passage, lead = int(found[0][0]), int(found[1][0])
+        same_story = (not config.max_passage or passage <= config.max_passage) and (
+            not config.max_lead or lead <= config.max_lead
+        )
     return Figures(
         jaccard=jaccard,
         containment=containment,
@@ -32,5 +47,9 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
         similarity=config.similarity,
         threshold=config.threshold,
         min_jaccard=config.min_jaccard,
-        same_story=bool(scores.accepted(config)[0]),
+        same_story=same_story,
+        passage=passage,
+        lead=lead,
+        max_passage=config.max_passage,
+        max_lead=config.max_lead,
     )

@@ -32,8 +32,9 @@ from dataclasses import dataclass
 from neardup.explain.frequency import LineCounts
 from neardup.explain.model import Label
 from neardup.explain.pieces import Piece, split_piece
+from neardup.text.normalize import normalize
 
-__all__ = ["Labelled", "change_label", "label_pieces", "misread"]
+__all__ = ["Labelled", "change_label", "label_line", "label_pieces", "misread"]
 
 _HEADLINE_WORDS = 25  # longest headline line; longer unmatched lines on top are prose
 _SHORT_LINE = 12  # words: bylines, caption headers, furniture lines
@@ -123,6 +124,18 @@ def label_pieces(
     _by_frequency(cut, labels, head=head, tail=tail, counts=counts)
     _by_position(cut, labels, head=head, tail=tail)
     return [Labelled(piece, label or "other") for piece, label in zip(cut, labels, strict=True)]
+
+
+def label_line(raw: str, *, fuzzy: bool = True) -> Label | None:
+    """What one whole raw line is by its own text alone (byline, caption, footer, ...), or None.
+
+    The shape and vocabulary rules of :func:`label_pieces`, without the
+    context a stretch gives (position, neighbouring lines, corpus counts).
+    ``fuzzy=False`` skips trade words misread by OCR (the costly rule).
+    """
+    # whole=False: _by_pattern tries the fuzzy rule on whole pieces only
+    piece = Piece(0, len(raw), raw, normalize(raw), 0, fuzzy, True, False, False, False, False)
+    return _by_pattern(piece)
 
 
 def _split_datelines(pieces: Sequence[Piece]) -> list[Piece]:

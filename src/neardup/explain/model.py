@@ -108,9 +108,18 @@ class Figures:
     threshold: float
     min_jaccard: float
     same_story: bool  # dedup would call them duplicates
+    # where the shared text sits (None when dedup would not look: see neardup.passages)
+    passage: int | None = None  # the longest own passage, against max_passage
+    lead: int | None = None  # own text both hold before the shared text, against max_lead
+    max_passage: int = 0
+    max_lead: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "passage": self.passage,
+            "lead": self.lead,
+            "max_passage": self.max_passage,
+            "max_lead": self.max_lead,
             "jaccard": round(self.jaccard, 6),
             "containment": round(self.containment, 6),
             "lsh_estimate": round(self.lsh_estimate, 6),

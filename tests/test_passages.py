@@ -1,0 +1,110 @@
+"""Where the shared text sits: copies keep their story's start, quoters open with their own."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from neardup.config import DedupConfig, ShingleConfig
+from neardup.passages import ANCHOR, pair_passages
+from neardup.text.shingle import sets_of, shingle_sequences
+from neardup.verify import pair_similarities, within_passage_limit
+
+
+def _words(prefix: str, count: int) -> str:
+    return " ".join(f"{prefix}{i}" for i in range(count))
+
+
+def _flat(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    sequences, seq_offsets = shingle_sequences(texts, ShingleConfig())
+    sets, set_offsets = sets_of(sequences, seq_offsets)
+    return sets, set_offsets, sequences, seq_offsets
+
+
+def _geometry(texts: list[str], pairs: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    arrays = _flat(texts)
+    left = np.array([p[0] for p in pairs], dtype=np.int64)
+    right = np.array([p[1] for p in pairs], dtype=np.int64)
+    longest, lead = pair_passages(*arrays, left, right, ANCHOR)
+    return longest.tolist(), lead.tolist()
+
+
+def test_both_opening_with_their_own_text_is_two_stories() -> None:
+    # The abridged copy keeps its lead and one paragraph; the quoter opens with a
+    # sentence of its own, quotes that paragraph, and goes on with its own story.
+    lead, paragraph = _words("lead", 25), _words("para", 120)
+    copy = f"Headline here\n{lead}\n{paragraph}\n(c) Outlet. All rights reserved."
+    quoter = f"{_words('own', 30)}\nAs reported: {paragraph}\n{_words('more', 150)}"
+    original = f"{lead}\n{paragraph}\n{_words('tail', 150)}"
+    texts = [copy, quoter, original]
+    pairs = np.array([[0, 1], [0, 2]])
+    scores = pair_similarities(pairs, *_flat(texts)[:2], "containment")
+    assert (scores.similarity >= 0.45).all() and (scores.jaccard >= 0.15).all()  # sets can't tell
+    longest, leads = _geometry(texts, [(0, 1), (0, 2)])
+    assert longest[0] <= 70  # no long passage either: the copy lost everything past the quote
+    assert leads[0] > 20 and leads[1] <= 3  # the copy's own start is the original's start
+    ok = within_passage_limit(pairs, *_flat(texts), max_passage=70, max_lead=20)
+    assert ok.tolist() == [False, True]
+    assert within_passage_limit(pairs, *_flat(texts), max_passage=70, max_lead=0).all()
+
+
+def test_a_common_phrase_does_not_cut_a_passage_short() -> None:
+    # The article's own opening paragraph shares stray 3-grams ("said on tuesday")
+    # with the quoter; one shingle in a row is not shared text.
+    own_a = " ".join(f"{_words(f'a{k}x', 12)} said on tuesday" for k in range(8))
+    own_b = " ".join(f"{_words(f'b{k}x', 12)} said on tuesday" for k in range(8))
+    paragraph = _words("para", 100)
+    texts = [f"{own_a} {paragraph}", f"{paragraph} {own_b} {_words('more', 200)}"]
+    longest, _ = _geometry(texts, [(0, 1)])
+    assert longest[0] >= 8 * 15  # the whole opening counts as one passage, not 15-word pieces
+
+
+def test_a_copy_with_added_lines_passes() -> None:
+    story = _words("s", 200)
+    copy = f"Headline words\nBy A Reporter\n{story[: len(story) * 2 // 3]}\nRead more at Outlet"
+    arrays = _flat([story, copy])
+    assert within_passage_limit(np.array([[0, 1]]), *arrays, 70, 20).tolist() == [True]
+
+
+@given(st.lists(st.sampled_from(["a", "b", "c", "d", "e", "f"]), min_size=1, max_size=60))
+def test_a_text_against_itself_has_nothing_of_its_own(tokens: list[str]) -> None:
+    longest, lead = _geometry([" ".join(tokens)] * 2, [(0, 1)])
+    assert longest == [0] and lead == [0]
+
+
+@given(
+    st.lists(st.integers(0, 30), min_size=1, max_size=80),
+    st.lists(st.integers(0, 30), min_size=1, max_size=80),
+)
+def test_passages_are_bounded_by_the_texts(a: list[int], b: list[int]) -> None:
+    texts = [" ".join(f"w{t}" for t in a), " ".join(f"w{t}" for t in b)]
+    longest, lead = _geometry(texts, [(0, 1)])
+    sequences = np.diff(_flat(texts)[3])
+    assert 0 <= lead[0] <= sequences.min()
+    assert 0 <= longest[0] <= sequences.max()
+
+
+def test_config_checks_max_lead() -> None:
+    import pytest
+
+    from neardup.errors import ConfigError
+
+    assert DedupConfig().max_lead == 20
+    with pytest.raises(ConfigError, match="max_lead"):
+        DedupConfig(max_lead=-1)
+
+
+def test_explain_gives_the_verdict_dedup_gives() -> None:
+    from neardup import dedup
+    from neardup.explain.figures import figures
+
+    lead, paragraph = _words("lead", 25), _words("para", 120)
+    copy = f"{lead}\n{paragraph}\n(c) Outlet."
+    quoter = f"{_words('own', 30)}\nAs reported: {paragraph}\n{_words('more', 150)}"
+    shown = figures(copy, quoter, DedupConfig())
+    assert shown.containment >= 0.45 and shown.jaccard >= 0.15
+    assert shown.lead is not None and shown.lead > 20 and not shown.same_story
+    assert len(dedup([copy, quoter]).clusters()) == 2
+    assert figures(copy, quoter, DedupConfig(max_lead=0)).same_story
+    assert len(dedup([copy, quoter], max_lead=0).clusters()) == 1
