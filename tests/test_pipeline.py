@@ -126,3 +126,17 @@ def test_shards_and_tiles_do_not_change_the_result(monkeypatch: pytest.MonkeyPat
     assert expected.counts["verified_edges"] > 50
     assert tiled.kept_index.tolist() == expected.kept_index.tolist()
     assert np.array_equal(tiled.similarity, expected.similarity, equal_nan=True)
+
+
+def test_short_notices_sharing_stock_phrases_are_not_one_text() -> None:
+    """A short notice shares six stock 3-grams with another, most of its own few:
+    similar by ratio (containment 0.67, Jaccard 0.375) but not one text."""
+    notices = [
+        "Qtly div 14 cts vs 14 cts prior Pay April 15",
+        "Quarterly dividend raised to 20 cts vs 14 cts prior Pay April 15 Record April one",
+        "Qtly div 14 cts vs 14 cts prior Pay April 15",
+    ]
+    result = run_dedup(_records(notices), DedupConfig())
+    assert result.kept_index.tolist() == [0, 1, 0]  # identical notices still match
+    loose = run_dedup(_records(notices), DedupConfig(min_shared=0))
+    assert loose.kept_index.tolist() == [1, 1, 1]

@@ -73,6 +73,9 @@ class DedupConfig:
     # shingles of their own both documents may hold before the text they share: a copy keeps
     # its story's start, a quoter and the quoted story each open with their own; see README
     max_lead: int = 20
+    # word 3-grams a pair must share unless near-identical (half its union): a few stock
+    # phrases in common make two short notices "similar" by ratio, not one text; see README
+    min_shared: int = 10
     # leave bylines, captions, footers and ad lines out of the shingles; off: measured no
     # better on the syndication bench and costs a scan of every text; see README
     drop_boilerplate: bool = False
@@ -99,6 +102,8 @@ class DedupConfig:
             raise ConfigError(
                 f"max_passage must be >= 0 (0 turns the check off), got {self.max_passage}"
             )
+        if self.min_shared < 0:
+            raise ConfigError(f"min_shared must be >= 0 (0 turns it off), got {self.min_shared}")
         if self.max_lead < 0:
             raise ConfigError(f"max_lead must be >= 0 (0 turns the check off), got {self.max_lead}")
         if not 0.0 <= self.min_jaccard <= 1.0:

@@ -295,10 +295,11 @@ def _scores(pairs: I64Array, matching: Matching, config: DedupConfig) -> PairSco
         sizes = np.diff(matching.set_offsets)
         return estimated_similarities(part, matching.signatures, sizes, config.similarity)
 
-    scores = PairScores(np.empty(len(pairs)), np.empty(len(pairs)))
+    scores = PairScores(np.empty(len(pairs)), np.empty(len(pairs)), np.empty(len(pairs)))
     for positions, part in _tilewise(pairs, block, matching):
         scores.similarity[positions] = part.similarity
         scores.jaccard[positions] = part.jaccard
+        scores.shared[positions] = part.shared
     return scores
 
 

@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 from neardup import kernels, passages
 from neardup.config import DedupConfig, SimilarityKind
 from neardup.parallel import thread_map
+from neardup.passages import NEAR_IDENTICAL
 
 F64Array = NDArray[np.float64]
 I64Array = NDArray[np.int64]
@@ -19,26 +20,31 @@ I64Array = NDArray[np.int64]
 
 @dataclass(frozen=True)
 class PairScores:
-    """Similarity (of the configured kind) and Jaccard of each pair."""
+    """Similarity (of the configured kind), Jaccard and shared shingles of each pair."""
 
     similarity: F64Array
     jaccard: F64Array
+    shared: F64Array  # an estimate when the scores come from signatures
 
     @classmethod
     def concat(cls, parts: Sequence[PairScores]) -> PairScores:
         if not parts:
-            return cls(np.empty(0), np.empty(0))
+            return cls(np.empty(0), np.empty(0), np.empty(0))
         return cls(
             np.concatenate([p.similarity for p in parts]),
             np.concatenate([p.jaccard for p in parts]),
+            np.concatenate([p.shared for p in parts]),
         )
 
     def accepted(self, config: DedupConfig) -> NDArray[np.bool_]:
-        """Pairs that are duplicates: similar enough, and for containment sharing
-        at least ``min_jaccard`` of their union (a quoted paragraph is not a copy)."""
+        """Pairs that are duplicates: similar enough, for containment sharing at least
+        ``min_jaccard`` of their union (a quoted paragraph is not a copy), and sharing
+        ``min_shared`` shingles unless near-identical (stock phrases are not a text)."""
         ok = self.similarity >= config.threshold
         if config.similarity == "containment":
             ok &= self.jaccard >= config.min_jaccard
+        if config.min_shared:
+            ok &= (self.shared >= config.min_shared - 0.5) | (self.jaccard >= NEAR_IDENTICAL)
         return ok
 
 
@@ -58,8 +64,9 @@ def from_overlap(
     shared = np.asarray(shared, dtype=np.float64)
     jaccard = _ratio(shared, (size_a + size_b - shared).astype(np.float64))
     if kind == "jaccard":
-        return PairScores(jaccard, jaccard)
-    return PairScores(_ratio(shared, np.minimum(size_a, size_b).astype(np.float64)), jaccard)
+        return PairScores(jaccard, jaccard, shared)
+    containment = _ratio(shared, np.minimum(size_a, size_b).astype(np.float64))
+    return PairScores(containment, jaccard, shared)
 
 
 _PLAUSIBLE_SIGMAS = 4.5  # plausible_pairs keeps estimates down to this many sigmas below the floor
@@ -121,11 +128,11 @@ def estimated_similarities(
     left, right = pairs[:, 0], pairs[:, 1]
     agree = np.count_nonzero(signatures[left] == signatures[right], axis=1)
     jaccard = agree / np.float64(signatures.shape[1])
-    if kind == "jaccard":
-        return PairScores(jaccard, jaccard)
     shared = jaccard / (1.0 + jaccard) * (sizes[left] + sizes[right])
+    if kind == "jaccard":
+        return PairScores(jaccard, jaccard, shared)
     containment = _ratio(shared, np.minimum(sizes[left], sizes[right]).astype(np.float64))
-    return PairScores(containment, jaccard)
+    return PairScores(containment, jaccard, shared)
 
 
 def plausible_pairs(

@@ -95,6 +95,12 @@ def dedup(
             help="Most text (in shingles) both records may hold of their own before the text they share; 0 = no limit."
         ),
     ] = _DEFAULTS.max_lead,
+    min_shared: Annotated[
+        int,
+        typer.Option(
+            help="Shingles a pair must share unless near-identical (half its union); 0 = no minimum."
+        ),
+    ] = _DEFAULTS.min_shared,
     drop_boilerplate: Annotated[
         bool,
         typer.Option(
@@ -182,6 +188,7 @@ def dedup(
         "min_jaccard": min_jaccard,
         "max_passage": max_passage,
         "max_lead": max_lead,
+        "min_shared": min_shared,
         "drop_boilerplate": drop_boilerplate,
         "kept_ratio": kept_ratio,
         "lsh_threshold": lsh_threshold,

@@ -22,6 +22,7 @@ from neardup.config import DedupConfig, ReadConfig
 from neardup.errors import ConfigError, InputError, NeardupError
 from neardup.explain import Explanation, LineCounts, Passage, explain
 from neardup.explain.model import LABEL_TEXT, TYPOGRAPHY, Label, labels_of
+from neardup.passages import NEAR_IDENTICAL
 from neardup.report.outputs import corpus_records, open_output_dir, texts_and_counts
 
 _SHORT = 100  # characters of a passage shown without --full
@@ -135,6 +136,8 @@ def _figures(console: Console, explanation: Explanation) -> None:
     rule = f"{figures.similarity} {measured:.3f} {_vs(measured, figures.threshold)}"
     if figures.similarity == "containment":
         rule += f", Jaccard {figures.jaccard:.3f} {_vs(figures.jaccard, figures.min_jaccard)}"
+    if figures.min_shared and figures.jaccard < NEAR_IDENTICAL:
+        rule += f", shared {figures.shared} {_vs(figures.shared, figures.min_shared)}"
     if figures.passage is not None and figures.max_passage:
         rule += f", own passage {figures.passage} {_le(figures.passage, figures.max_passage)}"
     if figures.lead is not None and figures.max_lead:

@@ -123,6 +123,10 @@ def add(
     max_lead: Annotated[
         int | None, typer.Option(help="New index: own text both may hold before the shared text.")
     ] = None,
+    min_shared: Annotated[
+        int | None,
+        typer.Option(help="New index: shingles a pair must share unless near-identical."),
+    ] = None,
     drop_boilerplate: Annotated[
         bool | None,
         typer.Option(
@@ -169,6 +173,7 @@ def add(
         "min_jaccard": min_jaccard,
         "max_passage": max_passage,
         "max_lead": max_lead,
+        "min_shared": min_shared,
         "drop_boilerplate": drop_boilerplate,
         "lsh_threshold": lsh_threshold,
         "num_perm": num_perm,

@@ -24,11 +24,11 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
     sequences, sequence_offsets = shingle_sequences(texts, config.shingle)
     values, offsets = sets_of(sequences, sequence_offsets)
     pair = np.array([[0, 1]], dtype=np.int64)
-    jaccard = float(pair_similarities(pair, values, offsets, "jaccard").jaccard[0])
-    containment = float(pair_similarities(pair, values, offsets, "containment").similarity[0])
+    scored = pair_similarities(pair, values, offsets, "containment")
+    jaccard, containment = float(scored.jaccard[0]), float(scored.similarity[0])
     rows = signatures(values, offsets, Permutations.from_config(config.minhash))
     measured = containment if config.similarity == "containment" else jaccard
-    scores = PairScores(np.array([measured]), np.array([jaccard]))
+    scores = PairScores(np.array([measured]), np.array([jaccard]), scored.shared)
     same_story = bool(scores.accepted(config)[0])
     passage = lead = None
     if same_story and config.verify and jaccard < NEAR_IDENTICAL:
@@ -52,4 +52,6 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
         lead=lead,
         max_passage=config.max_passage,
         max_lead=config.max_lead,
+        shared=round(float(scored.shared[0])),
+        min_shared=config.min_shared,
     )

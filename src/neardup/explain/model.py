@@ -113,9 +113,13 @@ class Figures:
     lead: int | None = None  # own text both hold before the shared text, against max_lead
     max_passage: int = 0
     max_lead: int = 0
+    shared: int = 0  # shingles in common, against min_shared (unless near-identical)
+    min_shared: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "shared": self.shared,
+            "min_shared": self.min_shared,
             "passage": self.passage,
             "lead": self.lead,
             "max_passage": self.max_passage,
