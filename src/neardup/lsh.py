@@ -85,9 +85,7 @@ def candidate_pairs(
     doc_bits = docs.astype(np.uint64)
 
     def band_codes(keys: NDArray[np.uint32]) -> NDArray[np.int64]:
-        entries = np.sort((keys[docs].astype(np.uint64) << np.uint64(32)) | doc_bits)
-        left, right = kernels.bucket_pairs(entries, max_bucket)
-        return np.unique(left * total + right)
+        return bucket_codes(keys[docs], doc_bits, total, max_bucket)
 
     unique = np.empty(0, dtype=np.int64)
     pending: list[NDArray[np.int64]] = []
@@ -97,3 +95,17 @@ def candidate_pairs(
             unique, pending = np.unique(np.concatenate([unique, *pending])), []
     unique = np.unique(np.concatenate([unique, *pending]))
     return np.stack((unique // total, unique % total), axis=1)
+
+
+def bucket_codes(
+    keys: NDArray[np.uint32], docs: NDArray[np.uint64], total: int, max_bucket: int = MAX_BUCKET
+) -> NDArray[np.int64]:
+    """Pairs of ``docs`` sharing a key of one band, as sorted unique codes ``i * total + j``.
+
+    ``keys[k]`` is document ``docs[k]``'s key; a bucket must be given whole
+    (every document with its key), as a distributed engine routes each key
+    to one reducer. Document numbers must fit 32 bits.
+    """
+    entries = np.sort((keys.astype(np.uint64) << np.uint64(32)) | docs)
+    left, right = kernels.bucket_pairs(entries, max_bucket)
+    return np.unique(left * total + right)

@@ -195,8 +195,17 @@ def near_duplicate_edges(
         pairs = candidate_pairs(store.band_keys.read(), active, threads=matching.threads)
     counts["candidate_pairs"] = len(pairs)
     with clock.stage("verify"):
-        ok, scores = duplicates(pairs, matching, config)
-    counts["verified_edges"] = int(np.count_nonzero(ok))
+        edges, twins = verified_edges(pairs, matching, config)
+    counts["verified_edges"] = len(edges)
+    return edges, twins
+
+
+def verified_edges(
+    pairs: I64Array, matching: Matching, config: DedupConfig
+) -> tuple[I64Array, I64Array]:
+    """The candidate ``pairs`` that are duplicates, and those of them sharing half their
+    union (near-identical: ``assign_kept`` never parts them)."""
+    ok, scores = duplicates(pairs, matching, config)
     return pairs[ok], pairs[ok & (scores.jaccard >= _NEAR_IDENTICAL)]
 
 
