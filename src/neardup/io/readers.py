@@ -268,7 +268,8 @@ def read_shard(
 
 def check_readable(source: Source) -> InputError | None:
     """The error a whole text file would end with at once (binary data), else None."""
-    return next(_guarded(source, _binary_check(source)), None)
+    found = next(_guarded(source, _binary_check(source)), None)
+    return found if isinstance(found, InputError) else None
 
 
 def _binary_check(source: Source) -> Iterator[Parsed]:
@@ -471,7 +472,8 @@ def _open_bytes(source: Source) -> io.BufferedIOBase:
         return gzip.GzipFile(fileobj=_open_raw(source), mode="rb")
     if source.compression == "zstd":
         return io.BufferedReader(_ZstdReader(_open_raw(source)), _CHUNK_BYTES)
-    return _open_raw(source)
+    raw: io.BufferedIOBase = _open_raw(source)
+    return raw
 
 
 def _open_raw(source: Source) -> Any:
