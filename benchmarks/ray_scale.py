@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -99,7 +98,7 @@ def main() -> None:
         print(
             f"| {engine} | {workers} | {seconds:.1f} | {rate:,.0f} | {ratio:.2f} | {memory} | {same} |"
         )
-    print(f"\n(machine: {os.cpu_count()} cores; self RSS {resource.getrusage(0).ru_maxrss // 1024} MB)")
+    print(f"\n(machine: {os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":

@@ -287,4 +287,9 @@ def _dedup_on_ray(
     if not quiet:
         if run.resumed.get("run"):
             stderr().print("This run had already finished; nothing to do.", highlight=False)
+        elif run.resumed:
+            skipped = sum(run.resumed.values())
+            stderr().print(
+                f"Resumed an earlier run: {skipped:,} finished tasks skipped.", highlight=False
+            )
         _report(run.counts, output_dir)

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -232,3 +233,24 @@ def test_cli_runs_the_ray_engine(cluster: str, tmp_path: Path) -> None:
     _assert_same(_tables(tmp_path / "ray", "/"), local)
     again = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert "already finished" in again.stderr
+
+
+def test_a_killed_run_resumes(cluster: str, generated: Path, tmp_path: Path) -> None:
+    """kill -9 of a real `neardup dedup --engine ray` once its features are done, then again."""
+    out = tmp_path / "ray"
+    neardup = Path(sys.executable).with_name("neardup")
+    command = [str(neardup), "dedup", str(generated), "-o", str(out), "--engine", "ray"]
+    command += ["--ray-address", cluster, "--partition-mb", "0.3"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    marker = out / "_neardup" / "done" / "features.json"
+    deadline = time.monotonic() + 120
+    while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.kill()
+    process.wait()
+    assert marker.exists() and not (out / "summary.json").exists()
+    again = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    assert again.returncode == 0, again.stderr
+    assert "Resumed an earlier run" in again.stderr
+    local = _local([generated], tmp_path / "local", DedupConfig(), ReadConfig())
+    _assert_same(_tables(out, "/"), local)
