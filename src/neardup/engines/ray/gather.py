@@ -19,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from neardup import kernels
 from neardup.config import DedupConfig
 from neardup.engines.ray.featurize import features_dir, read_meta
 from neardup.engines.ray.storage import WorkDir
@@ -67,17 +68,28 @@ def partition_of(positions: I64Array, offsets: I64Array) -> I64Array:
 
 
 def gather(
-    work: WorkDir, positions: I64Array, offsets: I64Array, config: DedupConfig, meta: bool = False
+    work: WorkDir,
+    positions: I64Array,
+    offsets: I64Array,
+    config: DedupConfig,
+    *,
+    meta: bool = False,
+    sequences: bool = True,
 ) -> Gathered:
-    """Features (and with ``meta`` the metadata) of the documents at sorted ``positions``."""
+    """Features (and with ``meta`` the metadata) of the documents at sorted ``positions``.
+
+    Without ``sequences`` their text-order shingles are left out (empty): enough for
+    every score but the passage check.
+    """
     sets: list[tuple[NDArray[np.uint32], I64Array]] = []
-    sequences: list[tuple[NDArray[np.uint32], I64Array]] = []
+    ordered: list[tuple[NDArray[np.uint32], I64Array]] = []
     signatures: list[NDArray[np.uint32]] = []
     tables: list[pa.Table] = []
     for partition, rows in _by_partition(positions, offsets):
         folder = features_dir(partition)
         sets.append(_ragged(work, folder, "sets", "set_offsets", rows))
-        sequences.append(_ragged(work, folder, "sequences", "sequence_offsets", rows))
+        if sequences:
+            ordered.append(_ragged(work, folder, "sequences", "sequence_offsets", rows))
         if not config.verify:
             signatures.append(np.asarray(work.load_array(folder, "signatures")[rows]))
         if meta:
@@ -86,7 +98,7 @@ def gather(
     return Gathered(
         positions,
         _concat_ragged(sets),
-        _concat_ragged(sequences),
+        _concat_ragged(ordered),
         None if config.verify else _concat(signatures, (0, num_perm), np.uint32),
         pa.concat_tables(tables) if meta and tables else None,
     )
@@ -116,14 +128,9 @@ def _ragged(
     work: WorkDir, folder: str, values_name: str, offsets_name: str, rows: I64Array
 ) -> tuple[NDArray[np.uint32], I64Array]:
     """Rows ``rows`` of a flat ragged array, copied out compactly."""
-    values = work.load_array(folder, values_name)
-    offsets = work.load_array(folder, offsets_name)
-    starts, stops = np.asarray(offsets[rows]), np.asarray(offsets[rows + 1])
-    sizes = stops - starts
-    new_offsets = np.zeros(rows.size + 1, dtype=np.int64)
-    np.cumsum(sizes, out=new_offsets[1:])
-    index = np.repeat(starts - new_offsets[:-1], sizes) + np.arange(new_offsets[-1])
-    return np.asarray(values[index], dtype=np.uint32), new_offsets
+    values = np.asarray(work.load_array(folder, values_name))
+    offsets = np.asarray(work.load_array(folder, offsets_name))
+    return kernels.take_ragged(values, offsets, np.ascontiguousarray(rows, dtype=np.int64))
 
 
 def _concat_ragged(

@@ -10,6 +10,7 @@ the acceptance rule is the local engine's own
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -25,7 +26,7 @@ from neardup.pipeline import verified_edges
 
 I64Array = NDArray[np.int64]
 EDGE_SCHEMA = pa.schema([("left", pa.int64()), ("right", pa.int64()), ("twin", pa.bool_())])
-PAIRS_PER_BLOCK = 1 << 19  # pairs verified per gather of their documents: bounds a task's memory
+PAIRS_PER_BLOCK = 1 << 17  # pairs verified per gather of their documents: ~250 MB of sets at most
 
 
 def verify_partition(
@@ -34,8 +35,14 @@ def verify_partition(
     pairs = pairs_of(work, partition, buckets, int(offsets[-1]))
     edges: list[I64Array] = [np.empty((0, 2), np.int64)]
     twins: list[I64Array] = [np.empty((0, 2), np.int64)]
+    similar_enough = dataclasses.replace(config, max_passage=0)
     for start in range(0, len(pairs), PAIRS_PER_BLOCK):
         block = pairs[start : start + PAIRS_PER_BLOCK]
+        # the rule without its passage check first, on the shingle sets alone; then the
+        # whole rule on the few pairs left, with their text-order sequences
+        documents = gather(work, np.unique(block), offsets, config, sequences=False)
+        found, _ = verified_edges(documents.local(block), documents.matching(), similar_enough)
+        block = documents.positions[found]
         documents = gather(work, np.unique(block), offsets, config)
         found, near = verified_edges(documents.local(block), documents.matching(), config)
         edges.append(documents.positions[found])
