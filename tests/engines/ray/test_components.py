@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from neardup.cluster import components
-from neardup.errors import MissingDependencyError
 
 pytest.importorskip("fsspec", reason="fsspec is not installed: pip install 'neardup[ray]'")
 
@@ -51,11 +49,3 @@ def test_labels_are_the_least_node_of_each_component(tmp_path: Path, seed: int) 
 def test_no_edges_means_every_node_alone(tmp_path: Path) -> None:
     labels = _labels(tmp_path, 5, np.empty((0, 2), np.int64), buckets=2)
     assert labels.tolist() == [0, 1, 2, 3, 4]
-
-
-def test_missing_ray_names_the_pip_command(monkeypatch: pytest.MonkeyPatch) -> None:
-    from neardup.engines.ray import dedup_files_ray
-
-    monkeypatch.setitem(sys.modules, "ray", None)  # import ray now raises ImportError
-    with pytest.raises(MissingDependencyError, match=r"pip install 'neardup\[ray\]'"):
-        dedup_files_ray(["x.jsonl"], "out", None, None)
