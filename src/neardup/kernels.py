@@ -386,9 +386,7 @@ def pair_passages(
 
 
 @njit(cache=True, nogil=True)
-def take_ragged(
-    values: U32Array, offsets: I64Array, rows: I64Array
-) -> tuple[U32Array, I64Array]:
+def take_ragged(values: U32Array, offsets: I64Array, rows: I64Array) -> tuple[U32Array, I64Array]:
     """Rows ``rows`` of a flat ragged array (row r is ``values[offsets[r]:offsets[r + 1]]``),
     copied out compactly with their new offsets."""
     new_offsets = np.empty(rows.size + 1, dtype=np.int64)

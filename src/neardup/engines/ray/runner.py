@@ -36,6 +36,7 @@ from neardup.progress import NullProgress, Progress
 
 I64Array = NDArray[np.int64]
 _MAX_STEPS = 200  # large-star / small-star steps before giving up (O(log^2 n) are needed)
+_CANCEL_SECONDS = 60  # a cancelled task stops at its next Python instruction: soon
 _OBJECT_STORE_BYTES = 256 << 20  # a local instance moves statistics only through it
 _BULKY = (
     "features", "idkeys", "textkeys", "exact", "adjacency", "bands", "pairs",
@@ -240,13 +241,19 @@ class _Driver:
         try:
             stats: dict[str, Any] = self.ray.get(ref)
         except self.ray.exceptions.RayTaskError as error:
-            for other in pending:
-                self.ray.cancel(other)
+            self._cancel(list(pending))
             cause = getattr(error, "cause", None)
             if isinstance(cause, NeardupError):
                 raise cause from None
             raise
         return stats
+
+    def _cancel(self, refs: list[Any]) -> None:
+        """Stop the stage's other tasks, and wait until none still writes into the output."""
+        for ref in refs:
+            self.ray.cancel(ref)
+        if refs:
+            self.ray.wait(refs, num_returns=len(refs), timeout=_CANCEL_SECONDS)
 
     # ------------------------------------------------------------------ the stages
 
