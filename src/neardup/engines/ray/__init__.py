@@ -13,7 +13,9 @@ Modules, one stage or concern each:
 - ``assign``: each component's kept copy by :func:`neardup.pipeline.assign_kept`;
 - ``output``: partitioned tables through :class:`~neardup.io.writers.ResultWriter`;
 - ``gather``, ``storage``: reading documents' features, the work directory;
-- ``runner``: the driver (Ray session, stages, markers, progress, summary).
+- ``tasks``: the Ray session, the task wrapper, stages run with markers and progress;
+- ``rundir``: the manifest checked at the start, summary and clean-up at the end;
+- ``runner``: the driver, the stages in order.
 
 Importing this package does not import Ray; :func:`dedup_files_ray` does, and
 raises :class:`~neardup.errors.MissingDependencyError` when it is missing.
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
 def dedup_files_ray(*args: Any, **kwargs: Any) -> RayRun:
     """See :func:`neardup.engines.ray.runner.dedup_files_ray`."""
     from neardup.engines.ray.runner import dedup_files_ray as run
-    from neardup.engines.ray.runner import require_ray
+    from neardup.engines.ray.tasks import require_ray
 
     require_ray()
     return run(*args, **kwargs)

@@ -9,13 +9,8 @@ directory and settings submits only the tasks without a marker.
 
 from __future__ import annotations
 
-import json
-import logging
-import os
-import resource
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,8 +22,10 @@ from neardup.config import DedupConfig, RayConfig, ReadConfig
 from neardup.engines.ray import assign, candidates, components, groups, output, verify
 from neardup.engines.ray.featurize import featurize_partition, read_meta
 from neardup.engines.ray.plan import Shard, count_lines, fingerprint, numbered, sources_of, split
-from neardup.engines.ray.storage import FORMAT_VERSION, WorkDir
-from neardup.errors import ConfigError, InputError, MissingDependencyError, NeardupError
+from neardup.engines.ray.rundir import check_manifest, feature_errors, finish
+from neardup.engines.ray.storage import WorkDir
+from neardup.engines.ray.tasks import Stages, require_ray, session
+from neardup.errors import ConfigError, InputError, NeardupError
 from neardup.io.readers import duplicate_id_error
 from neardup.io.writers import OutputFormat
 from neardup.pipeline import choose_banding
@@ -36,12 +33,6 @@ from neardup.progress import NullProgress, Progress
 
 I64Array = NDArray[np.int64]
 _MAX_STEPS = 200  # large-star / small-star steps before giving up (O(log^2 n) are needed)
-_CANCEL_SECONDS = 60  # a cancelled task stops at its next Python instruction: soon
-_OBJECT_STORE_BYTES = 256 << 20  # a local instance moves statistics only through it
-_BULKY = (
-    "features", "idkeys", "textkeys", "exact", "adjacency", "bands", "pairs",
-    "edges", "cc", "route", "assign", "errors",
-)  # fmt: skip
 
 
 @dataclass
@@ -55,18 +46,6 @@ class RayRun:
     def counts(self) -> dict[str, int]:
         counts: dict[str, int] = self.summary["counts"]
         return counts
-
-
-def require_ray() -> Any:
-    try:
-        import fsspec  # noqa: F401
-        import ray
-    except ImportError as error:
-        raise MissingDependencyError(
-            f"--engine ray needs Ray and fsspec ({error.name} is missing): "
-            "pip install 'neardup[ray]'"
-        ) from error
-    return ray
 
 
 def dedup_files_ray(
@@ -93,168 +72,18 @@ def dedup_files_ray(
     sources = sources_of(inputs, input_format)
     work = WorkDir(str(output_dir))
     settings = fingerprint(sources, config, read_config, ray_config, output_format)
-    finished = _check_manifest(work, settings)
+    finished = check_manifest(work, settings)
     if finished is not None:
         return RayRun(finished, {"run": 1})
     driver = _Driver(ray, work, progress or NullProgress(), after_stage)
-    with _session(ray, ray_config):
+    with session(ray, ray_config):
         summary = driver.run(sources, config, read_config, ray_config, output_format)
     summary["run"]["inputs"] = [str(path) for path in inputs]
-    _finish(work, summary)
+    finish(work, summary)
     return RayRun(summary, driver.resumed)
 
 
-def _check_manifest(work: WorkDir, settings: dict[str, Any]) -> dict[str, Any] | None:
-    """Refuse another run's directory; the summary when this very run already finished."""
-    manifest = work.read_json("manifest.json")
-    where = work.path("")
-    if manifest is None:
-        work.write_json("manifest.json", {"format": FORMAT_VERSION, "settings": settings})
-        return None
-    if manifest.get("format") != FORMAT_VERSION:
-        raise ConfigError(
-            f"{where} was written by another version of neardup's Ray engine "
-            f"(format {manifest.get('format')}, this one reads {FORMAT_VERSION}); "
-            "delete it or choose another output directory"
-        )
-    if manifest["settings"] != settings:
-        changed = _differences(manifest["settings"], settings)
-        raise ConfigError(
-            f"{where} holds a run with other settings ({'; '.join(changed)}): run with the same "
-            "settings to resume it, or delete it or choose another output directory"
-        )
-    if work.done("run") is not None:
-        with work.fs.open(work.output_path("summary.json"), "rb") as file:
-            summary: dict[str, Any] = json.loads(file.read())
-        return summary
-    return None
-
-
-def _differences(old: Any, new: Any, prefix: str = "") -> list[str]:
-    if isinstance(old, dict) and isinstance(new, dict):
-        keys = list(dict.fromkeys([*old, *new]))
-        return [d for k in keys for d in _differences(old.get(k), new.get(k), f"{prefix}{k}.")]
-    if old != new:
-        return [f"{prefix.rstrip('.')}: {json.dumps(old)} then, {json.dumps(new)} now"]
-    return []
-
-
-@contextmanager
-def _session(ray: Any, config: RayConfig) -> Iterator[None]:
-    """Ray as the caller has it, or connected / started here (and shut down after)."""
-    if ray.is_initialized():
-        yield
-        return
-    quiet: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.ERROR}
-    if config.address is not None:
-        ray.init(address=config.address, **quiet)
-    elif os.environ.get("RAY_ADDRESS"):
-        ray.init(**quiet)
-    else:
-        ray.init(
-            num_cpus=config.num_cpus,
-            include_dashboard=False,
-            object_store_memory=_OBJECT_STORE_BYTES,
-            **quiet,
-        )
-    try:
-        yield
-    finally:
-        ray.shutdown()
-
-
-def execute(
-    work: WorkDir, stage: str, key: str, function: Callable[..., Any], args: tuple[Any, ...]
-) -> dict[str, Any]:
-    """A task: run ``function``, then leave its completion marker (runs in a Ray worker)."""
-    began = time.perf_counter()
-    stats = dict(function(*args) or {})
-    stats["task_seconds"] = round(time.perf_counter() - began, 4)
-    stats["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    stats["worker"] = os.getpid()
-    work.mark_done(f"{stage}/{key}", stats)
-    return stats
-
-
-Task = tuple[str, Callable[..., Any], tuple[Any, ...]]
-
-
-class _Driver:
-    def __init__(
-        self,
-        ray: Any,
-        work: WorkDir,
-        progress: Progress,
-        after_stage: Callable[[str], None] | None,
-    ) -> None:
-        self.ray, self.work, self.progress, self.after_stage = ray, work, progress, after_stage
-        self.remote = ray.remote(num_cpus=1)(execute)
-        self.resumed: dict[str, int] = {}
-        self.seconds: dict[str, float] = {}
-        self.peaks: dict[int, float] = {}
-
-    def stage(
-        self, name: str, tasks: Sequence[Task], label: str | None = None
-    ) -> list[dict[str, Any]]:
-        """Every task of a stage done (those without a marker submitted); their statistics."""
-        began = time.perf_counter()
-        label = label or name
-        stored = self.work.done(name)
-        if stored is not None:
-            self.resumed[name] = len(tasks)
-            self.progress.start(f"{label} (done)", total=len(tasks))
-            self.progress.advance(len(tasks))
-            self.progress.finish()
-            results: list[dict[str, Any]] = stored["tasks"]
-            return results
-        self.progress.start(label, total=len(tasks))
-        found: dict[int, dict[str, Any]] = {}
-        pending: dict[Any, int] = {}
-        for index, (key, function, args) in enumerate(tasks):
-            done = self.work.done(f"{name}/{key}")
-            if done is not None:
-                found[index] = done
-                self.resumed[name] = self.resumed.get(name, 0) + 1
-                self.progress.advance()
-            else:
-                ref = self.remote.remote(self.work, name, key, function, args)
-                pending[ref] = index
-        while pending:
-            ready, _ = self.ray.wait(list(pending), num_returns=1)
-            index = pending.pop(ready[0])
-            found[index] = self._get(ready[0], pending)
-            self.progress.advance()
-        self.progress.finish()
-        results = [found[index] for index in range(len(tasks))]
-        for stats in results:
-            worker = int(stats.get("worker", 0))
-            self.peaks[worker] = max(
-                self.peaks.get(worker, 0.0), float(stats.get("peak_rss_mb", 0))
-            )
-        self.work.mark_done(name, {"tasks": results})
-        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - began
-        if self.after_stage is not None:
-            self.after_stage(name)
-        return results
-
-    def _get(self, ref: Any, pending: dict[Any, int]) -> dict[str, Any]:
-        try:
-            stats: dict[str, Any] = self.ray.get(ref)
-        except self.ray.exceptions.RayTaskError as error:
-            self._cancel(list(pending))
-            cause = getattr(error, "cause", None)
-            if isinstance(cause, NeardupError):
-                raise cause from None
-            raise
-        return stats
-
-    def _cancel(self, refs: list[Any]) -> None:
-        """Stop the stage's other tasks, and wait until none still writes into the output."""
-        for ref in refs:
-            self.ray.cancel(ref)
-        if refs:
-            self.ray.wait(refs, num_returns=len(refs), timeout=_CANCEL_SECONDS)
-
+class _Driver(Stages):
     # ------------------------------------------------------------------ the stages
 
     def run(
@@ -343,7 +172,7 @@ class _Driver:
             ],
         )
         errors = [error.to_json() for error in file_errors]
-        errors += _feature_errors(work, featured)
+        errors += feature_errors(work, featured)
         errors += [error.to_json() for error in repeat_errors]
         records = int(offsets[-1]) - int(dropped.size)
         removed = sum(stats["removed"] for stats in assigned)
@@ -468,28 +297,3 @@ def _error_args(error: InputError) -> dict[str, Any]:
         "record_id": error.record_id,
         "raw": error.raw,
     }
-
-
-def _feature_errors(work: WorkDir, featured: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    for partition, stats in enumerate(featured):
-        if stats["errors"]:
-            with work.fs.open(work.path(f"errors/part-{partition:05d}.jsonl"), "rb") as file:
-                rows += [json.loads(line) for line in file.read().splitlines() if line.strip()]
-    return rows
-
-
-def _finish(work: WorkDir, summary: dict[str, Any]) -> None:
-    """errors.jsonl and summary.json (last), the run's marker, then the bulky files go."""
-    errors = summary.pop("errors")
-    errors_path = work.output_path("errors.jsonl")
-    if errors:
-        lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in errors)
-        work.write_bytes(errors_path, lines.encode("utf-8", "backslashreplace"))
-    elif work.fs.exists(errors_path):
-        work.fs.rm(errors_path)
-    text = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
-    work.write_bytes(work.output_path("summary.json"), text.encode("utf-8"))
-    work.mark_done("run", {"finished": time.time()})
-    for name in _BULKY:
-        work.remove(name)
