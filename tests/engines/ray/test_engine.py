@@ -254,3 +254,43 @@ def test_a_killed_run_resumes(cluster: str, generated: Path, tmp_path: Path) -> 
     assert "Resumed an earlier run" in again.stderr
     local = _local([generated], tmp_path / "local", DedupConfig(), ReadConfig())
     _assert_same(_tables(out, "/"), local)
+
+
+def test_folders_compressed_jsonl_and_parquet_in_parquet_out(cluster: str, tmp_path: Path) -> None:
+    """Inputs read whole (one partition each) beside a split JSONL file; Parquet tables."""
+    import gzip
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    packed = tmp_path / "news.jsonl.gz"
+    packed.write_bytes(gzip.compress(NEWS.read_bytes()))
+    rows = [{**row, "id": f"g{row['id']}"} for row in news_like(300, seed=5)]
+    table = tmp_path / "generated.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), table)
+    plain = tmp_path / "more.jsonl"
+    plain.write_text("".join(json.dumps({**r, "id": f"m{r['id']}"}) + "\n" for r in rows[:150]))
+    inputs = [EXAMPLES / "scrapes", packed, table, plain]
+    config, read = DedupConfig(), ReadConfig()
+    dedup_files([str(p) for p in inputs], tmp_path / "local", config, read, output_format="parquet")
+    dedup_files_ray(
+        [str(p) for p in inputs],
+        str(tmp_path / "ray"),
+        config,
+        read,
+        output_format="parquet",
+        ray_config=RayConfig(partition_bytes=20_000),
+    )
+    assert len(list((tmp_path / "ray" / "clusters").glob("part-*.parquet"))) > 5
+
+    def present(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Rows without their null fields: a partition's table has its own records' columns."""
+        return [{key: value for key, value in row.items() if value is not None} for row in rows]
+
+    for name in TABLES:
+        local = pq.read_table(tmp_path / "local" / f"{name}.parquet").to_pylist()
+        parts = sorted((tmp_path / "ray" / name).glob("part-*.parquet"))
+        on_ray = [row for part in parts for row in pq.read_table(part).to_pylist()]
+        assert present(on_ray) == present(local), name
+    clusters = pq.read_table(tmp_path / "local" / "clusters.parquet").to_pylist()
+    assert sum(not row["kept"] for row in clusters) > 100
