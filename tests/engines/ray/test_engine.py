@@ -294,3 +294,14 @@ def test_folders_compressed_jsonl_and_parquet_in_parquet_out(cluster: str, tmp_p
         assert present(on_ray) == present(local), name
     clusters = pq.read_table(tmp_path / "local" / "clusters.parquet").to_pylist()
     assert sum(not row["kept"] for row in clusters) > 100
+
+
+def test_ids_with_lone_surrogates_survive(cluster: str, tmp_path: Path) -> None:
+    """JSON may escape half a surrogate pair ("\\ud800"); such an id is still an id."""
+    rows = [json.loads(line) for line in NEWS.read_text().splitlines()]
+    path = tmp_path / "odd.jsonl"
+    path.write_text("".join(json.dumps({**r, "id": r["id"] + "\ud800"}) + "\n" for r in rows))
+    config, read = DedupConfig(), ReadConfig()
+    local = _local([path], tmp_path / "local", config, read)
+    assert b"\\ud800" in local["clusters"]
+    _assert_same(_ray([path], tmp_path / "ray", config, read, 4096), local)

@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 
 from neardup.config import DedupConfig
 from neardup.engines.ray.components import labels_file
+from neardup.engines.ray.featurize import encode
 from neardup.engines.ray.gather import gather, partition_of
 from neardup.engines.ray.groups import exact_reps_of
 from neardup.engines.ray.storage import WorkDir, bucketed, read_bucket
@@ -36,7 +37,7 @@ ROUTED_EDGE_SCHEMA = pa.schema([("left", pa.int64()), ("right", pa.int64()), ("t
 KEPT_SCHEMA = pa.schema(
     [
         ("node", pa.int64()),
-        ("kept_id", pa.string()),
+        ("kept_id", pa.binary()),  # featurize.encode
         ("kept", pa.bool_()),
         ("similarity", pa.float64()),
     ]
@@ -104,7 +105,7 @@ def assign_bucket(
         bucketed(
             {
                 "node": positions,
-                "kept_id": pa.array(ids[kept].tolist() if kept.size else [], pa.string()),
+                "kept_id": pa.array([encode(i) for i in ids[kept].tolist()], pa.binary()),
                 "kept": is_kept,
                 "similarity": similarity,
             },

@@ -8,7 +8,8 @@ batch. Written under ``features/part-NNNNN/``:
 - ``band_keys.npy`` (documents x bands, uint32), ``text_keys.npy`` (uint64),
   ``lengths.npy`` (int64), ``signatures.npy`` (documents x num_perm, only
   with ``verify=False``);
-- ``meta.arrow``: ``id``, ``source``, ``line`` (-1 when none) and, with
+- ``meta.arrow``: ``id``, ``source`` (UTF-8 bytes, lone surrogates kept), ``line``
+  (-1 when none) and, with
   ``keep_field``, ``field_value`` (the value pickled: any type compares as read);
 
 plus two bucketed files for the global checks: ``idkeys/part-NNNNN.arrow``
@@ -40,8 +41,9 @@ from neardup.lsh import Banding
 from neardup.pipeline import BATCH_SIZE
 from neardup.types import Record
 
-META_SCHEMA = pa.schema([("id", pa.string()), ("source", pa.string()), ("line", pa.int64())])
-IDKEY_SCHEMA = pa.schema([("id", pa.string()), ("row", pa.int64())])
+# ids and sources as UTF-8 bytes with lone surrogates passed through (JSON's "\ud800" escapes)
+META_SCHEMA = pa.schema([("id", pa.binary()), ("source", pa.binary()), ("line", pa.int64())])
+IDKEY_SCHEMA = pa.schema([("id", pa.binary()), ("row", pa.int64())])
 TEXTKEY_SCHEMA = pa.schema([("key", pa.uint64()), ("row", pa.int64())])
 
 
@@ -87,8 +89,8 @@ def featurize_partition(
         for stage, spent in features.seconds.items():
             seconds[stage] = seconds.get(stage, 0.0) + spent
         for record in batch:
-            meta["id"].append(record.id)
-            meta["source"].append(record.source)
+            meta["id"].append(encode(record.id))
+            meta["source"].append(encode(record.source))
             meta["line"].append(-1 if record.line is None else record.line)
             if keep_field:
                 meta["field_value"].append(pickle.dumps(record.fields.get(keep_field)))
@@ -154,15 +156,15 @@ def _write_meta(work: WorkDir, partition: int, meta: dict[str, list[Any]], field
 
 
 def _write_keys(
-    work: WorkDir, partition: int, ids: list[str], text_keys: NDArray[np.uint64], buckets: int
+    work: WorkDir, partition: int, ids: list[bytes], text_keys: NDArray[np.uint64], buckets: int
 ) -> None:
     rows = np.arange(len(ids), dtype=np.int64)
-    id_buckets = np.array([zlib.crc32(i.encode("utf-8", "surrogatepass")) for i in ids], np.int64)
+    id_buckets = np.array([zlib.crc32(i) for i in ids], np.int64)
     work.write_batches(
         f"idkeys/part-{partition:05d}.arrow",
         IDKEY_SCHEMA,
         bucketed(
-            {"id": pa.array(ids, pa.string()), "row": rows},
+            {"id": pa.array(ids, pa.binary()), "row": rows},
             id_buckets % buckets,
             buckets,
             IDKEY_SCHEMA,
@@ -180,6 +182,15 @@ def _json_line(row: dict[str, object]) -> bytes:
     import json
 
     return (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace")
+
+
+def encode(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def decode(column: Any) -> list[str]:
+    """A column of texts encoded by :func:`encode`, back to strings."""
+    return [value.decode("utf-8", "surrogatepass") for value in column.to_pylist()]
 
 
 def read_meta(work: WorkDir, partition: int) -> pa.Table:

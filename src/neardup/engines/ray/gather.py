@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from neardup import kernels
 from neardup.config import DedupConfig
-from neardup.engines.ray.featurize import features_dir, read_meta
+from neardup.engines.ray.featurize import decode, features_dir, read_meta
 from neardup.engines.ray.storage import WorkDir
 from neardup.pipeline import Collected, Matching
 
@@ -52,7 +52,7 @@ class Gathered:
         """Ids, lengths and keep-field values, as the keep policies read them."""
         if self.meta is None:
             return Collected()
-        ids = self.meta.column("id").to_pylist()
+        ids = decode(self.meta.column("id"))
         values = (
             [pickle.loads(value) for value in self.meta.column("field_value").to_pylist()]
             if "field_value" in self.meta.column_names

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from neardup.config import ReadConfig
-from neardup.engines.ray.featurize import read_meta, shard_records
+from neardup.engines.ray.featurize import decode, read_meta, shard_records
 from neardup.engines.ray.plan import Shard
 from neardup.engines.ray.storage import WorkDir, read_bucket
 from neardup.errors import InputError
@@ -51,7 +51,7 @@ def write_partition(
             - offsets[partition]
         ).tolist()
     )
-    ids = read_meta(work, partition).column("id").to_pylist()
+    ids = decode(read_meta(work, partition).column("id"))
     with tempfile.TemporaryDirectory(prefix="neardup-ray-") as scratch:
         with ResultWriter(Path(scratch), output_format) as writer:
             at = 0
@@ -69,7 +69,7 @@ def write_partition(
                 if at < rows.size and rows[at] == row:
                     is_kept, cluster, score = (
                         bool(kept[at]),
-                        str(kept_ids[at]),
+                        bytes(kept_ids[at]).decode("utf-8", "surrogatepass"),
                         float(similarity[at]),
                     )
                     at += 1

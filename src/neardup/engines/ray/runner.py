@@ -285,7 +285,10 @@ def _newlines(shard: Shard) -> dict[str, Any]:
 def _locate(work: WorkDir, position: int, offsets: I64Array) -> tuple[str, tuple[str, int | None]]:
     partition = int(np.searchsorted(offsets, position, side="right") - 1)
     row = read_meta(work, partition).slice(position - int(offsets[partition]), 1).to_pylist()[0]
-    return row["id"], (row["source"], None if row["line"] < 0 else row["line"])
+    record_id, source = (
+        value.decode("utf-8", "surrogatepass") for value in (row["id"], row["source"])
+    )
+    return record_id, (source, None if row["line"] < 0 else row["line"])
 
 
 def _error_args(error: InputError) -> dict[str, Any]:
