@@ -174,3 +174,22 @@ class ReadConfig:
     text_field: str = "text"  # likewise
     id_required: bool = False  # True when the user named --id-field: a missing id is then an error
     on_error: OnError = "fail"  # never drop a record unless the user asked to
+
+
+@dataclass(frozen=True)
+class RayConfig:
+    """Where and how the Ray engine runs; results never depend on these."""
+
+    # None: the cluster named by RAY_ADDRESS (as under `ray job submit`), else a new local one;
+    # "auto" finds a running local cluster; "ray://host:port" is Ray Client
+    address: str | None = None
+    num_cpus: int | None = None  # CPUs of a local instance started here; None: every core
+    # plain JSONL is cut into partitions of this many bytes (other inputs: one per file);
+    # 64 MB is ~30,000 news articles: some 300 MB of features in one worker at a time
+    partition_bytes: int = 64 << 20
+
+    def __post_init__(self) -> None:
+        if self.partition_bytes < 1:
+            raise ConfigError(f"partition_bytes must be >= 1, got {self.partition_bytes}")
+        if self.num_cpus is not None and self.num_cpus < 1:
+            raise ConfigError(f"num_cpus must be >= 1, got {self.num_cpus}")

@@ -7,6 +7,8 @@ can print them as they are.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class NeardupError(Exception):
     """Base of every error neardup raises deliberately."""
@@ -42,6 +44,11 @@ class InputError(NeardupError):
         self.raw = raw
         super().__init__(self._message())
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Picklable (its keyword-only arguments are not in ``args``), for worker processes."""
+        fields = (self.source, self.reason, self.line, self.hint, self.record_id, self.raw)
+        return _input_error, fields
+
     @property
     def location(self) -> str:
         return f"{self.source}:{self.line}" if self.line is not None else self.source
@@ -59,6 +66,17 @@ class InputError(NeardupError):
             "reason": self.reason,
             "raw": self.raw,
         }
+
+
+def _input_error(
+    source: str,
+    reason: str,
+    line: int | None,
+    hint: str,
+    record_id: str | None,
+    raw: str | None,
+) -> InputError:
+    return InputError(source, reason, line=line, hint=hint, record_id=record_id, raw=raw)
 
 
 class OutputError(NeardupError):

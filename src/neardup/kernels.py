@@ -328,3 +328,18 @@ def bucket_pairs(entries: U64Array, max_bucket: int) -> tuple[I64Array, I64Array
                 at += 1
         i = j
     return left, right
+
+
+@njit(cache=True, nogil=True)
+def take_ragged(values: U32Array, offsets: I64Array, rows: I64Array) -> tuple[U32Array, I64Array]:
+    """Rows ``rows`` of a flat ragged array (row r is ``values[offsets[r]:offsets[r + 1]]``),
+    copied out compactly with their new offsets."""
+    new_offsets = np.empty(rows.size + 1, dtype=np.int64)
+    new_offsets[0] = 0
+    for k in range(rows.size):
+        new_offsets[k + 1] = new_offsets[k] + offsets[rows[k] + 1] - offsets[rows[k]]
+    out = np.empty(new_offsets[rows.size], dtype=values.dtype)
+    for k in range(rows.size):
+        start = offsets[rows[k]]
+        out[new_offsets[k] : new_offsets[k + 1]] = values[start : offsets[rows[k] + 1]]
+    return out, new_offsets

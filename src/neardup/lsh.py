@@ -74,9 +74,7 @@ def _band_codes(
     keys: NDArray[np.uint32], docs: NDArray[np.int64], max_bucket: int, total: int
 ) -> NDArray[np.int64]:
     """One band's pairs as sorted unique codes ``i * total + j``."""
-    entries = np.sort((keys[docs].astype(np.uint64) << np.uint64(32)) | docs.astype(np.uint64))
-    left, right = kernels.bucket_pairs(entries, max_bucket)
-    return sorted_unique(left * total + right)
+    return bucket_codes(keys[docs], docs.astype(np.uint64), total, max_bucket)
 
 
 def _decoded(codes: NDArray[np.int64], total: int) -> NDArray[np.int64]:
@@ -146,3 +144,17 @@ def candidate_shards(
         codes = sorted_unique(file.finish())
         file.path.unlink()
         yield _decoded(codes, total)
+
+
+def bucket_codes(
+    keys: NDArray[np.uint32], docs: NDArray[np.uint64], total: int, max_bucket: int = MAX_BUCKET
+) -> NDArray[np.int64]:
+    """Pairs of ``docs`` sharing a key of one band, as sorted unique codes ``i * total + j``.
+
+    ``keys[k]`` is document ``docs[k]``'s key; a bucket must be given whole
+    (every document with its key), as a distributed engine routes each key
+    to one reducer. Document numbers must fit 32 bits.
+    """
+    entries = np.sort((keys.astype(np.uint64) << np.uint64(32)) | docs)
+    left, right = kernels.bucket_pairs(entries, max_bucket)
+    return sorted_unique(left * total + right)

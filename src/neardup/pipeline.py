@@ -229,21 +229,30 @@ def near_duplicate_edges(
             break
         counts["candidate_pairs"] += len(pairs)
         with clock.stage("verify"):
-            pairs = pairs[_plausible(pairs, matching, config)]
-            ok, scores = duplicates(pairs, matching, config)
+            pairs = pairs[plausible(pairs, matching, config)]
+            found, near = verified_edges(pairs, matching, config)
         counts["verified_pairs"] += len(pairs)
-        edges.append(pairs[ok])
-        twins.append(pairs[ok & (scores.jaccard >= NEAR_IDENTICAL)])
+        edges.append(found)
+        twins.append(near)
     counts["verified_edges"] = sum(len(part) for part in edges)
     return np.concatenate(edges), np.concatenate(twins)
 
 
-def _plausible(pairs: I64Array, matching: Matching, config: DedupConfig) -> NDArray[np.bool_]:
+def plausible(pairs: I64Array, matching: Matching, config: DedupConfig) -> NDArray[np.bool_]:
     """Candidates worth verifying: not far below the Jaccard every duplicate reaches."""
     floor = config.min_jaccard if config.similarity == "containment" else config.threshold
     if matching.sketches is None or floor <= 0.0:
         return np.ones(len(pairs), dtype=bool)
     return plausible_pairs(pairs, matching.sketches, floor, threads=matching.threads)
+
+
+def verified_edges(
+    pairs: I64Array, matching: Matching, config: DedupConfig
+) -> tuple[I64Array, I64Array]:
+    """The candidate ``pairs`` that are duplicates, and those of them sharing half their
+    union (near-identical: ``assign_kept`` never parts them)."""
+    ok, scores = duplicates(pairs, matching, config)
+    return pairs[ok], pairs[ok & (scores.jaccard >= NEAR_IDENTICAL)]
 
 
 def duplicates(

@@ -10,11 +10,12 @@ import typer
 
 from neardup.cli._app import app, fail, progress_bars, stderr
 from neardup.cli._options import InputFormat, OnError, read_config
-from neardup.config import DedupConfig
-from neardup.errors import NeardupError
+from neardup.config import DedupConfig, RayConfig, ReadConfig
+from neardup.errors import ConfigError, NeardupError
 from neardup.files import dedup_files
 
 _DEFAULTS = DedupConfig()
+_RAY_DEFAULTS = RayConfig()
 
 
 class Similarity(str, Enum):
@@ -41,6 +42,11 @@ class Order(str, Enum):
 class OutputFormat(str, Enum):
     jsonl = "jsonl"
     parquet = "parquet"
+
+
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
 
 
 @app.command()
@@ -180,6 +186,24 @@ def dedup(
             "--explain", help="Add a 'differences' summary to every removed record (one more read)."
         ),
     ] = False,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            help="local: this machine; ray: Ray tasks over partitions (pip install 'neardup[ray]'), same results."
+        ),
+    ] = Engine.local,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            help="With --engine ray: 'auto', 'ray://host:port' or a GCS address (default: RAY_ADDRESS, else a new local instance with --workers CPUs)."
+        ),
+    ] = None,
+    partition_mb: Annotated[
+        float,
+        typer.Option(
+            help="With --engine ray: megabytes of plain JSONL per partition (other inputs: one per file)."
+        ),
+    ] = _RAY_DEFAULTS.partition_bytes / (1 << 20),
 ) -> None:
     """Deduplicate a corpus: clusters.jsonl, kept.jsonl, removed.jsonl and summary.json in OUTPUT_DIR."""
     options: dict[str, Any] = {
@@ -207,6 +231,21 @@ def dedup(
     try:
         config = DedupConfig.from_options(**options)
         read = read_config(id_field, text_field, on_error)
+        if engine is Engine.ray:
+            ray_config = RayConfig(ray_address, workers, max(1, int(partition_mb * (1 << 20))))
+            _dedup_on_ray(
+                inputs,
+                output_dir,
+                config,
+                read,
+                output_format,
+                input_format,
+                ray_config,
+                quiet,
+                workdir,
+                explain,
+            )
+            return
         with progress_bars(quiet) as progress:
             result = dedup_files(
                 inputs,
@@ -223,10 +262,56 @@ def dedup(
     except NeardupError as error:
         raise fail(error) from error
     if not quiet:
-        counts = result.counts
-        stderr().print(
-            f"{counts['records']:,} records: kept {counts['kept']:,}, removed {counts['removed']:,} "
-            f"in {counts['clusters_with_duplicates']:,} cluster(s); "
-            f"{counts.get('skipped_errors', 0):,} skipped. Results in {output_dir}/",
-            highlight=False,
+        _report(result.counts, output_dir)
+
+
+def _report(counts: dict[str, int], output_dir: Path | str) -> None:
+    stderr().print(
+        f"{counts['records']:,} records: kept {counts['kept']:,}, removed {counts['removed']:,} "
+        f"in {counts['clusters_with_duplicates']:,} cluster(s); "
+        f"{counts.get('skipped_errors', 0):,} skipped. Results in {output_dir}/",
+        highlight=False,
+    )
+
+
+def _dedup_on_ray(
+    inputs: list[str],
+    output_dir: Path,
+    config: DedupConfig,
+    read: ReadConfig,
+    output_format: OutputFormat,
+    input_format: InputFormat | None,
+    ray_config: RayConfig,
+    quiet: bool,
+    workdir: Path | None,
+    explain: bool,
+) -> None:
+    """``--engine ray``: the Ray engine (imported only now), partitioned tables in OUTPUT_DIR."""
+    from neardup.engines.ray import dedup_files_ray
+
+    if explain or workdir is not None:
+        option = "--explain" if explain else "--workdir"
+        raise ConfigError(
+            f"{option} is not available with --engine ray (its work files live in "
+            "OUTPUT_DIR/_neardup); drop it, or use --engine local"
         )
+    with progress_bars(quiet) as progress:
+        run = dedup_files_ray(
+            inputs,
+            str(output_dir),
+            config,
+            read,
+            output_format=output_format.value,
+            input_format=input_format.value if input_format else None,
+            ray_config=ray_config,
+            progress=progress,
+        )
+    if not quiet:
+        if run.resumed.get("run"):
+            stderr().print("This run had already finished; nothing to do.", highlight=False)
+        elif run.resumed:
+            skipped = sum(run.resumed.values())
+            stderr().print(
+                f"Resumed an earlier run: {skipped:,} finished tasks skipped.", highlight=False
+            )
+        _report(run.counts, output_dir)

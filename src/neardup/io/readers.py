@@ -88,6 +88,7 @@ class Source:
     path: Path  # resolved path (a temporary copy for stdin)
     format: SourceFormat
     compression: Compression | None = None
+    url: str | None = None  # an fsspec URL (``s3://...``) read instead of ``path``
 
 
 # --------------------------------------------------------------------------- inputs
@@ -104,6 +105,27 @@ def open_inputs(paths: Sequence[str], *, input_format: str | None = None) -> lis
     if list(paths).count("-") > 1:
         raise InputError(STDIN_NAME, "'-' (stdin) is given more than once", hint="pass - once")
     return [_stdin_source(forced) if path == "-" else _file_source(path, forced) for path in paths]
+
+
+def remote_source(url: str, *, input_format: str | None = None) -> Source:
+    """An input named by an fsspec URL (``s3://bucket/a.jsonl.gz``), read through fsspec."""
+    import fsspec
+
+    forced = _format_option(input_format)
+    fs, path = fsspec.core.url_to_fs(url)
+    if not fs.exists(path):
+        raise InputError(url, "no such file", hint="check the URL and your credentials")
+    if fs.isdir(path) or forced == "textdir":
+        raise InputError(url, "remote folders are not read", hint="pass the files inside it")
+    detected, compression = _detect(PurePath(path).name)
+    fmt = forced or detected
+    if fmt is None:
+        raise InputError(
+            url,
+            "cannot tell the format from the file name",
+            hint=f"supported: {_SUPPORTED}; or name it with --input-format jsonl|parquet|csv",
+        )
+    return Source(url, Path(path), fmt, compression, url=url)
 
 
 def _format_option(value: str | None) -> SourceFormat | None:
@@ -218,6 +240,45 @@ def records_from_python(
     return _checked(_python_items(items, config), config, on_skip)
 
 
+def read_shard(
+    source: Source,
+    config: ReadConfig,
+    *,
+    byte_range: tuple[int, int] | None = None,
+    first_line: int = 1,
+    on_skip: OnSkip | None = None,
+) -> Iterator[Record]:
+    """Good records of one source, as a distributed engine reads a partition.
+
+    With ``byte_range`` (plain JSONL only), the lines starting in
+    ``[start, stop)`` of the file, ``start`` at the beginning of a line
+    numbered ``first_line``. Bad records follow ``config.on_error`` as in
+    :func:`read_records`, but ids are not checked across shards: the caller
+    does that (see :func:`duplicate_id_error`).
+    """
+    if byte_range is None:
+        items = _read_source(source, config)
+    else:
+        start, stop = byte_range
+        items = _guarded(source, _read_jsonl_range(source, config, start, stop, first_line))
+    for item in items:
+        if isinstance(item, Record):
+            yield item
+        else:
+            _reject(item, config, on_skip)
+
+
+def check_readable(source: Source) -> InputError | None:
+    """The error a whole text file would end with at once (binary data), else None."""
+    found = next(_guarded(source, _binary_check(source)), None)
+    return found if isinstance(found, InputError) else None
+
+
+def _binary_check(source: Source) -> Iterator[Parsed]:
+    _check_not_binary(source)
+    yield from ()
+
+
 def _checked(
     items: Iterable[Parsed], config: ReadConfig, on_skip: OnSkip | None
 ) -> Iterator[Record]:
@@ -230,21 +291,40 @@ def _checked(
                 yield item
                 continue
             item = _duplicate_error(item, first)
-        if config.on_error == "fail":
-            raise item
-        if on_skip is not None:
-            on_skip(item)
+        _reject(item, config, on_skip)
+
+
+def _reject(error: InputError, config: ReadConfig, on_skip: OnSkip | None) -> None:
+    if config.on_error == "fail":
+        raise error
+    if on_skip is not None:
+        on_skip(error)
 
 
 def _duplicate_error(record: Record, first: tuple[str, int | None]) -> InputError:
+    return duplicate_id_error(record.id, (record.source, record.line), first, record.fields)
+
+
+def duplicate_id_error(
+    record_id: str,
+    where: tuple[str, int | None],
+    first: tuple[str, int | None],
+    row: object = None,
+) -> InputError:
+    """The error for a record whose id was already seen at ``first`` (source, line).
+
+    ``row`` (the record's fields) becomes the error's ``raw`` text when given.
+    """
     source, line = first
-    where = f"{source}:{line}" if line is not None else source
-    return _Where(record.source, record.line, record.fields).error(
-        f"duplicate id {record.id!r} (first seen at {where})",
+    first_at = f"{source}:{line}" if line is not None else source
+    reason = f"duplicate id {record_id!r} (first seen at {first_at})"
+    hint = (
         "ids must be unique: fix them, pass --id-field to use another field, "
-        "or pass --on-error skip to keep only the first",
-        record_id=record.id,
+        "or pass --on-error skip to keep only the first"
     )
+    if row is None:
+        return InputError(where[0], reason, line=where[1], hint=hint, record_id=record_id)
+    return _Where(where[0], where[1], row).error(reason, hint, record_id=record_id)
 
 
 def _python_items(items: Iterable[Mapping[str, Any] | str], config: ReadConfig) -> Iterator[Parsed]:
@@ -373,9 +453,13 @@ class _Unreadable(Exception):
 
 def _read_source(source: Source, config: ReadConfig) -> Iterator[Parsed]:
     """Records of one source; a broken file ends with one error for the file."""
-    reader = _READERS[source.format]
+    yield from _guarded(source, _READERS[source.format](source, config))
+
+
+def _guarded(source: Source, items: Iterator[Parsed]) -> Iterator[Parsed]:
+    """``items``, a failure to read the file turned into one error for the file."""
     try:
-        yield from reader(source, config)
+        yield from items
     except _Unreadable as exc:
         yield InputError(source.name, exc.reason, line=exc.line, hint=exc.hint)
     except (OSError, EOFError, zlib.error) as exc:
@@ -385,10 +469,22 @@ def _read_source(source: Source, config: ReadConfig) -> Iterator[Parsed]:
 
 def _open_bytes(source: Source) -> io.BufferedIOBase:
     if source.compression == "gzip":
-        return gzip.open(source.path, "rb")
+        if source.url is None:
+            return gzip.open(source.path, "rb")
+        return gzip.GzipFile(fileobj=_open_raw(source), mode="rb")
     if source.compression == "zstd":
-        return io.BufferedReader(_ZstdReader(source.path), _CHUNK_BYTES)
-    return source.path.open("rb")
+        return io.BufferedReader(_ZstdReader(_open_raw(source)), _CHUNK_BYTES)
+    raw: io.BufferedIOBase = _open_raw(source)
+    return raw
+
+
+def _open_raw(source: Source) -> Any:
+    """The file's bytes: a local file, or through fsspec for a URL (``s3://``, ``gs://``)."""
+    if source.url is None:
+        return source.path.open("rb")
+    import fsspec
+
+    return fsspec.open(source.url, "rb").open()
 
 
 def _check_not_binary(source: Source) -> None:
@@ -410,10 +506,10 @@ class _ZstdReader(io.RawIOBase):
     would make a partial download look like a short, valid file.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, file: Any) -> None:
         import zstandard
 
-        self._file = path.open("rb")
+        self._file = file
         self._context = zstandard.ZstdDecompressor()
         self._frame = self._context.decompressobj()
         self._error: type[Exception] = zstandard.ZstdError
@@ -467,8 +563,21 @@ class _ZstdReader(io.RawIOBase):
 def _read_jsonl(source: Source, config: ReadConfig) -> Iterator[Parsed]:
     """One JSON object per line; blank lines are not records."""
     _check_not_binary(source)
+    yield from _read_jsonl_range(source, config, 0, None, 1)
+
+
+def _read_jsonl_range(
+    source: Source, config: ReadConfig, start: int, stop: int | None, first_line: int
+) -> Iterator[Parsed]:
+    """The lines starting in ``[start, stop)`` (to the end when ``stop`` is None)."""
     with _open_bytes(source) as stream:
-        for number, line in enumerate(stream, start=1):
+        if start:
+            stream.seek(start)
+        position = start
+        for number, line in enumerate(stream, start=first_line):
+            if stop is not None and position >= stop:
+                break
+            position += len(line)
             if number == 1:
                 line = line.removeprefix(codecs.BOM_UTF8)
             if line and not line.isspace():  # empty only as a lone BOM
@@ -639,7 +748,7 @@ def _read_parquet(source: Source, config: ReadConfig) -> Iterator[Parsed]:
     import pyarrow.parquet as pq
 
     try:
-        with pq.ParquetFile(source.path) as parquet:
+        with pq.ParquetFile(source.path if source.url is None else _open_raw(source)) as parquet:
             number = 0
             for batch in parquet.iter_batches(batch_size=_PARQUET_BATCH_ROWS):
                 for row in batch.to_pylist():

@@ -1,0 +1,303 @@
+"""The driver: the stages in order as Ray tasks, skipping whatever a previous run finished.
+
+plan -> features -> ids -> exact -> bands -> pairs -> verify -> components
+(steps) -> route -> assign -> write. Each task writes its outputs, then its
+completion marker; each stage, once all its tasks are done, a marker of its
+own (see :mod:`neardup.engines.ray.storage`). A re-run with the same output
+directory and settings submits only the tasks without a marker.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from neardup._version import __version__
+from neardup.config import DedupConfig, RayConfig, ReadConfig
+from neardup.engines.ray import assign, candidates, components, groups, output, verify
+from neardup.engines.ray.featurize import featurize_partition, read_meta
+from neardup.engines.ray.plan import Shard, count_lines, fingerprint, numbered, sources_of, split
+from neardup.engines.ray.rundir import check_manifest, feature_errors, finish
+from neardup.engines.ray.storage import WorkDir
+from neardup.engines.ray.tasks import Stages, require_ray, session
+from neardup.errors import ConfigError, InputError, NeardupError
+from neardup.io.readers import duplicate_id_error
+from neardup.io.writers import OutputFormat
+from neardup.pipeline import choose_banding
+from neardup.progress import NullProgress, Progress
+
+I64Array = NDArray[np.int64]
+_MAX_STEPS = 200  # large-star / small-star steps before giving up (O(log^2 n) are needed)
+
+
+@dataclass
+class RayRun:
+    """What a Ray run did: the summary written to ``summary.json``, and what it resumed."""
+
+    summary: dict[str, Any]
+    resumed: dict[str, int] = field(default_factory=dict)  # stage -> tasks found done
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = self.summary["counts"]
+        return counts
+
+
+def dedup_files_ray(
+    inputs: Sequence[str],
+    output_dir: str,
+    config: DedupConfig,
+    read_config: ReadConfig,
+    *,
+    output_format: OutputFormat = "jsonl",
+    input_format: str | None = None,
+    ray_config: RayConfig | None = None,
+    progress: Progress | None = None,
+    after_stage: Callable[[str], None] | None = None,
+) -> RayRun:
+    """Deduplicate ``inputs`` on Ray into ``output_dir`` (a path or fsspec URL).
+
+    Clusters, kept copies and similarities are those of
+    :func:`neardup.files.dedup_files`; the tables are partitioned
+    (``OUT/clusters/part-NNNNN.jsonl``, ...). ``after_stage`` is called with
+    each finished stage's name (tests interrupt runs with it).
+    """
+    ray = require_ray()
+    ray_config = ray_config or RayConfig()
+    sources = sources_of(inputs, input_format)
+    work = WorkDir(str(output_dir))
+    settings = fingerprint(sources, config, read_config, ray_config, output_format)
+    finished = check_manifest(work, settings)
+    if finished is not None:
+        return RayRun(finished, {"run": 1})
+    driver = _Driver(ray, work, progress or NullProgress(), after_stage)
+    with session(ray, ray_config):
+        summary = driver.run(sources, config, read_config, ray_config, output_format)
+    summary["run"]["inputs"] = [str(path) for path in inputs]
+    finish(work, summary)
+    return RayRun(summary, driver.resumed)
+
+
+class _Driver(Stages):
+    # ------------------------------------------------------------------ the stages
+
+    def run(
+        self,
+        sources: Sequence[Any],
+        config: DedupConfig,
+        read_config: ReadConfig,
+        ray_config: RayConfig,
+        output_format: OutputFormat,
+    ) -> dict[str, Any]:
+        began = time.perf_counter()
+        work = self.work
+        shards, file_errors = self.plan(sources, read_config, ray_config)
+        partitions = len(shards)
+        buckets = max(1, partitions)
+        banding = choose_banding(config)
+        featured = self.stage(
+            "features",
+            [
+                (
+                    f"{p:05d}",
+                    featurize_partition,
+                    (work, p, shard, config, read_config, banding, buckets),
+                )
+                for p, shard in enumerate(shards)
+            ],
+        )
+        offsets = np.zeros(partitions + 1, dtype=np.int64)
+        np.cumsum([stats["records"] for stats in featured], out=offsets[1:])
+        if offsets[-1] >= 1 << 32:
+            raise ConfigError("the Ray engine numbers documents in 32 bits: split the corpus")
+        repeats = self.stage(
+            "ids",
+            [(f"{b:05d}", groups.repeated_ids, (work, b, offsets)) for b in range(buckets)],
+        )
+        dropped, repeat_errors = self._repeats(repeats, offsets, read_config)
+        exact = self.stage(
+            "exact",
+            [
+                (f"{b:05d}", groups.exact_groups, (work, b, offsets, dropped, buckets))
+                for b in range(buckets)
+            ],
+        )
+        self.stage(
+            "bands",
+            [
+                (f"{p:05d}", candidates.band_entries, (work, p, offsets, dropped, buckets))
+                for p in range(partitions)
+            ],
+        )
+        self.stage(
+            "pairs",
+            [(f"{b:05d}", candidates.bucket_pairs, (work, b, offsets)) for b in range(buckets)],
+        )
+        verified = self.stage(
+            "verify",
+            [
+                (f"{p:05d}", verify.verify_partition, (work, p, offsets, buckets, config))
+                for p in range(partitions)
+            ],
+        )
+        step = self.components(partitions, buckets, offsets)
+        self.stage(
+            "route",
+            [
+                (f"{p:05d}", assign.route_partition, (work, p, step, buckets))
+                for p in range(partitions)
+            ],
+        )
+        assigned = self.stage(
+            "assign",
+            [
+                (f"{b:05d}", assign.assign_bucket, (work, b, offsets, partitions, config))
+                for b in range(buckets)
+            ],
+        )
+        self.stage(
+            "write",
+            [
+                (
+                    f"{p:05d}",
+                    output.write_partition,
+                    (work, p, shard, read_config, output_format, offsets, dropped, buckets),
+                )
+                for p, shard in enumerate(shards)
+            ],
+        )
+        errors = [error.to_json() for error in file_errors]
+        errors += feature_errors(work, featured)
+        errors += [error.to_json() for error in repeat_errors]
+        records = int(offsets[-1]) - int(dropped.size)
+        removed = sum(stats["removed"] for stats in assigned)
+        counts = {
+            "records": records,
+            "exact_duplicates": sum(stats["exact_duplicates"] for stats in exact),
+            "candidate_pairs": sum(stats["candidate_pairs"] for stats in verified),
+            "verified_pairs": sum(stats["verified_pairs"] for stats in verified),
+            "verified_edges": sum(stats["verified_edges"] for stats in verified),
+            "kept": records - removed,
+            "removed": removed,
+            "clusters_with_duplicates": sum(s["clusters_with_duplicates"] for s in assigned),
+            "skipped_errors": len(errors),
+        }
+        self.seconds["total"] = time.perf_counter() - began
+        return {
+            "neardup_version": __version__,
+            "counts": counts,
+            "parameters": {
+                **config.to_dict(),
+                "bands_in_force": banding.bands,
+                "rows_in_force": banding.rows,
+            },
+            "seconds": {name: round(value, 4) for name, value in self.seconds.items()},
+            "run": {
+                "engine": "ray",
+                "output_format": output_format,
+                "partitions": partitions,
+                "tables": {t: f"{t}/part-*.{output_format}" for t in output.TABLES},
+                "id_field": read_config.id_field,
+                "text_field": read_config.text_field,
+            },
+            "ray": {
+                "workers": len(self.peaks),
+                "peak_rss_mb_per_worker": max(self.peaks.values(), default=0.0),
+                "resumed_tasks": dict(self.resumed),
+            },
+            "errors": errors,
+        }
+
+    def plan(
+        self, sources: Sequence[Any], read_config: ReadConfig, ray_config: RayConfig
+    ) -> tuple[list[Shard], list[InputError]]:
+        stored = self.work.read_json("plan.json")
+        if stored is not None:
+            self.resumed["plan"] = 1
+            shards = [Shard.from_json(row) for row in stored["shards"]]
+            errors = [InputError(**row) for row in stored["errors"]]
+            return shards, errors
+        shards, errors = split(sources, ray_config, read_config)
+        ranged = [(i, shard) for i, shard in enumerate(shards) if shard.byte_range is not None]
+        counted = self.stage(
+            "lines", [(f"{i:05d}", _newlines, (shard,)) for i, shard in ranged], label="plan"
+        )
+        newlines: list[int | None] = [None] * len(shards)
+        for (i, _), stats in zip(ranged, counted, strict=True):
+            newlines[i] = stats["newlines"]
+        shards = numbered(shards, newlines)
+        self.work.write_json(
+            "plan.json",
+            {
+                "shards": [shard.to_json() for shard in shards],
+                "errors": [_error_args(error) for error in errors],
+            },
+        )
+        return shards, errors
+
+    def components(self, partitions: int, buckets: int, offsets: I64Array) -> int:
+        """Large-star / small-star steps until every component is a star; the last step."""
+        inputs = [f"adjacency/verified-{p:05d}.arrow" for p in range(partitions)]
+        inputs += [f"adjacency/exact-{b:05d}.arrow" for b in range(buckets)]
+        for step in range(1, _MAX_STEPS + 1):
+            stats = self.stage(
+                components.step_dir(step),
+                [
+                    (
+                        f"{b:05d}",
+                        components.star_step,
+                        (self.work, step, inputs, b, buckets, offsets),
+                    )
+                    for b in range(buckets)
+                ],
+                label=f"components {step}",
+            )
+            if sum(s["unsettled"] for s in stats) == 0:
+                return step
+            inputs = [components.adjacency_file(step, b) for b in range(buckets)]
+        raise NeardupError(f"connected components did not settle in {_MAX_STEPS} steps")
+
+    def _repeats(
+        self, repeats: list[dict[str, Any]], offsets: I64Array, read_config: ReadConfig
+    ) -> tuple[I64Array, list[InputError]]:
+        """Positions of records dropped for a repeated id (an error unless skipping)."""
+        found = sorted(tuple(pair) for stats in repeats for pair in stats["repeats"])
+        if not found:
+            return np.empty(0, np.int64), []
+        errors = []
+        for position, first in found:
+            record_id, where = _locate(self.work, position, offsets)
+            _, first_where = _locate(self.work, first, offsets)
+            errors.append(duplicate_id_error(record_id, where, first_where))
+            if read_config.on_error == "fail":
+                raise errors[0]
+        return np.array([position for position, _ in found], dtype=np.int64), errors
+
+
+def _newlines(shard: Shard) -> dict[str, Any]:
+    return {"newlines": count_lines(shard)}
+
+
+def _locate(work: WorkDir, position: int, offsets: I64Array) -> tuple[str, tuple[str, int | None]]:
+    partition = int(np.searchsorted(offsets, position, side="right") - 1)
+    row = read_meta(work, partition).slice(position - int(offsets[partition]), 1).to_pylist()[0]
+    record_id, source = (
+        value.decode("utf-8", "surrogatepass") for value in (row["id"], row["source"])
+    )
+    return record_id, (source, None if row["line"] < 0 else row["line"])
+
+
+def _error_args(error: InputError) -> dict[str, Any]:
+    return {
+        "source": error.source,
+        "reason": error.reason,
+        "line": error.line,
+        "hint": error.hint,
+        "record_id": error.record_id,
+        "raw": error.raw,
+    }
