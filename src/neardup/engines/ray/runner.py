@@ -24,7 +24,7 @@ from neardup.engines.ray.featurize import featurize_partition, read_meta
 from neardup.engines.ray.plan import Shard, count_lines, fingerprint, numbered, sources_of, split
 from neardup.engines.ray.rundir import check_manifest, feature_errors, finish
 from neardup.engines.ray.storage import WorkDir
-from neardup.engines.ray.tasks import Stages, require_ray, session
+from neardup.engines.ray.tasks import Stages, one_each, require_ray, session
 from neardup.errors import ConfigError, InputError, NeardupError
 from neardup.io.readers import duplicate_id_error
 from neardup.io.writers import OutputFormat
@@ -117,48 +117,33 @@ class _Driver(Stages):
             raise ConfigError("the Ray engine numbers documents in 32 bits: split the corpus")
         repeats = self.stage(
             "ids",
-            [(f"{b:05d}", groups.repeated_ids, (work, b, offsets)) for b in range(buckets)],
+            one_each(buckets, groups.repeated_ids, work, offsets),
         )
         dropped, repeat_errors = self._repeats(repeats, offsets, read_config)
         exact = self.stage(
             "exact",
-            [
-                (f"{b:05d}", groups.exact_groups, (work, b, offsets, dropped, buckets))
-                for b in range(buckets)
-            ],
+            one_each(buckets, groups.exact_groups, work, offsets, dropped, buckets),
         )
         self.stage(
             "bands",
-            [
-                (f"{p:05d}", candidates.band_entries, (work, p, offsets, dropped, buckets))
-                for p in range(partitions)
-            ],
+            one_each(partitions, candidates.band_entries, work, offsets, dropped, buckets),
         )
         self.stage(
             "pairs",
-            [(f"{b:05d}", candidates.bucket_pairs, (work, b, offsets)) for b in range(buckets)],
+            one_each(buckets, candidates.bucket_pairs, work, offsets),
         )
         verified = self.stage(
             "verify",
-            [
-                (f"{p:05d}", verify.verify_partition, (work, p, offsets, buckets, config))
-                for p in range(partitions)
-            ],
+            one_each(partitions, verify.verify_partition, work, offsets, buckets, config),
         )
         step = self.components(partitions, buckets, offsets)
         self.stage(
             "route",
-            [
-                (f"{p:05d}", assign.route_partition, (work, p, step, buckets))
-                for p in range(partitions)
-            ],
+            one_each(partitions, assign.route_partition, work, step, buckets),
         )
         assigned = self.stage(
             "assign",
-            [
-                (f"{b:05d}", assign.assign_bucket, (work, b, offsets, partitions, config))
-                for b in range(buckets)
-            ],
+            one_each(buckets, assign.assign_bucket, work, offsets, partitions, config),
         )
         self.stage(
             "write",

@@ -28,6 +28,11 @@ _OBJECT_STORE_BYTES = 256 << 20  # a local instance moves statistics only throug
 Task = tuple[str, Callable[..., Any], tuple[Any, ...]]
 
 
+def one_each(count: int, function: Callable[..., Any], work: WorkDir, *rest: Any) -> list[Task]:
+    """A task per partition or bucket ``i < count``: ``function(work, i, *rest)``, keyed ``NNNNN``."""
+    return [(f"{i:05d}", function, (work, i, *rest)) for i in range(count)]
+
+
 def require_ray() -> Any:
     try:
         import fsspec  # noqa: F401
