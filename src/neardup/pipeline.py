@@ -143,6 +143,11 @@ def _absorb(collected: Collected, features: Features, store: Store) -> None:
         store.sketches.append(features.sketches.reshape(-1))
 
 
+def _rows(spill: SpillArray | None, width: int) -> NDArray[Any] | None:
+    """A spilled per-document matrix (signatures, sketches) mapped back, a row per document."""
+    return None if spill is None else spill.finish().reshape(-1, width)
+
+
 def exact_representatives(keys: NDArray[np.uint64]) -> I64Array:
     """For each document, the first document with the same normalised text."""
     if keys.size == 0:
@@ -171,16 +176,6 @@ class Store:
         sequences = SpillRagged(directory / "sequences.u32", np.uint32)
         bands = SpillColumns(directory, banding.bands, np.uint32)
         return cls(sets, sequences, bands, signatures, sketches, directory)
-
-    def signature_matrix(self, num_perm: int) -> NDArray[np.uint32] | None:
-        if self.signatures is None:
-            return None
-        return self.signatures.finish().reshape(-1, num_perm)
-
-    def sketch_matrix(self, num_perm: int) -> NDArray[np.uint8] | None:
-        if self.sketches is None:
-            return None
-        return self.sketches.finish().reshape(-1, num_perm)
 
 
 @dataclass
@@ -473,15 +468,14 @@ def _match(
 ) -> DedupResult:
     progress.start("match")
     keys = np.concatenate(collected.text_keys) if collected.text_keys else np.empty(0, np.uint64)
-    signatures = store.signature_matrix(config.minhash.num_perm)
-    reps = exact_representatives(keys)
+    width = config.minhash.num_perm
     matching = Matching(
-        reps,
+        exact_representatives(keys),
         *store.sets.finish(),
         *store.sequences.finish(),
-        signatures,
+        _rows(store.signatures, width),
         threads,
-        store.sketch_matrix(config.minhash.num_perm),
+        _rows(store.sketches, width),
     )
     count = matching.reps.size
     counts = {
