@@ -8,7 +8,7 @@ point sits near ``(1 / bands) ** (1 / rows)``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,10 +71,13 @@ def band_keys(signatures: NDArray[np.uint32], banding: Banding) -> NDArray[np.ui
 
 
 def _band_codes(
-    keys: NDArray[np.uint32], docs: NDArray[np.int64], max_bucket: int, total: int
-) -> NDArray[np.int64]:
-    """One band's pairs as sorted unique codes ``i * total + j``."""
-    return bucket_codes(keys[docs], docs.astype(np.uint64), total, max_bucket)
+    active: NDArray[np.bool_], max_bucket: int
+) -> Callable[[NDArray[np.uint32]], NDArray[np.int64]]:
+    """A band's keys -> its pairs among the ``active`` documents, as sorted unique codes
+    ``i * total + j`` (the document numbers are converted once, not per band)."""
+    docs = np.flatnonzero(active)
+    doc_bits = docs.astype(np.uint64)
+    return lambda keys: bucket_codes(keys[docs], doc_bits, active.size, max_bucket)
 
 
 def _decoded(codes: NDArray[np.int64], total: int) -> NDArray[np.int64]:
@@ -95,17 +98,13 @@ def candidate_pairs(
     part (one per exact-text group, non-empty shingle sets). Bands are
     bucketed on ``threads`` threads; the result does not depend on it.
     """
-    total = active.size
-    docs = np.flatnonzero(active)
     unique = np.empty(0, dtype=np.int64)
     pending: list[NDArray[np.int64]] = []
-    for codes in thread_map(
-        lambda keys: _band_codes(keys, docs, max_bucket, total), bands, threads
-    ):
+    for codes in thread_map(_band_codes(active, max_bucket), bands, threads):
         pending.append(codes)
         if sum(part.size for part in pending) > max(unique.size, _MERGE_AT):
             unique, pending = sorted_unique(np.concatenate([unique, *pending])), []
-    return _decoded(sorted_unique(np.concatenate([unique, *pending])), total)
+    return _decoded(sorted_unique(np.concatenate([unique, *pending])), active.size)
 
 
 def shard_count(active: NDArray[np.bool_]) -> int:
@@ -131,13 +130,10 @@ def candidate_shards(
     concatenated shards equal :func:`candidate_pairs`.
     """
     total = active.size
-    docs = np.flatnonzero(active)
     first_docs = -(-np.arange(1, shards, dtype=np.int64) * total // shards)  # ceil
     bounds = first_docs * total
     files = [SpillArray(directory / f"pairs-{s:04d}.i64", np.int64) for s in range(shards)]
-    for codes in thread_map(
-        lambda keys: _band_codes(keys, docs, max_bucket, total), bands, threads
-    ):
+    for codes in thread_map(_band_codes(active, max_bucket), bands, threads):
         for file, part in zip(files, np.split(codes, np.searchsorted(codes, bounds)), strict=True):
             file.append(part)
     for file in files:
