@@ -20,8 +20,22 @@ Hash functions (a change here changes every signature and stored index):
 - a character n-gram chains the Unicode code points the same way;
 - the shingle *set* keeps the top 32 bits of each n-gram hash (half the
   memory; two different n-grams of two documents collide with odds of about
-  ``|A| * |B| / 2**32``, a few in a hundred thousand for news articles);
+  ``|A| * |B| / 2**31``, a few in a hundred thousand for news articles);
+- the lowest of those 32 bits (bit 32 of the n-gram hash) is not the hash's
+  but says whether the n-gram holds a *figure* (see below), so the figures
+  two documents share are counted from their sets alone (``pair_figures``);
 - a document's exact-text key is FNV-1a 64 over its normalised bytes, mixed.
+
+A figure is a token made mostly of digits: at least two digits making at
+least half its bytes ("1987", "738.7" is two tokens, "15", "l990" an OCR'd
+1990), or a strict majority of digits the fold leaves digits (the "7" of
+"7-1/2 cts"; with OCR folding not a lone "1", "5", "0" or "9", which OCR
+makes of "I", "s", "o" and "g"). "w0u1d" (an OCR'd "would"), "0f" and "2nd"
+are not. The rule looks only at digits, and at those OCR letters read as
+digits only where digits outnumber letters, so a copy whose OCR turned a
+letter of a word into a digit keeps its shingles (the fold makes them equal)
+and their figure bits. A character n-gram holds a figure by the same rule
+applied to its characters.
 """
 
 from __future__ import annotations
@@ -40,6 +54,7 @@ _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _CHAIN = np.uint64(0x9E3779B97F4A7C15)
 _EMPTY32 = np.uint32(0xFFFFFFFF)
+_FIGURE = np.uint64(1) << np.uint64(32)  # the figure bit: the lowest bit a set keeps
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -62,44 +77,75 @@ def _is_word_byte(b: np.uint8) -> bool:
     )
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _is_digit(b: np.uint8) -> bool:
+    return b >= 48 and b <= 57
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _is_figure(digits: int, kept: int, length: int) -> bool:
+    """The figure rule of the module docs, for a token or n-gram of ``length`` units
+    holding ``digits`` digits, ``kept`` of which the fold leaves digits."""
+    return (digits >= 2 and 2 * digits >= length) or 2 * kept > length
+
+
 @njit(cache=True, nogil=True)
 def _token_hashes(
-    data: NDArray[np.uint8], start: int, stop: int, fold: NDArray[np.uint8], out: U64Array
+    data: NDArray[np.uint8],
+    start: int,
+    stop: int,
+    fold: NDArray[np.uint8],
+    out: U64Array,
+    figures: NDArray[np.bool_],
 ) -> int:
     """Hash the tokens of ``data[start:stop]``, each byte read through ``fold``,
-    into ``out``; return how many."""
+    into ``out``, and whether each is a figure into ``figures``; return how many."""
     count = 0
     h = _FNV_OFFSET
     inside = False
+    digits, kept, length = 0, 0, 0
     for i in range(start, stop):
-        b = fold[data[i]]
+        raw = data[i]
+        b = fold[raw]
         if _is_word_byte(b):
             if not inside:
                 h = _FNV_OFFSET
                 inside = True
+                digits, kept, length = 0, 0, 0
             h = (h ^ np.uint64(b)) * _FNV_PRIME
+            digits += _is_digit(raw)
+            kept += _is_digit(b)
+            length += 1
         elif inside:
             out[count] = _mix(h)
+            figures[count] = _is_figure(digits, kept, length)
             count += 1
             inside = False
     if inside:
         out[count] = _mix(h)
+        figures[count] = _is_figure(digits, kept, length)
         count += 1
     return count
 
 
 @njit(cache=True, nogil=True)
-def _chain_ngrams(units: U64Array, count: int, size: int, out: U64Array, at: int) -> int:
-    """Write the n-gram hashes of ``units[:count]`` to ``out[at:]``; return how many."""
+def _chain_ngrams(
+    units: U64Array, figures: NDArray[np.bool_], count: int, size: int, out: U64Array, at: int
+) -> int:
+    """Write the n-gram hashes of ``units[:count]`` to ``out[at:]``, the figure bit set
+    where ``figures`` marks one of an n-gram's units; return how many."""
     if count == 0:
         return 0
     width = min(size, count)
     produced = count - width + 1
     for i in range(produced):
         acc = np.uint64(0)
+        figure = False
         for j in range(width):
             acc = acc * _CHAIN + units[i + j]
-        out[at + i] = _mix(acc)
+            figure |= figures[i + j]
+        h = _mix(acc) & ~_FIGURE
+        out[at + i] = h | _FIGURE if figure else h
     return produced
 
 
@@ -115,10 +161,11 @@ def word_shingles(
     out = np.empty(max(data.size, 1), dtype=np.uint64)  # never more shingles than bytes
     starts = np.zeros(docs + 1, dtype=np.int64)
     scratch = np.empty(max(data.size, 1), dtype=np.uint64)
+    figures = np.empty(max(data.size, 1), dtype=np.bool_)
     at = 0
     for d in range(docs):
-        count = _token_hashes(data, offsets[d], offsets[d + 1], fold, scratch)
-        at += _chain_ngrams(scratch, count, size, out, at)
+        count = _token_hashes(data, offsets[d], offsets[d + 1], fold, scratch, figures)
+        at += _chain_ngrams(scratch, figures, count, size, out, at)
         starts[d + 1] = at
     return out[:at].copy(), starts
 
@@ -129,7 +176,8 @@ def char_shingles(
 ) -> tuple[U64Array, I64Array]:
     """Character n-gram hashes of every document in a batch of code points.
 
-    ``fold`` maps each ASCII code point before hashing, as for words.
+    ``fold`` maps each ASCII code point before hashing, as for words; an
+    n-gram's figure bit follows the figure rule over its characters.
     """
     docs = offsets.size - 1
     out = np.empty(max(points.size, 1), dtype=np.uint64)
@@ -137,11 +185,21 @@ def char_shingles(
     for i in range(units.size):
         if units[i] < 128:
             units[i] = fold[units[i]]
+    unmarked = np.zeros(max(points.size, 1), dtype=np.bool_)
     starts = np.zeros(docs + 1, dtype=np.int64)
     at = 0
     for d in range(docs):
         begin = offsets[d]
-        at += _chain_ngrams(units[begin:], offsets[d + 1] - begin, size, out, at)
+        produced = _chain_ngrams(units[begin:], unmarked, offsets[d + 1] - begin, size, out, at)
+        width = min(size, offsets[d + 1] - begin)
+        for i in range(produced):
+            digits, kept = 0, 0
+            for j in range(begin + i, begin + i + width):
+                digits += points[j] >= 48 and points[j] <= 57
+                kept += units[j] >= 48 and units[j] <= 57
+            if _is_figure(digits, kept, width):
+                out[at + i] |= _FIGURE
+        at += produced
         starts[d + 1] = at
     return out[:at].copy(), starts
 
@@ -230,6 +288,38 @@ def pair_overlaps(values: U32Array, offsets: I64Array, left: I64Array, right: I6
         i, j = left[k], right[k]
         out[k] = _overlap(values, offsets[i], offsets[i + 1], offsets[j], offsets[j + 1])
     return out
+
+
+@njit(cache=True, nogil=True)
+def pair_figures(
+    values: U32Array, offsets: I64Array, left: I64Array, right: I64Array
+) -> tuple[I64Array, I64Array, I64Array, I64Array]:
+    """For each pair of sorted sets: the shingles they share, the figure shingles (odd
+    values) among them, and the figure shingles each holds."""
+    shared = np.empty(left.size, dtype=np.int64)
+    figures = np.empty(left.size, dtype=np.int64)
+    held_left = np.empty(left.size, dtype=np.int64)
+    held_right = np.empty(left.size, dtype=np.int64)
+    for k in range(left.size):
+        a0, a1 = offsets[left[k]], offsets[left[k] + 1]
+        b0, b1 = offsets[right[k]], offsets[right[k] + 1]
+        count_a = 0
+        for i in range(a0, a1):
+            count_a += values[i] & 1
+        count_b = 0
+        for i in range(b0, b1):
+            count_b += values[i] & 1
+        both, both_figures = 0, 0
+        while a0 < a1 and b0 < b1:
+            x, y = values[a0], values[b0]
+            same = x == y
+            both += same
+            both_figures += same & (x & 1)
+            a0 += x <= y
+            b0 += y <= x
+        shared[k], figures[k] = both, both_figures
+        held_left[k], held_right[k] = count_a, count_b
+    return shared, figures, held_left, held_right
 
 
 @njit(cache=True, nogil=True)

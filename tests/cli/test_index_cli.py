@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from neardup import Index
+from neardup.store import FORMAT_VERSION
 from tests import test_cli as base
 from tests.generated import news_like
 
@@ -69,7 +70,7 @@ def test_query_remove_stats(tmp_path: Path) -> None:
     ]
     assert all(a["duplicate"] for a in answers)  # every document is indexed already
     stats = json.loads(neardup("index", "stats", "--db", str(db)).stdout)
-    assert stats["documents"] == 30 and stats["format_version"] == 1
+    assert stats["documents"] == 30 and stats["format_version"] == FORMAT_VERSION
     assert stats["settings"]["store_text"] is True
     first = read_jsonl(CORPUS)[0]
     got = json.loads(neardup("index", "get", str(first["id"]), "--db", str(db)).stdout)

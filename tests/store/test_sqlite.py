@@ -24,14 +24,21 @@ def test_header_carries_application_and_format(tmp_path: Path) -> None:
     assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_newer_format_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "version, message",
+    [
+        (FORMAT_VERSION + 1, r"newer neardup .*Upgrade neardup"),
+        (FORMAT_VERSION - 1, r"older neardup .*figures.*Rebuild it"),  # shingles meant else
+    ],
+)
+def test_other_formats_are_refused(tmp_path: Path, version: int, message: str) -> None:
     path = tmp_path / "a.ndx"
     Index(path).close()
     connection = sqlite3.connect(path)
-    connection.execute(f"PRAGMA user_version = {FORMAT_VERSION + 1}")
+    connection.execute(f"PRAGMA user_version = {version}")
     connection.commit()
     connection.close()
-    with pytest.raises(InputError, match=r"newer neardup .*Upgrade neardup"):
+    with pytest.raises(InputError, match=message):
         Index(path)
 
 

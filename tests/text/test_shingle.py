@@ -1,7 +1,7 @@
 import numpy as np
 
 from neardup.config import ShingleConfig
-from neardup.text.shingle import shingle, shingle_batch, text_keys
+from neardup.text.shingle import shingle, shingle_batch, shingle_sequences, text_keys
 
 
 def test_punctuation_is_not_part_of_a_word() -> None:
@@ -71,3 +71,37 @@ def test_ocr_lookalikes_share_shingles() -> None:
 def test_folding_keeps_digits_apart_from_each_other() -> None:
     config = ShingleConfig(size=1)
     assert not np.array_equal(shingle("150", config), shingle("190", config))
+
+
+def _figure_bits(text: str, config: ShingleConfig) -> list[int]:
+    values, _ = shingle_sequences([text], config)
+    return (values & 1).tolist()
+
+
+def test_the_low_bit_marks_shingles_holding_a_figure() -> None:
+    """A figure is a token mostly of digits: two or more making half of it, or one the
+    OCR fold leaves a digit; a lone 1, 5, 0 or 9 may be a misread letter."""
+    words = "profit rose to 12.4 mln in 1987 w0u1d 0f 5 1 7 2nd"
+    expected = [0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0]
+    assert _figure_bits(words, ShingleConfig(size=1)) == expected
+    unfolded = [0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 1, 1, 1, 0]  # no misreading: every digit counts
+    assert _figure_bits(words, ShingleConfig(size=1, fold_ocr=False)) == unfolded
+    # an n-gram holds a figure when one of its words is one
+    in_text = _figure_bits("prices rose to 12.4 mln dlrs in april", ShingleConfig(size=3))
+    assert in_text == [0, 1, 1, 1, 1, 0, 0]
+    assert _figure_bits("abc 1990 def", ShingleConfig(kind="char", size=3)) == [
+        0, 0, 0, 1, 1, 1, 1, 0, 0, 0
+    ]  # fmt: skip
+
+
+def test_ocr_misreadings_keep_shingles_and_figure_bits() -> None:
+    config = ShingleConfig(size=3)
+    clean = shingle("the offer would stand until 1990 at least", config)
+    scanned = shingle("the 0ffer w0u1d stand until l990 at 1east", config)
+    assert np.array_equal(clean, scanned)
+    assert (clean & 1).sum() == 3  # the three shingles around 1990
+
+
+def test_figure_values_are_stable() -> None:
+    """Pinned, as for words: the figure bit is part of every stored shingle."""
+    assert shingle("in 1987", ShingleConfig(size=2)).tolist() == [3064280709]

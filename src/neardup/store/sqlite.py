@@ -1,13 +1,16 @@
 """The default index store: one SQLite file in WAL mode, no server to run.
 
-File format (version 1)
+File format (version 2)
 -----------------------
 
 The file is an ordinary SQLite 3 database. Its header carries
 ``PRAGMA application_id = 0x4E445550`` ("NDUP"), which tells a neardup index
-from any other SQLite file, and ``PRAGMA user_version = 1``, the format
-version below; a file with a newer version is refused with a message, never
-misread. Tables:
+from any other SQLite file, and ``PRAGMA user_version = 2``, the format
+version below; a file with another version is refused with a message, never
+misread. Version 2 differs from version 1 in what the stored shingles mean:
+the lowest bit of each marks a shingle holding a figure (see
+:mod:`neardup.kernels`), where version 1 stored a hash bit, so a version 1
+index must be rebuilt from its documents (``neardup index add``). Tables:
 
 ``meta(key TEXT PRIMARY KEY, value TEXT)``
     ``settings``: JSON ``{"config": DedupConfig as a dict, "bands", "rows",
@@ -100,7 +103,7 @@ from neardup.store.base import (
 )
 
 APPLICATION_ID = 0x4E445550  # "NDUP"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the low bit of a stored shingle marks a figure (see the module docs)
 _BUSY_MS = 30_000  # a writer waits this long for another process's transaction
 _CACHE_KIB = 65_536  # page cache per connection: the hot part of groups and docs
 _MMAP_BYTES = 1 << 36  # read pages through a memory map: no system call per page read
@@ -628,6 +631,13 @@ def _read_or_create(
     if application_id != APPLICATION_ID:
         raise _not_an_index(path, f"an SQLite file of another application, id {application_id:#x}")
     version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version < FORMAT_VERSION:
+        raise InputError(
+            str(path),
+            f"was written by an older neardup (index format {version}; this neardup "
+            f"{__version__} reads format {FORMAT_VERSION}, whose shingles mark figures)",
+            hint="rebuild it: neardup index add your documents to a new --db",
+        )
     if version > FORMAT_VERSION:
         raise InputError(
             str(path),

@@ -32,7 +32,8 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-FORMAT_VERSION = 1  # bump when any file below changes meaning; older runs are then refused
+FORMAT_VERSION = 2  # bump when any file below changes meaning; older runs are then refused
+# (2: the low bit of a shingle marks a figure, see neardup.kernels)
 WORK_DIR = "_neardup"
 
 
