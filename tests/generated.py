@@ -70,3 +70,126 @@ def news_like(count: int, seed: int = 1) -> list[dict[str, Any]]:
         {"id": f"doc-{i:05d}", "text": text, "date": f"2025-01-{1 + rng.randrange(28):02d}"}
         for i, text in enumerate(docs)
     ]
+
+
+# Templated reports: one wire template, the facts (names and figures) filled in.
+REPORT_FACTS = {
+    "westfield": (
+        "Westfield Mills Inc",
+        "12.4",
+        "86",
+        "9.7",
+        "68",
+        "214.6",
+        "187.3",
+        "18",
+        "30",
+        "12",
+    ),
+    "harbour": (
+        "Harbour Line Foods Corp",
+        "31.8",
+        "142",
+        "27.5",
+        "123",
+        "562.9",
+        "498.1",
+        "35",
+        "15",
+        "26",
+    ),
+}
+
+
+def earnings_report(
+    company: str,
+    profit: str,
+    eps: str,
+    before: str,
+    eps_before: str,
+    revenue: str,
+    revenue_before: str,
+    dividend: str,
+    pay_day: str,
+    record_day: str,
+) -> str:
+    """A quarterly earnings report as a wire service writes hundreds of them."""
+    return (
+        f"{company} said first quarter net profit rose to {profit} mln dlrs, or {eps} cts a "
+        f"share, from {before} mln dlrs, or {eps_before} cts, a year earlier. Revenue rose to "
+        f"{revenue} mln dlrs from {revenue_before} mln. The company said it expects second "
+        "quarter results to be in line with analysts' forecasts, and that its board declared a "
+        f"quarterly dividend of {dividend} cts a share, payable June {pay_day} to holders of "
+        f"record June {record_day}."
+    )
+
+
+def scanned_copy(report: str) -> str:
+    """``report`` reprinted and OCR'd: a headline, a photo caption and a footer added,
+    letters misread (l/1, e/c, o/0, i/l) and one figure garbled (9.7 read as 9.1)."""
+    misread = {
+        "Mills": "Mi1ls",
+        "profit": "proflt",
+        "share": "sharc",
+        "forecasts": "f0recasts",
+        "214.6": "2l4.6",
+        "9.7": "9.1",
+        "quarterly": "quartcrly",
+        "holders": "ho1ders",
+        "expects": "cxpects",
+        "results": "resu1ts",
+    }
+    for word, scanned in misread.items():
+        report = report.replace(word, scanned)
+    return (
+        "Westfield Mills Profit Rises\n\n"
+        + report
+        + "\n\nA file photo of the Westfield plant. JOHN MILLER/Valley Post"
+        + "\n\nCopyright 2024 Valley Post. All rights reserved."
+    )
+
+
+def filler(count: int) -> str:
+    """``count`` distinct words of letters only (no figures), e.g. to make a text long."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return " ".join("".join(letters[i // 26**k % 26] for k in range(3)) + "x" for i in range(count))
+
+
+def _facts(rng: random.Random, words: list[str]) -> list[str]:
+    def amount() -> str:
+        return f"{rng.randint(2, 900)}.{rng.randint(0, 9)}"
+
+    company = " ".join(rng.choice(words).capitalize() for _ in range(2)) + " Inc"
+    days = [str(rng.randint(1, 28)) for _ in range(2)]
+    cents = [str(rng.randint(10, 300)) for _ in range(3)]
+    return [company, amount(), cents[0], amount(), cents[1], amount(), amount(), cents[2], *days]
+
+
+def reports_like(count: int, seed: int = 1) -> list[dict[str, Any]]:
+    """``count`` records ``{"id", "text", "date"}`` of templated earnings reports: reports of
+    other companies and figures, their scanned copies, restatements with a figure or
+    several changed, and roundups holding a report among other news."""
+    rng = random.Random(seed)
+    words = _vocabulary(rng)
+    facts: list[list[str]] = []
+    docs: list[str] = []
+    while len(docs) < count:
+        roll = rng.random()
+        if not facts or roll < 0.4:
+            facts.append(_facts(rng, words))
+            docs.append(earnings_report(*facts[-1]))
+        elif roll < 0.6:
+            docs.append(scanned_copy(earnings_report(*rng.choice(facts))))
+        elif roll < 0.85:
+            restated = list(rng.choice(facts))
+            fresh = _facts(rng, words)
+            for slot in rng.sample(range(1, 10), rng.randint(1, 6)):
+                restated[slot] = fresh[slot]
+            docs.append(earnings_report(*restated))
+        else:
+            news = " ".join(_sentence(rng, words) for _ in range(rng.randint(5, 30)))
+            docs.append(earnings_report(*rng.choice(facts)) + "\n" + news)
+    return [
+        {"id": f"rep-{i:05d}", "text": text, "date": f"2025-02-{1 + rng.randrange(28):02d}"}
+        for i, text in enumerate(docs)
+    ]

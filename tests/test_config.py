@@ -24,6 +24,9 @@ def test_from_options_routes_nested_names() -> None:
         ({"shingle_size": 0}, "shingle size"),
         ({"num_perm": 0}, "num_perm"),
         ({"similarity": "cosine"}, "similarity"),
+        ({"figure_ratio": -0.1}, "figure_ratio"),
+        ({"figure_ratio": 1.5}, "figure_ratio"),
+        ({"min_figures": 0}, "min_figures"),
     ],
 )
 def test_bad_settings_are_config_errors(options: dict[str, object], message: str) -> None:

@@ -16,7 +16,7 @@ from neardup import Index
 from neardup.errors import ConfigError, InputError
 from neardup.index_types import AlreadyIndexedError
 from tests.conftest import EXAMPLES
-from tests.generated import news_like
+from tests.generated import news_like, reports_like
 
 CORPUS = [
     json.loads(line) for line in (EXAMPLES / "corpus" / "news.jsonl").read_text().splitlines()
@@ -137,6 +137,16 @@ def test_same_clusters_as_dedup_in_memory(options: dict[str, Any]) -> None:
     index = Index.in_memory(**options)
     index.add(recs, batch_size=40)
     assert rows(index) == [row.to_json() for row in neardup.dedup(recs, **options).assignments]
+    assert index.check() == []
+
+
+def test_same_clusters_as_dedup_on_templated_reports() -> None:
+    """Reports of one template with other figures, copies and restatements: the figure
+    check and the rules for weak members and twins decide as in batch dedup."""
+    recs = reports_like(250, seed=7)
+    index = Index.in_memory()
+    index.add(recs, batch_size=32)
+    assert rows(index) == [row.to_json() for row in neardup.dedup(recs).assignments]
     assert index.check() == []
 
 

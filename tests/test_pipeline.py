@@ -7,10 +7,18 @@ from hypothesis import strategies as st
 
 from neardup import lsh, pipeline
 from neardup.config import DedupConfig
+from neardup.features import Featurizer
 from neardup.pipeline import choose_banding, lsh_threshold, run_dedup
 from neardup.result import DedupResult
 from neardup.types import Record
-from tests.generated import news_like
+from tests.generated import (
+    REPORT_FACTS,
+    earnings_report,
+    filler,
+    news_like,
+    reports_like,
+    scanned_copy,
+)
 
 STORY = (
     "The harbour reopened on Monday after three weeks of repairs to the sea wall. "
@@ -140,3 +148,91 @@ def test_short_notices_sharing_stock_phrases_are_not_one_text() -> None:
     assert result.kept_index.tolist() == [0, 1, 0]  # identical notices still match
     loose = run_dedup(_records(notices), DedupConfig(min_shared=0))
     assert loose.kept_index.tolist() == [1, 1, 1]
+
+
+def test_templated_reports_with_other_figures_are_not_one_text() -> None:
+    """Two reports of one template share its wording and differ in names and figures:
+    not copies, though their ratios are a copy's. A scanned reprint of one, with a
+    headline, caption and footer added, letters misread and a figure garbled, is."""
+    westfield = earnings_report(*REPORT_FACTS["westfield"])
+    harbour = earnings_report(*REPORT_FACTS["harbour"])
+    records = [
+        Record("w", westfield),
+        Record("h", harbour),
+        Record("scan", scanned_copy(westfield)),
+    ]
+    assert run_dedup(records, DedupConfig()).clusters() == {"scan": ["w", "scan"], "h": ["h"]}
+    # the figures are what parts them: without the check all three are one cluster
+    unchecked = run_dedup(records, DedupConfig(figure_ratio=0))
+    assert unchecked.clusters() == {"scan": ["w", "h", "scan"]}
+
+
+def _matching(texts: list[str], config: DedupConfig) -> pipeline.Matching:
+    features = Featurizer.for_run(config, choose_banding(config))(texts)
+    reps = pipeline.exact_representatives(features.text_keys)
+    return pipeline.Matching(
+        reps,
+        features.sets,
+        features.set_offsets,
+        features.sequences,
+        features.sequence_offsets,
+        None,
+        threads=1,
+    )
+
+
+def _kept_of(
+    texts: list[str],
+    edges: list[tuple[int, int]],
+    twins: list[tuple[int, int]],
+    config: DedupConfig,
+) -> list[int]:
+    collected = pipeline.Collected(
+        [f"d{i}" for i in range(len(texts))], [len(t) for t in texts], [None] * len(texts)
+    )
+    kept = pipeline.assign_kept(
+        collected,
+        np.array(edges, dtype=np.int64).reshape(-1, 2),
+        np.array(twins, dtype=np.int64).reshape(-1, 2),
+        _matching(texts, config),
+        config,
+    )
+    return kept.tolist()
+
+
+def test_templated_reports_cluster_alike_in_any_order() -> None:
+    records = [Record(r["id"], r["text"]) for r in reports_like(300, seed=2)]
+    result = run_dedup(records, DedupConfig())
+    assert result.counts["removed"] > 100  # copies and restatements found...
+    loose = run_dedup(records, DedupConfig(figure_ratio=0))
+    assert loose.counts["removed"] > result.counts["removed"] + 50  # ...reports kept apart
+    shuffled = list(records)
+    random.Random(4).shuffle(shuffled)
+    assert membership(run_dedup(shuffled, DedupConfig())) == membership(result)
+    assert membership(run_dedup(records, DedupConfig(), workers=2, batch_size=37)) == membership(
+        result
+    )
+
+
+def test_a_weak_resemblance_needs_the_kept_copys_figures() -> None:
+    """A long roundup holds one earnings report. The report alone resembles it only by
+    the kept_ratio rule (Jaccard below 0.1), and joins; a report of the same template
+    with other figures resembles it as much in wording, and does not join, neither by
+    itself nor as the near-identical twin of the one that did."""
+    facts = REPORT_FACTS["westfield"]
+    other = (facts[0], "31.8", "142", "27.3", "123", "562.7", "498.3", *facts[7:])
+    report, restated = earnings_report(*facts), earnings_report(*other)
+
+    def roundup(words: int) -> str:
+        return report + " " + filler(words)
+
+    # both within the kept_ratio rule's Jaccard (0.05) of the roundup
+    texts = [roundup(900), report, restated]
+    assert _kept_of(texts, [(0, 1), (0, 2)], [], DedupConfig()) == [0, 0, 2]
+    assert _kept_of(texts, [(0, 1), (0, 2)], [], DedupConfig(figure_ratio=0)) == [0, 0, 0]
+    # the restated report below it, joined only as the report's twin (Jaccard 0.57)
+    texts = [roundup(1300), report, restated]
+    chain = [(0, 1), (1, 2)]
+    assert _kept_of(texts, chain, [(1, 2)], DedupConfig()) == [0, 0, 2]
+    assert _kept_of(texts, chain, [(1, 2)], DedupConfig(figure_ratio=0)) == [0, 0, 0]
+    assert _kept_of(texts, chain, [], DedupConfig(figure_ratio=0)) == [0, 0, 2]

@@ -4,12 +4,16 @@ from hypothesis import strategies as st
 
 from neardup.config import DedupConfig
 from neardup.verify import (
+    NEAR_COPY,
+    FigureScores,
     estimated_similarities,
+    figure_scores,
     from_overlap,
     pair_similarities,
     plausible_pairs,
     similarity,
 )
+from tests.generated import REPORT_FACTS, earnings_report, filler, scanned_copy
 
 
 def _arr(values: set[int]) -> np.ndarray:
@@ -93,6 +97,40 @@ def test_passage_limit_tells_a_quote_from_a_copy() -> None:
     scores = pair_similarities(pairs, arrays[0], arrays[1], "containment")
     assert (scores.similarity >= 0.45).all() and (scores.jaccard >= 0.15).all()
     assert within_passage_limit(pairs, *arrays, max_passage=10_000).all()
+
+
+def _figures(texts: list[str], pairs: list[tuple[int, int]]) -> FigureScores:
+    sets, offsets, _, _ = _flat(texts)
+    return figure_scores(np.array(pairs, dtype=np.int64), sets, offsets)
+
+
+def test_figures_tell_a_template_filled_in_again_from_a_copy() -> None:
+    westfield = earnings_report(*REPORT_FACTS["westfield"])
+    harbour = earnings_report(*REPORT_FACTS["harbour"])
+    scores = _figures([westfield, harbour, scanned_copy(westfield)], [(0, 1), (0, 2), (2, 0)])
+    assert scores.compared(DedupConfig()).all()
+    assert scores.figures[0] == 0.0 and scores.wording[0] > 0.8  # the template's words
+    assert scores.figures[1] > 0.8 and scores.wording[1] > 0.9  # one figure garbled
+    assert scores.agree(DedupConfig()).tolist() == [False, True, True]
+    assert scores.agree(DedupConfig(figure_ratio=0)).all()
+    assert scores.figures[1] == scores.figures[2] and scores.share[1] == scores.share[2]
+
+
+def test_figures_are_compared_only_where_they_are_facts() -> None:
+    """Too few figures in an article (a date in a caption); a near-copy with a figure
+    or two changed; but a short notice's few figures are its facts."""
+    words = filler(300)
+    article = [f"{words} photo 2019 by our staff", f"{words} photo 2024 by our staff"]
+    notice = "Qtly div {0} cts vs {0} cts prior, pay and record dates to be set by the board"
+    notices = [notice.format(25), notice.format(40)]
+    numbers = " ".join(f"{n} units" for n in range(10, 40))
+    near = [f"{words} {numbers}", f"{words} {numbers.replace('1', '7')}"]
+    scores = _figures([*article, *notices, *near], [(0, 1), (2, 3), (4, 5)])
+    assert scores.held.tolist()[:2] == [3, 6] and scores.held[2] >= DedupConfig().min_figures
+    assert scores.jaccard[2] >= NEAR_COPY
+    assert scores.compared(DedupConfig()).tolist() == [False, True, False]
+    assert scores.agree(DedupConfig()).tolist() == [True, False, True]
+    assert not scores.compared(DedupConfig(min_figures=3)).tolist()[2]
 
 
 def _sketches_with_jaccard(jaccards: list[float], width: int = 256) -> np.ndarray:

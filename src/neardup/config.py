@@ -76,6 +76,13 @@ class DedupConfig:
     # word 3-grams a pair must share unless near-identical (half its union): a few stock
     # phrases in common make two short notices "similar" by ratio, not one text; see README
     min_shared: int = 10
+    # a pair must share its figures (shingles holding a number) at this share of the rate it
+    # shares its other shingles: templated reports (dividends, bond issues, market receipts)
+    # share the wording and differ in the figures; 0 turns the check off; see README
+    figure_ratio: float = 0.4
+    # figure shingles each of a pair must hold before their figures are compared: a date in
+    # a caption or a footer is not a report's facts; see README
+    min_figures: int = 8
     # leave bylines, captions, footers and ad lines out of the shingles; off: measured no
     # better on the syndication bench and costs a scan of every text; see README
     drop_boilerplate: bool = False
@@ -104,6 +111,12 @@ class DedupConfig:
             )
         if self.min_shared < 0:
             raise ConfigError(f"min_shared must be >= 0 (0 turns it off), got {self.min_shared}")
+        if not 0.0 <= self.figure_ratio <= 1.0:
+            raise ConfigError(
+                f"figure_ratio must be in [0, 1] (0 turns the check off), got {self.figure_ratio}"
+            )
+        if self.min_figures < 1:
+            raise ConfigError(f"min_figures must be >= 1, got {self.min_figures}")
         if self.max_lead < 0:
             raise ConfigError(f"max_lead must be >= 0 (0 turns the check off), got {self.max_lead}")
         if not 0.0 <= self.min_jaccard <= 1.0:

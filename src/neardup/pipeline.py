@@ -37,8 +37,11 @@ from neardup.result import DedupResult
 from neardup.spill import SpillArray, SpillColumns, SpillRagged, release_pages
 from neardup.types import Record
 from neardup.verify import (
+    NEAR_COPY,
+    FigureScores,
     PairScores,
     estimated_similarities,
+    figure_scores,
     pair_similarities,
     plausible_pairs,
     within_passage_limit,
@@ -265,7 +268,24 @@ def duplicates(
     if config.verify and (config.max_passage or config.max_lead):
         check = np.flatnonzero(ok & (scores.jaccard < NEAR_IDENTICAL))
         ok[check] = _within_passage_limit(pairs[check], matching, config)
+    if config.verify and config.figure_ratio:
+        check = np.flatnonzero(ok)
+        ok[check] = _figure_scores(pairs[check], matching).agree(config)
     return ok, scores
+
+
+def _figure_scores(pairs: I64Array, matching: Matching) -> FigureScores:
+    """``verify.figure_scores`` tile by tile."""
+
+    def block(part: I64Array) -> FigureScores:
+        return figure_scores(
+            part, matching.set_values, matching.set_offsets, threads=matching.threads
+        )
+
+    scores = FigureScores.empty(len(pairs))
+    for positions, part in _tilewise(pairs, block, matching):
+        scores.put(positions, part)
+    return scores
 
 
 def _within_passage_limit(
@@ -358,11 +378,15 @@ def assign_kept(
     shares nothing with A (templated notices, threads of quoted replies). So
     each component keeps its chosen copy and the members close enough to it
     (``kept_ratio`` of the thresholds: a heavily abridged, OCR'd copy is
-    linked through its story, yet still resembles the kept one); the rest
-    form components again among themselves, and so on. Near-identical
-    members (``twins``: edges sharing half their union) are never parted: one
-    accepted brings the other. Every round settles at least each component's
-    kept copy, so it ends.
+    linked through its story, yet still resembles the kept one, and shares
+    its facts: see :func:`_members`); the rest form components again among
+    themselves, and so on. Near-identical members (``twins``: edges sharing
+    half their union) are not parted: one accepted brings the other, unless
+    the other does not share the kept copy's facts and is no near-copy of
+    the one accepted (two notices of one template, alike but for a date, are
+    twins; the kept copy must not gather through them a notice whose figures
+    are not its own). Every round settles at least each component's kept
+    copy, so it ends.
     """
     if config.kept_ratio == 0:
         return choose_kept_copies(collected, components(len(collected.ids), edges), config)
@@ -374,6 +398,7 @@ def assign_kept(
     count = len(collected.ids)
     nodes = np.arange(count)
     kept = np.full(count, -1, dtype=np.int64)
+    copies = _near_copies(twins, matching, config)
     while (kept < 0).any():
         open_ = kept < 0
         edges = edges[open_[edges[:, 0]] & open_[edges[:, 1]]]
@@ -384,23 +409,72 @@ def assign_kept(
         pairs = np.stack((matching.reps[members], matching.reps[chosen[members]]), axis=1)
         exact = pairs[:, 0] == pairs[:, 1]
         accepted = exact.copy()
-        accepted[~exact] = duplicates(pairs[~exact], matching, member_rule)[0]
-        joined = _with_twins(members[accepted], heads, twins, open_, chosen)
+        facts = np.ones(count, dtype=bool)
+        accepted[~exact], facts[members[~exact]] = _members(
+            pairs[~exact], matching, config, member_rule
+        )
+        joined = _with_twins(members[accepted], heads, twins, copies, open_, facts, chosen)
         kept[joined] = chosen[joined]
     return kept
 
 
+def _members(
+    pairs: I64Array, matching: Matching, config: DedupConfig, member_rule: DedupConfig
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """For pairs (member, kept copy): which stay together, and which share the kept
+    copy's facts (their figures, where they have figures to compare, shared at the
+    full ``threshold`` and at ``figure_ratio`` of their wording's rate).
+
+    A pair stays together when it is a duplicate by the rule itself, or by
+    ``member_rule``'s lower thresholds and shares the kept copy's facts: a weak
+    resemblance in wording must be borne out by the figures, so a template filled
+    in with other figures does not join a cluster through a chain of others.
+    """
+    weak, scores = duplicates(pairs, matching, member_rule)
+    if not (config.verify and config.figure_ratio):
+        return weak, np.ones(len(pairs), dtype=bool)
+    # the rules differ in their similarity thresholds alone: the passage and figure
+    # checks of a pair the lower ones accept are the rule's own
+    ok = weak & scores.accepted(config)
+    facts = _figure_scores(pairs, matching).facts_shared(config)
+    ok |= weak & facts
+    return ok, ok | facts
+
+
+def _near_copies(twins: I64Array, matching: Matching, config: DedupConfig) -> NDArray[np.bool_]:
+    """Which ``twins`` are near-copies (``verify.NEAR_COPY``), one text whatever their
+    figures: exact copies and pairs sharing four fifths of their union."""
+    pairs = matching.reps[twins]
+    copies: NDArray[np.bool_] = pairs[:, 0] == pairs[:, 1]
+    if config.verify and config.figure_ratio:
+        near = np.flatnonzero(~copies)
+        copies[near] = _scores(pairs[near], matching, config).jaccard >= NEAR_COPY
+    else:
+        copies[:] = True
+    return copies
+
+
 def _with_twins(
-    accepted: I64Array, heads: I64Array, twins: I64Array, open_: NDArray[np.bool_], chosen: I64Array
+    accepted: I64Array,
+    heads: I64Array,
+    twins: I64Array,
+    copies: NDArray[np.bool_],
+    open_: NDArray[np.bool_],
+    facts: NDArray[np.bool_],
+    chosen: I64Array,
 ) -> I64Array:
-    """``accepted`` grown along near-identical edges within each component."""
+    """``accepted`` grown along near-identical edges within each component, among
+    ``open_`` documents: into any along near-copies (``copies``), into those sharing
+    their kept copy's ``facts`` along the other twins."""
     inside = np.zeros(open_.size, dtype=bool)
     inside[accepted] = inside[heads] = True
-    pairs = twins[open_[twins[:, 0]] & open_[twins[:, 1]]]
-    pairs = pairs[chosen[pairs[:, 0]] == chosen[pairs[:, 1]]]
+    live = open_[twins[:, 0]] & open_[twins[:, 1]] & (chosen[twins[:, 0]] == chosen[twins[:, 1]])
+    pairs, unconditional = twins[live], copies[live]
     while True:
         left, right = inside[pairs[:, 0]], inside[pairs[:, 1]]
-        grow = np.concatenate((pairs[left & ~right, 1], pairs[right & ~left, 0]))
+        into_right = left & ~right & (unconditional | facts[pairs[:, 1]])
+        into_left = right & ~left & (unconditional | facts[pairs[:, 0]])
+        grow = np.concatenate((pairs[into_right, 1], pairs[into_left, 0]))
         if grow.size == 0:
             break
         inside[grow] = True

@@ -69,6 +69,11 @@ def from_overlap(
     return PairScores(containment, jaccard, shared)
 
 
+# in a short notice (figures a fifth of its shingles), 3 figure shingles (one number) are
+# its facts; in an article they are a date in a caption or a footer; see README
+FIGURE_SHARE = 0.2
+_FEWEST_FIGURES = 3
+NEAR_COPY = 0.8  # Jaccard from which two texts are one whatever their figures (a correction)
 _PLAUSIBLE_SIGMAS = 4.5  # plausible_pairs keeps estimates down to this many sigmas below the floor
 _PAIRS_PER_TASK = 65536  # enough work per thread to outweigh handing it over
 
@@ -161,6 +166,87 @@ def plausible_pairs(
     estimate = (agree / np.float64(width) - chance) / (1.0 - chance)
     plausible: NDArray[np.bool_] = estimate >= cut
     return plausible
+
+
+@dataclass(frozen=True)
+class FigureScores:
+    """How well each pair's figures agree beside its wording (see :mod:`neardup.kernels`
+    for what a figure is): the share of the figure shingles of the document holding
+    fewer found in the other, against the same share of their other shingles."""
+
+    figures: F64Array  # figure shingles shared / the fewer either holds
+    wording: F64Array  # other shingles shared / the fewer either holds
+    held: I64Array  # figure shingles of the document holding fewer
+    share: F64Array  # the share of its shingles they make
+    jaccard: F64Array  # of the whole sets: near-copies are one text whatever their figures
+
+    @classmethod
+    def empty(cls, count: int) -> FigureScores:
+        def floats() -> F64Array:
+            return np.empty(count)
+
+        return cls(floats(), floats(), np.empty(count, np.int64), floats(), floats())
+
+    def put(self, positions: I64Array, part: FigureScores) -> None:
+        """Fill ``positions`` with the scores of ``part`` (in place)."""
+        self.figures[positions] = part.figures
+        self.wording[positions] = part.wording
+        self.held[positions] = part.held
+        self.share[positions] = part.share
+        self.jaccard[positions] = part.jaccard
+
+    def compared(self, config: DedupConfig) -> NDArray[np.bool_]:
+        """Pairs whose figures are their facts: ``min_figures`` in each, or in a short
+        notice at least ``FIGURE_SHARE`` of its shingles (and ``_FEWEST_FIGURES``); and
+        not near-copies (``NEAR_COPY``), one text whatever a figure or two."""
+        short = (self.held >= _FEWEST_FIGURES) & (self.share >= FIGURE_SHARE)
+        compared: NDArray[np.bool_] = (short | (self.held >= config.min_figures)) & (
+            self.jaccard < NEAR_COPY
+        )
+        return compared
+
+    def agree(self, config: DedupConfig) -> NDArray[np.bool_]:
+        """Pairs that are not a template filled in with other facts: figures not to be
+        compared, or shared at ``figure_ratio`` of the wording's rate at least."""
+        if not config.figure_ratio:
+            return np.ones(self.held.shape, dtype=bool)
+        ok: NDArray[np.bool_] = ~self.compared(config) | (
+            self.figures >= config.figure_ratio * self.wording
+        )
+        return ok
+
+    def facts_shared(self, config: DedupConfig) -> NDArray[np.bool_]:
+        """Pairs that agree and, where figures are compared, share them at the full
+        ``threshold``: what a weak resemblance needs to count (``pipeline.assign_kept``)."""
+        strong: NDArray[np.bool_] = ~self.compared(config) | (self.figures >= config.threshold)
+        return self.agree(config) & strong
+
+
+def figure_scores(
+    pairs: I64Array, values: NDArray[np.uint32], offsets: I64Array, *, threads: int = 1
+) -> FigureScores:
+    """:class:`FigureScores` of every pair of sorted shingle sets."""
+
+    def count(left: I64Array, right: I64Array) -> tuple[I64Array, ...]:
+        return kernels.pair_figures(values, offsets, left, right)
+
+    shared, both, held_left, held_right = _per_pair(pairs, count, threads, outputs=4)
+    sizes = np.diff(offsets)
+    size_left, size_right = sizes[pairs[:, 0]], sizes[pairs[:, 1]]
+    held = np.minimum(held_left, held_right)
+    size = np.where(held_left < held_right, size_left, size_right)  # of the one holding fewer
+    size = np.where(held_left == held_right, np.minimum(size_left, size_right), size)
+
+    def ratio(numerator: I64Array, denominator: I64Array) -> F64Array:
+        return _ratio(numerator.astype(np.float64), denominator.astype(np.float64))
+
+    return FigureScores(
+        figures=ratio(both, held),
+        wording=ratio(shared - both, np.minimum(size_left - held_left, size_right - held_right)),
+        held=held,
+        share=ratio(held, size),
+        jaccard=ratio(shared, size_left + size_right - shared),
+    )
 
 
 def within_passage_limit(

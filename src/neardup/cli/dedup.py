@@ -107,6 +107,16 @@ def dedup(
             help="Shingles a pair must share unless near-identical (half its union); 0 = no minimum."
         ),
     ] = _DEFAULTS.min_shared,
+    figure_ratio: Annotated[
+        float,
+        typer.Option(
+            help="Share of its wording's overlap a pair must reach in the figures it shares (a template filled in with other numbers is another report); 0 = no check."
+        ),
+    ] = _DEFAULTS.figure_ratio,
+    min_figures: Annotated[
+        int,
+        typer.Option(help="Figure shingles each record must hold before figures are compared."),
+    ] = _DEFAULTS.min_figures,
     drop_boilerplate: Annotated[
         bool,
         typer.Option(
@@ -213,6 +223,8 @@ def dedup(
         "max_passage": max_passage,
         "max_lead": max_lead,
         "min_shared": min_shared,
+        "figure_ratio": figure_ratio,
+        "min_figures": min_figures,
         "drop_boilerplate": drop_boilerplate,
         "kept_ratio": kept_ratio,
         "lsh_threshold": lsh_threshold,

@@ -127,6 +127,14 @@ def add(
         int | None,
         typer.Option(help="New index: shingles a pair must share unless near-identical."),
     ] = None,
+    figure_ratio: Annotated[
+        float | None,
+        typer.Option(help="New index: share of the wording's overlap the figures must reach."),
+    ] = None,
+    min_figures: Annotated[
+        int | None,
+        typer.Option(help="New index: figure shingles each must hold to compare figures."),
+    ] = None,
     drop_boilerplate: Annotated[
         bool | None,
         typer.Option(
@@ -174,6 +182,8 @@ def add(
         "max_passage": max_passage,
         "max_lead": max_lead,
         "min_shared": min_shared,
+        "figure_ratio": figure_ratio,
+        "min_figures": min_figures,
         "drop_boilerplate": drop_boilerplate,
         "lsh_threshold": lsh_threshold,
         "num_perm": num_perm,

@@ -18,7 +18,7 @@ from neardup.config import DedupConfig, RayConfig, ReadConfig
 from neardup.errors import ConfigError, InputError
 from neardup.files import dedup_files
 from tests.conftest import EXAMPLES
-from tests.generated import news_like
+from tests.generated import news_like, reports_like
 
 ray = pytest.importorskip(
     "ray", reason="Ray is not installed: pip install 'neardup[ray]' to test the Ray engine"
@@ -137,6 +137,18 @@ def test_generated_corpus_gives_the_local_engines_clusters(
     on_ray = _ray([generated], tmp_path / "ray", config, read, partition_bytes=300_000)
     assert on_ray["clusters_parts"] >= 8
     assert local["counts"]["removed"] > 1000 and local["counts"]["exact_duplicates"] > 100
+    _assert_same(on_ray, local)
+
+
+def test_templated_reports_give_the_local_engines_clusters(cluster: str, tmp_path: Path) -> None:
+    """Reports of one template with other figures, their copies and restatements: the
+    figure check and the rules for weak members and twins run in Ray tasks alike."""
+    path = tmp_path / "reports.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in reports_like(600, seed=8)))
+    config, read = DedupConfig(), ReadConfig()
+    local = _local([path], tmp_path / "local", config, read)
+    on_ray = _ray([path], tmp_path / "ray", config, read, partition_bytes=40_000)
+    assert on_ray["clusters_parts"] >= 4 and local["counts"]["removed"] > 200
     _assert_same(on_ray, local)
 
 
