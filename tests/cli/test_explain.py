@@ -11,6 +11,7 @@ from rich.console import Console
 from neardup.cli.explain import show
 from neardup.explain import explain
 from tests.conftest import EXAMPLES, shared_path
+from tests.generated import REPORT_FACTS, earnings_report, scanned_copy
 from tests.test_cli import neardup
 
 SCRAPES = EXAMPLES / "scrapes"
@@ -96,3 +97,26 @@ def test_colour_on_a_terminal() -> None:
         Console(file=screen, force_terminal=True, width=100), explain(a, b), ("a", "b"), full=False
     )
     assert "\x1b[" in screen.getvalue() and "one story" in screen.getvalue()
+
+
+def test_explain_names_the_figures_that_part_two_reports(tmp_path: Path) -> None:
+    """The verdict dedup reaches on two reports of one template, with the figures
+    behind it; a scanned copy of one is one story with it, figures and all."""
+    westfield = earnings_report(*REPORT_FACTS["westfield"])
+    texts = {
+        "w.txt": westfield,
+        "h.txt": earnings_report(*REPORT_FACTS["harbour"]),
+        "scan.txt": scanned_copy(westfield),
+    }
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    apart = neardup("explain", str(tmp_path / "w.txt"), str(tmp_path / "h.txt")).stdout
+    apart = " ".join(apart.split())  # as one line, however the terminal wraps it
+    assert "Verdict: different stories" in apart
+    assert "figures shared 0.000 < 0.4 x wording 0." in apart
+    data = json.loads(
+        neardup("explain", str(tmp_path / "w.txt"), str(tmp_path / "scan.txt"), "--json").stdout
+    )
+    figures = data["figures"]
+    assert figures["same_story"] is True and figures["figure_ratio"] == 0.4
+    assert figures["figures"] >= 0.4 * figures["wording"] > 0

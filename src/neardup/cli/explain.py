@@ -142,6 +142,13 @@ def _figures(console: Console, explanation: Explanation) -> None:
         rule += f", own passage {figures.passage} {_le(figures.passage, figures.max_passage)}"
     if figures.lead is not None and figures.max_lead:
         rule += f", own lead in both {figures.lead} {_le(figures.lead, figures.max_lead)}"
+    if figures.figures is not None and figures.wording is not None:
+        bound = figures.figure_ratio * figures.wording
+        sign = ">=" if figures.figures >= bound else "<"
+        rule += (
+            f", figures shared {figures.figures:.3f} {sign} {figures.figure_ratio} x "
+            f"wording {figures.wording:.3f}"
+        )
     console.print(f"\nVerdict: {verdict} ({rule})")
     console.print(
         f"Jaccard {figures.jaccard:.3f} · containment {figures.containment:.3f} · "

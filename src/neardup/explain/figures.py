@@ -11,14 +11,14 @@ from neardup.minhash import Permutations, estimate_jaccard, signatures
 from neardup.passages import ANCHOR, NEAR_IDENTICAL, pair_passages
 from neardup.text.normalize import normalize
 from neardup.text.shingle import sets_of, shingle_sequences
-from neardup.verify import PairScores, pair_similarities
+from neardup.verify import PairScores, figure_scores, pair_similarities
 
 __all__ = ["figures"]
 
 
 def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
     """Jaccard and containment of the shingle sets, the MinHash estimate, and the verdict
-    (with the passage checks, as ``pipeline.duplicates`` decides)."""
+    (with the passage and figure checks, as ``pipeline.duplicates`` decides)."""
     raw = [text_a, text_b]
     texts = shingled_texts(raw, [normalize(text, config.normalize) for text in raw], config)
     sequences, sequence_offsets = shingle_sequences(texts, config.shingle)
@@ -39,6 +39,12 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
         same_story = (not config.max_passage or passage <= config.max_passage) and (
             not config.max_lead or lead <= config.max_lead
         )
+    compared = None
+    if config.verify and config.figure_ratio:
+        compared = figure_scores(pair, values, offsets)
+        same_story = same_story and bool(compared.agree(config)[0])
+        if not compared.compared(config)[0]:
+            compared = None
     return Figures(
         jaccard=jaccard,
         containment=containment,
@@ -54,4 +60,7 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
         max_lead=config.max_lead,
         shared=round(float(scored.shared[0])),
         min_shared=config.min_shared,
+        figures=None if compared is None else float(compared.figures[0]),
+        wording=None if compared is None else float(compared.wording[0]),
+        figure_ratio=config.figure_ratio,
     )

@@ -115,11 +115,20 @@ class Figures:
     max_lead: int = 0
     shared: int = 0  # shingles in common, against min_shared (unless near-identical)
     min_shared: int = 0
+    # figures (shingles holding a number; see neardup.kernels): the share of the figure
+    # shingles of the one holding fewer found in the other, and that share of the other
+    # shingles (None when dedup would not compare them: too few figures, or near-copies)
+    figures: float | None = None
+    wording: float | None = None
+    figure_ratio: float = 0.0  # figures must reach this share of the wording's rate
 
     def to_json(self) -> dict[str, Any]:
         return {
             "shared": self.shared,
             "min_shared": self.min_shared,
+            "figures": None if self.figures is None else round(self.figures, 6),
+            "wording": None if self.wording is None else round(self.wording, 6),
+            "figure_ratio": self.figure_ratio,
             "passage": self.passage,
             "lead": self.lead,
             "max_passage": self.max_passage,
