@@ -69,9 +69,9 @@ def from_overlap(
     return PairScores(containment, jaccard, shared)
 
 
-# in a short notice (figures a fifth of its shingles), 3 figure shingles (one number) are
+# in a short notice (figures a tenth of its shingles), 3 figure shingles (one number) are
 # its facts; in an article they are a date in a caption or a footer; see README
-FIGURE_SHARE = 0.2
+FIGURE_SHARE = 0.1
 _FEWEST_FIGURES = 3
 NEAR_COPY = 0.8  # Jaccard from which two texts are one whatever their figures (a correction)
 _PLAUSIBLE_SIGMAS = 4.5  # plausible_pairs keeps estimates down to this many sigmas below the floor
