@@ -172,26 +172,35 @@ class Index:
         """Add records as readers make them, one transaction a batch; outcomes as they come.
 
         ``workers`` processes compute features (the result does not depend on it).
-        ``bulk`` (default: when the index holds no document) fills an empty
+        ``bulk`` (default: when no document was ever added) fills an empty
         index in one transaction, at batch dedup's speed: the same rows and
         outcomes, all at the end, and a kill leaves the index empty.
         """
         if bulk is None:
-            bulk = self._is_empty()
-        if bulk:
-            yield from self._load(records, text_field, workers, batch_size)
-            return
+            with self._store.reading():
+                bulk = None if self._store.counters()[0] == 0 else False
+        if bulk is not False:
+            loaded = self._load(records, text_field, workers, batch_size, required=bool(bulk))
+            if loaded is not None:
+                yield from loaded
+                return
         for batch, features in self._featurized(records, workers, batch_size):
             yield from self._add_batch(batch, features, text_field, skip_existing)
 
-    def _is_empty(self) -> bool:
-        with self._store.reading():
-            return self._store.counts()["documents"] == 0
-
     def _load(
-        self, records: Iterable[Record], text_field: str, workers: int, batch_size: int
-    ) -> list[Outcome]:
+        self,
+        records: Iterable[Record],
+        text_field: str,
+        workers: int,
+        batch_size: int,
+        *,
+        required: bool,
+    ) -> list[Outcome] | None:
+        """A bulk load, or None (nothing read) when the index is not new and the caller did
+        not insist (``required``: it must merely hold no document)."""
         with self._write_lock, self._store.writing():
+            if not required and self._store.counters()[0] > 0:
+                return None
             if self._store.counts()["documents"]:
                 raise ConfigError(
                     f"bulk loading needs an empty index; {self.location} holds documents "

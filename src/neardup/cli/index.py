@@ -164,8 +164,8 @@ def add(
         bool | None,
         typer.Option(
             "--bulk/--no-bulk",
-            help="Fill an empty index in one transaction, at dedup's speed (default: when the "
-            "index is empty); --no-bulk commits every --batch-size documents.",
+            help="Fill an empty index in one transaction, at dedup's speed (default: for a new "
+            "index); --no-bulk commits every --batch-size documents.",
         ),
     ] = None,
     output: Output = None,
