@@ -40,6 +40,7 @@ from neardup.types import Record
 from neardup.verify import (
     PairScores,
     estimated_similarities,
+    jaccard_floor,
     pair_similarities,
     plausible_pairs,
     within_passage_limit,
@@ -247,10 +248,11 @@ def near_duplicate_edges(
 
 
 def plausible(pairs: I64Array, matching: Matching, config: DedupConfig) -> NDArray[np.bool_]:
-    """Candidates worth verifying: not far below the Jaccard every duplicate reaches."""
-    floor = config.min_jaccard if config.similarity == "containment" else config.threshold
-    if matching.sketches is None or floor <= 0.0:
+    """Candidates worth verifying: not far below the Jaccard a duplicate of their sizes reaches."""
+    if matching.sketches is None:
         return np.ones(len(pairs), dtype=bool)
+    sizes = np.diff(matching.set_offsets)
+    floor = jaccard_floor(sizes[pairs[:, 0]], sizes[pairs[:, 1]], config)
     return plausible_pairs(pairs, matching.sketches, floor, threads=matching.threads)
 
 
