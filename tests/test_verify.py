@@ -3,8 +3,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from neardup import kernels
 from neardup.config import DedupConfig
 from neardup.verify import (
+    _packed,
     estimated_similarities,
     from_overlap,
     jaccard_floor,
@@ -153,3 +155,13 @@ def test_plausible_pairs_takes_a_floor_per_pair() -> None:
     pairs = np.array([[0, 1], [0, 2]], dtype=np.int64)
     kept = plausible_pairs(pairs, sketches, floor=np.array([0.1, 0.29]))
     assert kept.tolist() == [True, False]
+
+
+@given(st.integers(1, 40), st.integers(0, 2**32 - 1))
+def test_sketch_agreement_counts_equal_bytes_word_by_word(width: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    sketches = rng.integers(0, 3, size=(30, width), dtype=np.uint8)  # many equal bytes
+    left, right = rng.integers(0, 30, size=(2, 200))
+    packed = _packed(sketches)
+    got = kernels.sketch_agreement(packed, left, right) - (packed.shape[1] * 8 - width)
+    assert got.tolist() == (sketches[left] == sketches[right]).sum(axis=1).tolist()

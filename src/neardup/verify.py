@@ -160,14 +160,27 @@ def plausible_pairs(
     if not worth.any():
         return np.ones(len(pairs), dtype=bool)
 
+    packed = _packed(sketches)
+
     def agreement(left: I64Array, right: I64Array) -> tuple[I64Array]:
-        return (kernels.sketch_agreement(sketches, left, right),)
+        return (kernels.sketch_agreement(packed, left, right),)
 
     (agree,) = _per_pair(pairs, agreement, threads)
+    agree -= packed.shape[1] * 8 - width  # the padding agrees everywhere
     chance = 1.0 / 256.0
     estimate = (agree / np.float64(width) - chance) / (1.0 - chance)
     plausible: NDArray[np.bool_] = ~worth | (estimate >= cut)
     return plausible
+
+
+def _packed(sketches: NDArray[np.uint8]) -> NDArray[np.uint64]:
+    """Sketch rows as 64-bit words (zero bytes pad a width not a multiple of 8: they agree
+    in every pair, so they are taken off again by the caller's width)."""
+    rows, width = sketches.shape
+    pad = -width % 8
+    if pad or not sketches.flags.c_contiguous:
+        sketches = np.concatenate((sketches, np.zeros((rows, pad), np.uint8)), axis=1)
+    return sketches.view(np.uint64)
 
 
 def jaccard_floor(size_a: I64Array, size_b: I64Array, config: DedupConfig) -> F64Array:
