@@ -355,15 +355,35 @@ def component_heads(collected: Collected, edges: I64Array, config: DedupConfig) 
 
 
 def choose_kept_copies(collected: Collected, labels: I64Array, config: DedupConfig) -> I64Array:
-    """For every document, the index of the document kept for its cluster."""
+    """For every document, the index of the document kept for its cluster.
+
+    ``first`` and ``longest`` are decided by sorting: a cluster's members by position,
+    or by length then position; only a cluster whose longest members tie (the id
+    decides) goes to :func:`~neardup.keep.choose_kept`, as every cluster does under
+    ``field``.
+    """
     kept: I64Array = labels.copy()
-    order = np.argsort(labels, kind="stable")
+    if labels.size == 0:
+        return kept
+    positions = np.arange(labels.size)
+    if config.keep == "field":
+        order = np.argsort(labels, kind="stable")
+    else:
+        lengths = np.asarray(collected.lengths, dtype=np.int64)
+        by_length = -lengths if config.keep == "longest" else np.zeros_like(lengths)
+        order = np.lexsort((positions, by_length, labels))
+        lengths = lengths[order]
     sorted_labels = labels[order]
     starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
-    stops = np.r_[starts[1:], labels.size]
-    for start, stop in zip(starts.tolist(), stops.tolist(), strict=True):
-        if stop - start < 2:
-            continue
+    sizes = np.diff(np.r_[starts, labels.size])
+    kept[order] = np.repeat(order[starts], sizes)  # each cluster's first in that order
+    if config.keep == "first":
+        return kept
+    undecided = starts[sizes > 1]
+    if config.keep == "longest":  # the longest decides, unless the next is as long
+        undecided = undecided[lengths[undecided] == lengths[undecided + 1]]
+    for start in undecided.tolist():
+        stop = start + int(sizes[np.searchsorted(starts, start)])
         members = order[start:stop].tolist()
         chosen = choose_kept([_candidate(collected, i) for i in members], config)
         kept[order[start:stop]] = chosen.position
