@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from neardup.config import DedupConfig, ReadConfig
+from neardup.errors import InputError
 from neardup.files import dedup_files
 from tests.conftest import EXAMPLES
 
@@ -61,3 +62,68 @@ def test_scratch_files_are_removed(tmp_path: Path) -> None:
 def test_no_verify_runs_on_spilled_signatures(tmp_path: Path) -> None:
     result = dedup_files([str(CORPUS)], tmp_path / "out", DedupConfig(verify=False), ReadConfig())
     assert result.counts["removed"] >= 10
+
+
+def _tricky_corpus(path: Path) -> Path:
+    """Lines the raw second read must treat as a full read does: a BOM, blank and bad lines,
+    number and non-ASCII ids, escapes, a record holding neardup's own keys."""
+    story = json.loads(CORPUS.read_text(encoding="utf-8").splitlines()[0])["text"]
+    rows = [
+        json.dumps({"id": "a", "text": story}),
+        "",
+        json.dumps({"id": 7, "text": story + " Copy."}),
+        "{not json",
+        json.dumps({"id": "ü-1", "text": "Ünïcode " + story}, ensure_ascii=True),
+        json.dumps({"id": "ü-2", "text": "Ünïcode " + story + "!"}, ensure_ascii=False),
+        json.dumps({"id": "s", "text": story + " Again.", "similarity": "theirs"}),
+        json.dumps({"id": "a", "text": "a repeated id"}),
+        "   ",
+        json.dumps({"id": "z", "text": "something else entirely, alone in its cluster"}),
+    ]
+    path.write_bytes(b"\xef\xbb\xbf" + "\n".join(rows).encode("utf-8") + b"\n")
+    return path
+
+
+def test_the_raw_second_read_writes_what_a_full_read_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = _tricky_corpus(tmp_path / "tricky.jsonl")
+    config, read_config = DedupConfig(), ReadConfig(on_error="skip")
+    import neardup.files
+
+    parsed: list[int] = []
+    parse = neardup.files.parse_record_line
+    monkeypatch.setattr(
+        neardup.files, "parse_record_line", lambda *a: parsed.append(a[1]) or parse(*a)
+    )
+    fast = dedup_files([str(corpus)], tmp_path / "fast", config, read_config)
+    assert 0 < len(parsed) < len(fast.ids)  # the raw read ran, parsing only some lines
+    monkeypatch.setattr(neardup.files, "record_lines", lambda *_: None)
+    full = dedup_files([str(corpus)], tmp_path / "full", config, read_config)
+    assert fast.counts == full.counts
+    assert fast.counts["removed"] >= 3 and fast.counts["skipped_errors"] == 2
+    for name in ("clusters.jsonl", "kept.jsonl", "removed.jsonl", "errors.jsonl"):
+        assert (tmp_path / "fast" / name).read_bytes() == (tmp_path / "full" / name).read_bytes()
+    removed = [json.loads(line) for line in (tmp_path / "fast" / "removed.jsonl").open()]
+    assert {"s", "7"} <= {str(r["id"]) for r in removed}
+    assert all(r["similarity"] != "theirs" for r in removed)  # neardup's value wins, once
+
+
+def test_an_input_changed_between_the_reads_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = _bigger_corpus(tmp_path / "corpus.jsonl")
+    import neardup.files
+
+    first_read = neardup.files.run_dedup
+
+    def then_edit(*args: object, **kwargs: object) -> object:
+        result = first_read(*args, **kwargs)  # type: ignore[arg-type]
+        lines = corpus.read_text(encoding="utf-8").splitlines()
+        lines[3] = json.dumps({"id": "someone-else", "text": "new"})
+        corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return result
+
+    monkeypatch.setattr(neardup.files, "run_dedup", then_edit)
+    with pytest.raises(InputError, match="input changed"):
+        dedup_files([str(corpus)], tmp_path / "out", DedupConfig(), ReadConfig())

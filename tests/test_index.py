@@ -7,6 +7,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -64,10 +65,35 @@ def test_exact_copies_match_at_one_and_query_changes_nothing() -> None:
 def test_a_batch_behaves_as_one_by_one() -> None:
     recs = news_like(120, seed=5)
     batch, single = Index.in_memory(), Index.in_memory()
-    together = batch.add(recs, batch_size=50)
+    together = batch.add(recs, batch_size=50, bulk=False)
     alone = [o for r in recs for o in single.add([r])]
     assert [o.matches for o in together] == [o.matches for o in alone]
     assert rows(batch) == rows(single)
+
+
+@pytest.mark.parametrize("options", [{}, {"keep": "first"}, {"similarity": "jaccard"}])
+def test_a_bulk_load_writes_what_batches_write(options: dict[str, Any]) -> None:
+    recs = news_like(300, seed=12) + [dict(r, id=f"{r['id']}-again") for r in news_like(30)]
+    bulk, batched = Index.in_memory(**options), Index.in_memory(**options)
+    loaded = bulk.add(recs, bulk=True)
+    added = batched.add(recs, batch_size=len(recs), bulk=False)  # one batch: outcomes at its end
+    assert any(o.duplicate for o in loaded) and any(len(o.matches) > 1 for o in loaded)
+    assert loaded == added  # matches, kept copies and similarities, document by document
+    mine, theirs = bulk._store.contents(), batched._store.contents()
+    for table in ("docs", "groups", "edges", "clusters"):  # the very same rows
+        assert sorted(getattr(mine, table), key=repr) == sorted(getattr(theirs, table), key=repr)
+    for column in (0, 1):
+        assert np.array_equal(mine.band_entries[column], theirs.band_entries[column])
+    assert bulk.check() == []
+
+
+def test_bulk_loading_needs_an_empty_index() -> None:
+    index = Index.in_memory()
+    index.add([{"id": "a", "text": STORY}])
+    with pytest.raises(ConfigError, match="empty index"):
+        index.add([{"id": "b", "text": STORY}], bulk=True)
+    (outcome,) = index.add([{"id": "b", "text": STORY}])  # by default: one by one
+    assert outcome.duplicate_of == "a"
 
 
 def test_remove_unlinks_and_reports_missing() -> None:
@@ -132,10 +158,11 @@ def test_settings_are_fixed_and_a_difference_is_named(tmp_path: Path) -> None:
         {"drop_boilerplate": True, "max_lead": 0},
     ],
 )
-def test_same_clusters_as_dedup_in_memory(options: dict[str, Any]) -> None:
+@pytest.mark.parametrize("bulk", [True, False])
+def test_same_clusters_as_dedup_in_memory(options: dict[str, Any], bulk: bool) -> None:
     recs = news_like(250, seed=3)
     index = Index.in_memory(**options)
-    index.add(recs, batch_size=40)
+    index.add(recs, batch_size=40, bulk=bulk)
     assert rows(index) == [row.to_json() for row in neardup.dedup(recs, **options).assignments]
     assert index.check() == []
 

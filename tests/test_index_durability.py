@@ -38,10 +38,10 @@ def _command(*args: str) -> list[str]:
     ]
 
 
-def _add(corpus: Path, db: Path) -> subprocess.Popen[bytes]:
+def _add(corpus: Path, db: Path, *how: str) -> subprocess.Popen[bytes]:
     args = ("index", "add", str(corpus), "--db", str(db), "--store-text", "--skip-existing")
     return subprocess.Popen(
-        _command(*args, "--batch-size", "20", "--workers", "1", "-q", "-o", os.devnull),
+        _command(*args, *how, "--workers", "1", "-q", "-o", os.devnull),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # its own process group: the kill reaches any helper too
@@ -68,16 +68,27 @@ def _sound(db: Path, by_id: dict[str, dict[str, object]]) -> int:
     return len(present)
 
 
-def test_kill_at_random_moments(tmp_path: Path) -> None:
+def _corpus(tmp_path: Path) -> tuple[list[dict[str, object]], Path]:
     records = news_like(4000, seed=31)
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return records, corpus
+
+
+def _clusters_match_dedup(db: Path, records: list[dict[str, object]]) -> None:
+    with Index(db) as index:
+        got = {frozenset(m) for m in index.clusters().values()}
+    assert got == {frozenset(m) for m in neardup.dedup(records).clusters().values()}
+
+
+def test_kill_at_random_moments(tmp_path: Path) -> None:
+    records, corpus = _corpus(tmp_path)
     db = tmp_path / "news.ndx"
     by_id = {str(r["id"]): r for r in records}
     rng = random.Random(7)
     counts = []
     for _ in range(KILLS):
-        process = _add(corpus, db)
+        process = _add(corpus, db, "--no-bulk", "--batch-size", "20")
         time.sleep(rng.uniform(0.3, 2.5))  # start-up takes about a second, adding two more
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
@@ -85,9 +96,48 @@ def test_kill_at_random_moments(tmp_path: Path) -> None:
             counts.append(_sound(db, by_id))
     assert counts and all(0 <= c <= len(records) for c in counts)
     assert any(0 < c < len(records) for c in counts), counts  # some kills were mid-way
-    finished = _add(corpus, db)
+    finished = _add(corpus, db, "--no-bulk", "--batch-size", "20")
     assert finished.wait(timeout=300) == 0
     assert _sound(db, by_id) == len(records)
-    with Index(db) as index:
-        got = {frozenset(m) for m in index.clusters().values()}
-    assert got == {frozenset(m) for m in neardup.dedup(records).clusters().values()}
+    _clusters_match_dedup(db, records)
+
+
+_STALLED_LOAD = """
+import json, sys, time
+from pathlib import Path
+from neardup import Index
+
+corpus, db, marker = sys.argv[1:]
+records = [json.loads(line) for line in Path(corpus).read_text().splitlines()]
+
+def stalled():
+    yield from records[:3000]
+    Path(marker).write_text("mid-load")  # three batches are in the open transaction
+    time.sleep(600)
+    yield from records[3000:]
+
+with Index(db, store_text=True) as index:
+    index.add(stalled(), batch_size=1000, bulk=True)
+"""
+
+
+def test_a_bulk_load_killed_mid_way_leaves_an_empty_index(tmp_path: Path) -> None:
+    """A bulk load is one transaction: killed before its commit, the index holds nothing."""
+    records, corpus = _corpus(tmp_path)
+    db, marker = tmp_path / "bulk.ndx", tmp_path / "marker"
+    by_id = {str(r["id"]): r for r in records}
+    process = subprocess.Popen(
+        [sys.executable, "-c", _STALLED_LOAD, str(corpus), str(db), str(marker)],
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert marker.exists(), "the load never reached its stall"
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    assert _sound(db, by_id) == 0
+    finished = _add(corpus, db)  # the index is empty: a bulk load by default
+    assert finished.wait(timeout=300) == 0
+    assert _sound(db, by_id) == len(records)
+    _clusters_match_dedup(db, records)

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from neardup import lsh, pipeline
 from neardup.config import DedupConfig
 from neardup.features import Featurizer
+from neardup.keep import choose_kept
 from neardup.pipeline import choose_banding, lsh_threshold, run_dedup
 from neardup.result import DedupResult
 from neardup.types import Record
@@ -236,3 +237,36 @@ def test_a_weak_resemblance_needs_the_kept_copys_figures() -> None:
     assert _kept_of(texts, chain, [(1, 2)], DedupConfig()) == [0, 0, 2]
     assert _kept_of(texts, chain, [(1, 2)], DedupConfig(figure_ratio=0)) == [0, 0, 0]
     assert _kept_of(texts, chain, [], DedupConfig(figure_ratio=0)) == [0, 0, 2]
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 5), st.integers(1, 4), st.sampled_from("abcdef")), max_size=30
+    ),
+    st.sampled_from(
+        [
+            {"keep": "longest"},
+            {"keep": "first"},
+            {"keep": "field", "keep_field": "date"},
+            {"keep": "field", "keep_field": "date", "keep_order": "desc"},
+        ]
+    ),
+)
+def test_kept_copies_by_sorting_are_choose_kept_per_cluster(
+    members: list[tuple[int, int, str]], options: dict[str, str]
+) -> None:
+    """Sorting decides first and longest; ties in length go to choose_kept, as field does."""
+    config = DedupConfig.from_options(**options)
+    ids = [f"{name}{i}" for i, (_, _, name) in enumerate(members)]
+    collected = pipeline.Collected(
+        ids=ids,
+        lengths=[length for _, length, _ in members],
+        field_values=[length % 3 or None for _, length, _ in members],
+    )
+    labels = np.array([cluster for cluster, _, _ in members], dtype=np.int64)
+    got = pipeline.choose_kept_copies(collected, labels, config)
+    for cluster in set(labels.tolist()):
+        inside = np.flatnonzero(labels == cluster).tolist()
+        chosen = choose_kept([pipeline._candidate(collected, i) for i in inside], config)
+        assert set(got[inside].tolist()) == {chosen.position}

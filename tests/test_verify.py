@@ -1,14 +1,18 @@
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from neardup import kernels
 from neardup.config import DedupConfig
 from neardup.verify import (
     NEAR_COPY,
     FigureScores,
+    _packed,
     estimated_similarities,
     figure_scores,
     from_overlap,
+    jaccard_floor,
     pair_similarities,
     plausible_pairs,
     similarity,
@@ -159,3 +163,43 @@ def test_plausible_pairs_keeps_everything_when_the_estimate_is_too_coarse() -> N
     pairs = np.array([[0, 1], [0, 2]], dtype=np.int64)
     assert plausible_pairs(pairs, sketches, floor=0.15).all()  # 16 values: sigma too wide
     assert plausible_pairs(pairs[:0], sketches, floor=0.15).size == 0
+
+
+def test_jaccard_floor_is_the_lowest_jaccard_an_accepted_pair_can_have() -> None:
+    config = DedupConfig()  # containment 0.45, min_jaccard 0.1, min_shared 10
+    sizes_a = np.array([300, 100, 30], dtype=np.int64)
+    sizes_b = np.array([300, 1000, 30], dtype=np.int64)
+    floor = jaccard_floor(sizes_a, sizes_b, config)
+    assert floor[0] == pytest.approx(135 / (600 - 135))  # equal sizes: containment binds
+    assert floor[1] == pytest.approx(config.min_jaccard)  # very different sizes: min_jaccard
+    assert floor[2] == pytest.approx(13.5 / (60 - 13.5))  # containment still binds
+    rng = np.random.default_rng(3)
+    for _ in range(200):  # no accepted overlap lies below the floor
+        a, b = (int(x) for x in rng.integers(1, 400, size=2))
+        shared = np.arange(0, min(a, b) + 1, dtype=np.float64)
+        scores = from_overlap(
+            shared, np.full(shared.size, a), np.full(shared.size, b), "containment"
+        )
+        ok = scores.accepted(config)
+        bound = jaccard_floor(np.array([a]), np.array([b]), config)[0]
+        assert (scores.jaccard[ok] >= bound - 1e-12).all()
+    assert (
+        jaccard_floor(sizes_a, sizes_b, DedupConfig(similarity="jaccard", threshold=0.6)) == 0.6
+    ).all()
+
+
+def test_plausible_pairs_takes_a_floor_per_pair() -> None:
+    sketches = _sketches_with_jaccard([0.12, 0.12])
+    pairs = np.array([[0, 1], [0, 2]], dtype=np.int64)
+    kept = plausible_pairs(pairs, sketches, floor=np.array([0.1, 0.29]))
+    assert kept.tolist() == [True, False]
+
+
+@given(st.integers(1, 40), st.integers(0, 2**32 - 1))
+def test_sketch_agreement_counts_equal_bytes_word_by_word(width: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    sketches = rng.integers(0, 3, size=(30, width), dtype=np.uint8)  # many equal bytes
+    left, right = rng.integers(0, 30, size=(2, 200))
+    packed = _packed(sketches)
+    got = kernels.sketch_agreement(packed, left, right) - (packed.shape[1] * 8 - width)
+    assert got.tolist() == (sketches[left] == sketches[right]).sum(axis=1).tolist()

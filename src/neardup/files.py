@@ -8,19 +8,26 @@ between the passes, and stdin is spooled to a temporary file by the reader.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 from neardup.config import DedupConfig, ReadConfig
 from neardup.errors import InputError
 from neardup.explain import differences
-from neardup.io.readers import open_inputs, read_records
-from neardup.io.writers import ResultWriter
+from neardup.io.readers import (
+    Parsed,
+    Source,
+    open_inputs,
+    parse_record_line,
+    read_records,
+    record_lines,
+)
+from neardup.io.writers import ResultWriter, json_string
 from neardup.pipeline import BATCH_SIZE, default_workers, run_dedup
 from neardup.progress import NullProgress, Progress
 from neardup.result import DedupResult
-from neardup.types import Record
+from neardup.types import Assignment, Record
 
 OutputFormat = Literal["jsonl", "parquet"]
 
@@ -60,9 +67,13 @@ def dedup_files(
     started = time.perf_counter()
     kept_texts = _kept_texts(read_records(sources, read_config), result) if explain else None
     with ResultWriter(Path(output_dir), output_format) as writer:
-        _write_records(
-            writer, read_records(sources, read_config), result, progress, kept_texts, config
-        )
+        lines = None if explain or output_format != "jsonl" else record_lines(sources, errors)
+        if lines is not None:
+            _write_lines(writer, lines, read_config, result, progress)
+        else:
+            _write_records(
+                writer, read_records(sources, read_config), result, progress, kept_texts, config
+            )
         for error in errors:
             writer.write_error(error)
         summary = result.summary()
@@ -117,13 +128,7 @@ def _write_records(
     progress.start("write", total=len(result.ids))
     rows = result.iter_assignments()
     for position, (record, row) in enumerate(zip(records, rows, strict=False)):
-        if record.id != row.id:
-            raise InputError(
-                record.source,
-                f"the input changed while neardup was reading it (expected {row.id!r}, read {record.id!r})",
-                line=record.line,
-                hint="run again on inputs that are not being written to",
-            )
+        _check_same(record, row)
         writer.write_assignment(row)
         if row.kept:
             writer.write_kept(record)
@@ -132,8 +137,63 @@ def _write_records(
             extra = _differences(kept_texts, int(result.kept_index[position]), record, config)
             writer.write_removed(record, row.duplicate_of, row.similarity, extra=extra)
         progress.advance()
+    _check_ended(rows)
+    progress.finish()
+
+
+def _write_lines(
+    writer: ResultWriter,
+    lines: Iterable[tuple[Source, int, str]],
+    read_config: ReadConfig,
+    result: DedupResult,
+    progress: Progress,
+) -> None:
+    """Second pass over JSONL inputs, lines copied as read and parsed only when they must
+    be: an id not plainly in its line (a number, escapes), a removed record that may
+    hold the keys neardup adds. Reading whole records was most of the write stage."""
+    progress.start("write", total=len(result.ids))
+    rows = result.iter_assignments()
+    for (source, number, line), row in zip(lines, rows, strict=False):
+        record: Parsed | None = None
+        if json_string(row.id) not in line:
+            record = parse_record_line(source, number, line, read_config)
+            _check_same(record, row)
+        writer.write_assignment(row)
+        if row.kept:
+            writer.write_kept_line(line)
+            progress.advance()
+            continue
+        assert row.duplicate_of is not None
+        if not writer.write_removed_line(line, row.duplicate_of, row.similarity):
+            record = record or parse_record_line(source, number, line, read_config)
+            _check_same(record, row)
+            assert isinstance(record, Record)
+            writer.write_removed(record, row.duplicate_of, row.similarity)
+        progress.advance()
+    _check_ended(rows)
+    progress.finish()
+
+
+def _check_same(record: Parsed, row: Assignment) -> None:
+    """The second read must meet the records of the first."""
+    if isinstance(record, InputError):
+        raise InputError(
+            record.source,
+            f"the input changed while neardup was reading it (expected {row.id!r}; {record.reason})",
+            line=record.line,
+            hint="run again on inputs that are not being written to",
+        )
+    if record.id != row.id:
+        raise InputError(
+            record.source,
+            f"the input changed while neardup was reading it (expected {row.id!r}, read {record.id!r})",
+            line=record.line,
+            hint="run again on inputs that are not being written to",
+        )
+
+
+def _check_ended(rows: Iterator[Assignment]) -> None:
     if next(rows, None) is not None:
         raise InputError(
             "<inputs>", "the input shrank while neardup was reading it", hint="run again"
         )
-    progress.finish()

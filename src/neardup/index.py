@@ -31,6 +31,7 @@ from neardup.errors import ConfigError, InputError
 from neardup.features import Features, Featurizer
 from neardup.index_assign import settle_assignments
 from neardup.index_batch import outcomes_after, settle, whole_check
+from neardup.index_bulk import load
 from neardup.index_check import check_index
 from neardup.index_clusters import apply_changes, leave
 from neardup.index_match import link_batch, score_stored_pairs
@@ -136,19 +137,25 @@ class Index:
         text_field: str = "text",
         skip_existing: bool = False,
         batch_size: int = BATCH_SIZE,
+        bulk: bool | None = None,
     ) -> list[Outcome]:
         """Add documents (mappings with an id and a text, or plain strings); one outcome each.
 
         Each is matched against the index and the documents before it, as if
         added one at a time. An id already indexed is an
         :class:`~neardup.index_types.AlreadyIndexedError`, unless
-        ``skip_existing`` (it is then left out of the outcomes).
+        ``skip_existing`` (it is then left out of the outcomes). ``bulk``: as
+        :meth:`add_records`.
         """
         read = ReadConfig(id_field=id_field, text_field=text_field)
         records = records_from_python(items, read)
         return list(
             self.add_records(
-                records, text_field=text_field, skip_existing=skip_existing, batch_size=batch_size
+                records,
+                text_field=text_field,
+                skip_existing=skip_existing,
+                batch_size=batch_size,
+                bulk=bulk,
             )
         )
 
@@ -160,13 +167,54 @@ class Index:
         skip_existing: bool = False,
         workers: int = 1,
         batch_size: int = BATCH_SIZE,
+        bulk: bool | None = None,
     ) -> Iterator[Outcome]:
         """Add records as readers make them, one transaction a batch; outcomes as they come.
 
         ``workers`` processes compute features (the result does not depend on it).
+        ``bulk`` (default: when no document was ever added) fills an empty
+        index in one transaction, at batch dedup's speed: the same rows and
+        outcomes, all at the end, and a kill leaves the index empty.
         """
+        if bulk is None:
+            with self._store.reading():
+                bulk = None if self._store.counters()[0] == 0 else False
+        if bulk is not False:
+            loaded = self._load(records, text_field, workers, batch_size, required=bool(bulk))
+            if loaded is not None:
+                yield from loaded
+                return
         for batch, features in self._featurized(records, workers, batch_size):
             yield from self._add_batch(batch, features, text_field, skip_existing)
+
+    def _load(
+        self,
+        records: Iterable[Record],
+        text_field: str,
+        workers: int,
+        batch_size: int,
+        *,
+        required: bool,
+    ) -> list[Outcome] | None:
+        """A bulk load, or None (nothing read) when the index is not new and the caller did
+        not insist (``required``: it must merely hold no document)."""
+        with self._write_lock, self._store.writing():
+            if not required and self._store.counters()[0] > 0:
+                return None
+            if self._store.counts()["documents"]:
+                raise ConfigError(
+                    f"bulk loading needs an empty index; {self.location} holds documents "
+                    "(add without bulk)"
+                )
+            return load(
+                self._store,
+                records,
+                self.settings,
+                check=_check_new,
+                workers=workers,
+                batch_size=batch_size,
+                text_field=text_field,
+            )
 
     def query(
         self,
@@ -222,10 +270,7 @@ class Index:
     ) -> list[Outcome]:
         seen: set[str] = set()
         for record in batch:
-            _check_storable(record)
-            if record.id in seen:
-                raise _repeated(record)
-            seen.add(record.id)
+            _check_new(record, seen)
         store = self._store
         with self._write_lock, store.writing():
             existing = store.docs_by_id([r.id for r in batch])
@@ -428,6 +473,14 @@ def _check_settings(
                 f"{name}={value!r} was asked for. Its settings are fixed: drop the option to "
                 "use them, or create another index (another --db) for these settings"
             )
+
+
+def _check_new(record: Record, seen: set[str]) -> None:
+    """A record to add: its id storable and not among ``seen`` (to which it is added)."""
+    _check_storable(record)
+    if record.id in seen:
+        raise _repeated(record)
+    seen.add(record.id)
 
 
 def _check_storable(record: Record) -> None:

@@ -62,7 +62,7 @@ class _Neighbourhood:
         return [Match(d.id, similarity) for d in self.members.get(gid, [])]
 
 
-def _round(value: float) -> float:
+def round_similarity(value: float) -> float:
     return round(value, 6)  # as batch dedup writes similarities
 
 
@@ -121,7 +121,7 @@ def settle(
             direct = hood.adjacency.get(gid, [])
             matches = hood.matches(gid, 1.0)
         for other, similarity in direct:
-            matches += hood.matches(other, _round(similarity))
+            matches += hood.matches(other, round_similarity(similarity))
         matches.sort(key=lambda m: (-m.similarity, m.id))
         result.matches.append(matches)
         result.roots.append(root)
@@ -184,7 +184,7 @@ def _query_outcomes(
     creator = {g: j for j, (g, new) in enumerate(made) if new}
     to_kept = _kept_similarity(store, features, links, creator, kept_gids, config)
     return [
-        _outcome(record.id, k.position == first_seq + j, k, result.matches[j], to_kept[j])
+        outcome(record.id, k.position == first_seq + j, k.id, result.matches[j], to_kept[j])
         for j, (record, k) in enumerate(zip(records, kept, strict=True))
     ]
 
@@ -210,7 +210,7 @@ def outcomes_after(
     kept_gids = [k.gid for k in kept]
     to_kept = _kept_similarity(store, features, links, creator, kept_gids, store.settings.config)
     return [
-        _outcome(record.id, k.seq == first_seq + j, candidate(k), settled.matches[j], to_kept[j])
+        outcome(record.id, k.seq == first_seq + j, k.id, settled.matches[j], to_kept[j])
         for j, (record, k) in enumerate(zip(records, kept, strict=True))
     ]
 
@@ -316,15 +316,15 @@ def _keep_value(record: Record, config: DedupConfig) -> Any:
     return record.fields.get(config.keep_field) if config.keep_field else None
 
 
-def _outcome(
-    doc_id: str, is_kept: bool, kept: Candidate, matches: list[Match], similarity: float
+def outcome(
+    doc_id: str, is_kept: bool, kept_id: str, matches: list[Match], similarity: float
 ) -> Outcome:
     return Outcome(
         id=doc_id,
         duplicate=bool(matches),
-        cluster=kept.id,
+        cluster=kept_id,
         kept=is_kept,
-        duplicate_of=None if is_kept else kept.id,
+        duplicate_of=None if is_kept else kept_id,
         similarity=None if is_kept else similarity,
         matches=tuple(matches),
     )
@@ -354,7 +354,7 @@ def _kept_similarity(
     pairs = np.stack((np.array([j for j, _ in pending], dtype=np.int64), others), axis=1)
     scores = pool.scores(pairs, config).similarity
     for (j, _), value in zip(pending, scores.tolist(), strict=True):
-        out[j] = _round(value)
+        out[j] = round_similarity(value)
     return out
 
 
@@ -370,21 +370,25 @@ def _rows_to_write(
 ) -> None:
     changes = book.changes()
     result.changes = changes
-    store_text = settings.store_text
-    layout = _Layout(features)
+    layout = Layout(features)
     for j, record in enumerate(records):
         gid = links.group_of[j]
-        keep = _keep_value(record, settings.config)
-        row = DocRow(first_seq + j, record.id, gid, len(record.text), keep)
-        fields = {k: v for k, v in record.fields.items() if k != text_field}
-        text = record.text if store_text else None
-        result.docs.append(NewDoc(row, fields, text, _fields_json(record, fields)))
+        result.docs.append(new_doc(record, first_seq + j, gid, settings, text_field))
         if links.creates[j]:
             result.groups.append(layout.group(j, gid, changes.label_of[gid]))
             result.edges += [
                 EdgeRow(min(gid, other), max(gid, other), similarity)
                 for other, similarity in links.neighbours.get(gid, [])
             ]
+
+
+def new_doc(record: Record, seq: int, gid: int, settings: IndexSettings, text_field: str) -> NewDoc:
+    """The row that stores ``record``: what matching reads, its other fields, its text if kept."""
+    row = DocRow(seq, record.id, gid, len(record.text), _keep_value(record, settings.config))
+    fields = dict(record.fields)
+    fields.pop(text_field, None)
+    text = record.text if settings.store_text else None
+    return NewDoc(row, fields, text, _fields_json(record, fields))
 
 
 def _fields_json(record: Record, fields: dict[str, Any]) -> str:
@@ -404,7 +408,7 @@ def _fields_json(record: Record, fields: dict[str, Any]) -> str:
         ) from error
 
 
-class _Layout:
+class Layout:
     """A batch's arrays sliced per document without copies (views into the batch)."""
 
     def __init__(self, features: Features) -> None:

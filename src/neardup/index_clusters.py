@@ -199,7 +199,7 @@ def recompute(store: IndexStore, label: int, config: DedupConfig, split: bool) -
     rows = []
     for new_label, members in parts.items():
         docs = [d for gid in members for d in docs_by_group.get(gid, [])]
-        store.move_groups(members, new_label)
+        store.label_groups([(gid, new_label) for gid in members])
         kept = choose_kept([candidate(d) for d in docs], config)
         rows.append(ClusterRow(new_label, len(members), len(docs), kept.position, split))
     store.put_clusters(rows)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import islice
@@ -42,6 +43,7 @@ from neardup.verify import (
     PairScores,
     estimated_similarities,
     figure_scores,
+    jaccard_floor,
     pair_similarities,
     plausible_pairs,
     within_passage_limit,
@@ -101,11 +103,18 @@ class Collected:
 
 
 def _batches(
-    records: Iterable[Record], collected: Collected, keep_field: str | None, size: int
+    records: Iterable[Record],
+    collected: Collected,
+    keep_field: str | None,
+    size: int,
+    pending: deque[list[Record]] | None = None,
 ) -> Iterator[list[str]]:
-    """Texts in batches; the per-record facts the later stages need are noted on the way."""
+    """Texts in batches; the per-record facts the later stages need are noted on the way
+    (and the batch itself queued in ``pending``, for a caller that stores records)."""
     iterator = iter(records)
     while batch := list(islice(iterator, size)):
+        if pending is not None:
+            pending.append(batch)
         for record in batch:
             collected.ids.append(record.id)
             collected.lengths.append(len(record.text))
@@ -121,12 +130,17 @@ def collect(
     batch_size: int,
     clock: StageClock,
     progress: Progress,
+    each: Callable[[list[Record], Features], None] | None = None,
 ) -> Collected:
-    """The streaming pass: features of every record, sets spilled to disk."""
+    """The streaming pass: features of every record, sets spilled to disk; ``each`` is
+    shown every batch with its features, in input order."""
     collected = Collected()
     progress.start("read + sketch")
-    batches = _batches(records, collected, featurize.config.keep_field, batch_size)
+    pending: deque[list[Record]] | None = None if each is None else deque()
+    batches = _batches(records, collected, featurize.config.keep_field, batch_size, pending)
     for features in ordered_map(featurize, batches, workers):
+        if each is not None and pending is not None:
+            each(pending.popleft(), features)
         _absorb(collected, features, store)
         for stage, seconds in features.seconds.items():
             clock.add(stage, seconds)
@@ -237,10 +251,11 @@ def near_duplicate_edges(
 
 
 def plausible(pairs: I64Array, matching: Matching, config: DedupConfig) -> NDArray[np.bool_]:
-    """Candidates worth verifying: not far below the Jaccard every duplicate reaches."""
-    floor = config.min_jaccard if config.similarity == "containment" else config.threshold
-    if matching.sketches is None or floor <= 0.0:
+    """Candidates worth verifying: not far below the Jaccard a duplicate of their sizes reaches."""
+    if matching.sketches is None:
         return np.ones(len(pairs), dtype=bool)
+    sizes = np.diff(matching.set_offsets)
+    floor = jaccard_floor(sizes[pairs[:, 0]], sizes[pairs[:, 1]], config)
     return plausible_pairs(pairs, matching.sketches, floor, threads=matching.threads)
 
 
@@ -263,7 +278,7 @@ def duplicates(
     alone and no more than ``max_lead`` of their own before the shared text in
     both (a quote is not a copy; see ``verify.within_passage_limit``).
     """
-    scores = _scores(pairs, matching, config)
+    scores = pair_scores(pairs, matching, config)
     ok = scores.accepted(config)
     if config.verify and (config.max_passage or config.max_lead):
         check = np.flatnonzero(ok & (scores.jaccard < NEAR_IDENTICAL))
@@ -309,7 +324,9 @@ def _within_passage_limit(
     return within
 
 
-def _scores(pairs: I64Array, matching: Matching, config: DedupConfig) -> PairScores:
+def pair_scores(pairs: I64Array, matching: Matching, config: DedupConfig) -> PairScores:
+    """Scores of ``pairs`` of documents, from their sets or (estimating) their signatures."""
+
     def block(part: I64Array) -> PairScores:
         if config.verify or matching.signatures is None:
             values, offsets = matching.set_values, matching.set_offsets
@@ -352,16 +369,41 @@ def _tilewise(
             matching.release_pages()
 
 
+def component_heads(collected: Collected, edges: I64Array, config: DedupConfig) -> I64Array:
+    """For every document, the copy kept for its whole connected component."""
+    return choose_kept_copies(collected, components(len(collected.ids), edges), config)
+
+
 def choose_kept_copies(collected: Collected, labels: I64Array, config: DedupConfig) -> I64Array:
-    """For every document, the index of the document kept for its cluster."""
+    """For every document, the index of the document kept for its cluster.
+
+    ``first`` and ``longest`` are decided by sorting: a cluster's members by position,
+    or by length then position; only a cluster whose longest members tie (the id
+    decides) goes to :func:`~neardup.keep.choose_kept`, as every cluster does under
+    ``field``.
+    """
     kept: I64Array = labels.copy()
-    order = np.argsort(labels, kind="stable")
+    if labels.size == 0:
+        return kept
+    positions = np.arange(labels.size)
+    if config.keep == "field":
+        order = np.argsort(labels, kind="stable")
+    else:
+        lengths = np.asarray(collected.lengths, dtype=np.int64)
+        by_length = -lengths if config.keep == "longest" else np.zeros_like(lengths)
+        order = np.lexsort((positions, by_length, labels))
+        lengths = lengths[order]
     sorted_labels = labels[order]
     starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
-    stops = np.r_[starts[1:], labels.size]
-    for start, stop in zip(starts.tolist(), stops.tolist(), strict=True):
-        if stop - start < 2:
-            continue
+    sizes = np.diff(np.r_[starts, labels.size])
+    kept[order] = np.repeat(order[starts], sizes)  # each cluster's first in that order
+    if config.keep == "first":
+        return kept
+    undecided = starts[sizes > 1]
+    if config.keep == "longest":  # the longest decides, unless the next is as long
+        undecided = undecided[lengths[undecided] == lengths[undecided + 1]]
+    for start in undecided.tolist():
+        stop = start + int(sizes[np.searchsorted(starts, start)])
         members = order[start:stop].tolist()
         chosen = choose_kept([_candidate(collected, i) for i in members], config)
         kept[order[start:stop]] = chosen.position
@@ -369,7 +411,12 @@ def choose_kept_copies(collected: Collected, labels: I64Array, config: DedupConf
 
 
 def assign_kept(
-    collected: Collected, edges: I64Array, twins: I64Array, matching: Matching, config: DedupConfig
+    collected: Collected,
+    edges: I64Array,
+    twins: I64Array,
+    matching: Matching,
+    config: DedupConfig,
+    heads: I64Array | None = None,
 ) -> I64Array:
     """Each document's kept copy, such that every removed document is itself a
     duplicate of the copy kept in its place.
@@ -387,9 +434,13 @@ def assign_kept(
     twins; the kept copy must not gather through them a notice whose figures
     are not its own). Every round settles at least each component's kept
     copy, so it ends.
+
+    ``heads``: each document's component kept copy, when the caller has it already.
     """
+    if heads is None:
+        heads = component_heads(collected, edges, config)
     if config.kept_ratio == 0:
-        return choose_kept_copies(collected, components(len(collected.ids), edges), config)
+        return heads
     member_rule = replace(
         config,
         threshold=config.threshold * config.kept_ratio,
@@ -399,10 +450,14 @@ def assign_kept(
     nodes = np.arange(count)
     kept = np.full(count, -1, dtype=np.int64)
     copies = _near_copies(twins, matching, config)
+    whole: I64Array | None = heads  # the first round: every component whole
     while (kept < 0).any():
         open_ = kept < 0
-        edges = edges[open_[edges[:, 0]] & open_[edges[:, 1]]]
-        chosen = choose_kept_copies(collected, components(count, edges), config)
+        if whole is not None:
+            chosen, whole = whole, None
+        else:
+            edges = edges[open_[edges[:, 0]] & open_[edges[:, 1]]]
+            chosen = choose_kept_copies(collected, components(count, edges), config)
         heads = np.flatnonzero(open_ & (chosen == nodes))
         kept[heads] = heads
         members = np.flatnonzero(open_ & (chosen != nodes))
@@ -448,7 +503,7 @@ def _near_copies(twins: I64Array, matching: Matching, config: DedupConfig) -> ND
     copies: NDArray[np.bool_] = pairs[:, 0] == pairs[:, 1]
     if config.verify and config.figure_ratio:
         near = np.flatnonzero(~copies)
-        copies[near] = _scores(pairs[near], matching, config).jaccard >= NEAR_COPY
+        copies[near] = pair_scores(pairs[near], matching, config).jaccard >= NEAR_COPY
     else:
         copies[:] = True
     return copies
@@ -498,7 +553,7 @@ def similarity_to_kept(
     out[removed[exact]] = 1.0
     near = removed[~exact]
     pairs = np.stack((matching.reps[near], matching.reps[kept[near]]), axis=1)
-    out[near] = np.round(_scores(pairs, matching, config).similarity, 6)
+    out[near] = np.round(pair_scores(pairs, matching, config).similarity, 6)
     return out
 
 
@@ -525,21 +580,35 @@ def run_dedup(
         store = Store.create(Path(scratch), config, banding)
         featurize = Featurizer.for_run(config, banding)
         collected = collect(records, featurize, store, workers, batch_size, clock, progress)
-        result = _match(collected, store, config, banding, clock, progress, workers)
+        found = match(collected, store, config, clock, progress, workers)
+    result = DedupResult(collected.ids, found.kept, found.similarity, config, banding, found.counts)
     clock.add("total", time.perf_counter() - began)
     result.seconds = clock.rounded()
     return result
 
 
-def _match(
+@dataclass
+class Matched:
+    """What the matching stages found: edges, each document's kept copy and similarity to it."""
+
+    matching: Matching
+    near_edges: I64Array  # verified pairs of exact-group representatives
+    component: I64Array  # each document's connected component: its first document
+    heads: I64Array  # each document's component's kept copy
+    kept: I64Array  # each document's own kept copy (chains parted)
+    similarity: NDArray[np.float64]
+    counts: dict[str, int]
+
+
+def match(
     collected: Collected,
     store: Store,
     config: DedupConfig,
-    banding: Banding,
     clock: StageClock,
     progress: Progress,
     threads: int,
-) -> DedupResult:
+) -> Matched:
+    """Candidates, verification, clusters and kept copies over what :func:`collect` gathered."""
     progress.start("match")
     keys = np.concatenate(collected.text_keys) if collected.text_keys else np.empty(0, np.uint64)
     width = config.minhash.num_perm
@@ -556,13 +625,15 @@ def _match(
         "records": count,
         "exact_duplicates": int(np.count_nonzero(matching.reps != np.arange(count))),
     }
-    edges, twins = near_duplicate_edges(store, matching, config, clock, counts)
+    near, twins = near_duplicate_edges(store, matching, config, clock, counts)
     with clock.stage("cluster"):
         exact = np.flatnonzero(matching.reps != np.arange(count))
         exact_edges = np.stack((matching.reps[exact], exact), axis=1)
-        edges, twins = (np.concatenate((found, exact_edges)) for found in (edges, twins))
-        kept = assign_kept(collected, edges, twins, matching, config)
+        edges, twins = (np.concatenate((found, exact_edges)) for found in (near, twins))
+        component = components(count, edges)
+        heads = choose_kept_copies(collected, component, config)
+        kept = assign_kept(collected, edges, twins, matching, config, heads)
     with clock.stage("keep"):
         similarity = similarity_to_kept(kept, matching, config)
     progress.finish()
-    return DedupResult(collected.ids, kept, similarity, config, banding, counts)
+    return Matched(matching, near, component, heads, kept, similarity, counts)

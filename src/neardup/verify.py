@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -141,30 +140,41 @@ def estimated_similarities(
 
 
 def plausible_pairs(
-    pairs: I64Array, sketches: NDArray[np.uint8], floor: float, *, threads: int = 1
+    pairs: I64Array,
+    sketches: NDArray[np.uint8],
+    floor: float | F64Array,
+    *,
+    threads: int = 1,
 ) -> NDArray[np.bool_]:
     """Pairs whose Jaccard, estimated from one byte of each signature value, is
-    not far below ``floor``; most LSH candidates are chance collisions far below it.
+    not far below ``floor`` (one for all, or one per pair: :func:`jaccard_floor`);
+    most LSH candidates are chance collisions far below it.
 
     A byte agrees by chance one time in 256, so ``J ~ (agree - 1/256) / (1 - 1/256)``,
     with a standard deviation of about ``sqrt(J (1 - J) / values)``. A pair is
     dropped only when its estimate is ``_PLAUSIBLE_SIGMAS`` of those below
-    ``floor``: for 256 values and a floor of 0.15, under 0.05, where a pair at
-    the floor lands a few times in a million, while two unrelated articles
-    sharing a few stock phrases usually do.
+    its floor: for 256 values and a floor of 0.29 (two articles of one length
+    at containment 0.45), under 0.16, where a pair at the floor lands a few
+    times in a million, while two unrelated articles sharing a few stock
+    phrases usually do.
     """
     width = sketches.shape[1]
-    cut = floor - _PLAUSIBLE_SIGMAS * math.sqrt(floor * (1.0 - floor) / width)
-    if cut <= 0.0:
+    floors = np.broadcast_to(np.asarray(floor, dtype=np.float64), (len(pairs),))
+    cut = floors - _PLAUSIBLE_SIGMAS * np.sqrt(floors * (1.0 - floors) / width)
+    worth = cut > 0.0
+    if not worth.any():
         return np.ones(len(pairs), dtype=bool)
 
+    packed = _packed(sketches)
+
     def agreement(left: I64Array, right: I64Array) -> tuple[I64Array]:
-        return (kernels.sketch_agreement(sketches, left, right),)
+        return (kernels.sketch_agreement(packed, left, right),)
 
     (agree,) = _per_pair(pairs, agreement, threads)
+    agree -= packed.shape[1] * 8 - width  # the padding agrees everywhere
     chance = 1.0 / 256.0
     estimate = (agree / np.float64(width) - chance) / (1.0 - chance)
-    plausible: NDArray[np.bool_] = estimate >= cut
+    plausible: NDArray[np.bool_] = ~worth | (estimate >= cut)
     return plausible
 
 
@@ -247,6 +257,39 @@ def figure_scores(
         share=ratio(held, size),
         jaccard=ratio(shared, size_left + size_right - shared),
     )
+
+
+def _packed(sketches: NDArray[np.uint8]) -> NDArray[np.uint64]:
+    """Sketch rows as 64-bit words (zero bytes pad a width not a multiple of 8: they agree
+    in every pair, so they are taken off again by the caller's width)."""
+    rows, width = sketches.shape
+    pad = -width % 8
+    if pad or not sketches.flags.c_contiguous:
+        sketches = np.concatenate((sketches, np.zeros((rows, pad), np.uint8)), axis=1)
+    return sketches.view(np.uint64)
+
+
+def jaccard_floor(size_a: I64Array, size_b: I64Array, config: DedupConfig) -> F64Array:
+    """The lowest Jaccard a pair of sets of these sizes has when :meth:`PairScores.accepted`
+    accepts it.
+
+    With containment, sharing ``threshold`` of the smaller set means a Jaccard of at
+    least ``t m / (a + b - t m)``: 0.29 for two sets of one size at 0.45, far above
+    ``min_jaccard`` (which binds only for sets of very different sizes).
+    """
+    if config.similarity == "jaccard":
+        return np.full(size_a.shape, config.threshold)
+    total = (size_a + size_b).astype(np.float64)
+
+    def at(shared: F64Array) -> F64Array:
+        return _ratio(shared, total - shared)
+
+    contained = at(config.threshold * np.minimum(size_a, size_b))
+    floor = np.maximum(contained, config.min_jaccard)
+    if config.min_shared:
+        stock = np.minimum(at(np.full(total.shape, config.min_shared - 0.5)), NEAR_IDENTICAL)
+        floor = np.maximum(floor, stock)
+    return floor
 
 
 def within_passage_limit(

@@ -57,7 +57,7 @@ def _fill(store: IndexStore) -> None:
             [EdgeRow(0, 1, 0.5)],
         )
         store.put_clusters([ClusterRow(0, 2, 3, 1)])
-        store.move_groups([1], 0)
+        store.label_groups([(1, 0)])
 
 
 def test_rows_read_back(store: IndexStore) -> None:

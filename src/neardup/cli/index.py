@@ -168,6 +168,14 @@ def add(
     batch_size: Annotated[
         int, typer.Option(help="Documents per transaction (and per feature batch).")
     ] = ADD_BATCH,
+    bulk: Annotated[
+        bool | None,
+        typer.Option(
+            "--bulk/--no-bulk",
+            help="Fill an empty index in one transaction, at dedup's speed (default: for a new "
+            "index); --no-bulk commits every --batch-size documents.",
+        ),
+    ] = None,
     output: Output = None,
     quiet: Quiet = False,
 ) -> None:
@@ -210,6 +218,7 @@ def add(
                 skip_existing=skip_existing,
                 workers=workers or default_workers(),
                 batch_size=batch_size,
+                bulk=bulk,
             )
             added, duplicates = _write(outcomes, out)
             total = len(index)

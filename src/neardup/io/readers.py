@@ -268,6 +268,43 @@ def read_shard(
             _reject(item, config, on_skip)
 
 
+def record_lines(
+    sources: Sequence[Source], skipped: Iterable[InputError]
+) -> Iterator[tuple[Source, int, str]] | None:
+    """A second read of JSONL inputs without parsing: ``(source, line number, line)`` of
+    each line :func:`read_records` made a record of, ``skipped`` being what it rejected.
+
+    None when an input is not JSONL or an error covered more than one line: then only a
+    full read tells which records there are.
+    """
+    skip: dict[str, set[int]] = {}
+    for error in skipped:
+        if error.line is None:
+            return None
+        skip.setdefault(error.source, set()).add(error.line)
+    if any(source.format != "jsonl" for source in sources):
+        return None
+    return (
+        (source, number, text)
+        for source in sources
+        for number, text in _jsonl_lines(source, skip.get(source.name, set()))
+    )
+
+
+def _jsonl_lines(source: Source, skip: set[int]) -> Iterator[tuple[int, str]]:
+    with _open_bytes(source) as stream:
+        for number, line in enumerate(stream, start=1):
+            if number == 1:
+                line = line.removeprefix(codecs.BOM_UTF8)
+            if line and not line.isspace() and number not in skip:
+                yield number, line.decode("utf-8", "replace").rstrip("\r\n")
+
+
+def parse_record_line(source: Source, number: int, text: str, config: ReadConfig) -> Parsed:
+    """The record (or error) :func:`read_records` makes of one JSONL line."""
+    return _parse_json_line(text.encode("utf-8", "surrogatepass"), number, source.name, config)
+
+
 def check_readable(source: Source) -> InputError | None:
     """The error a whole text file would end with at once (binary data), else None."""
     found = next(_guarded(source, _binary_check(source)), None)

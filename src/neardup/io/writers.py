@@ -98,6 +98,26 @@ class ResultWriter:
         else:
             table.write(record.fields)
 
+    def write_kept_line(self, line: str) -> None:
+        """A kept record's JSONL line, as read (JSONL output only)."""
+        self._jsonl("kept").write_line(line)
+
+    def write_removed_line(self, line: str, duplicate_of: str, similarity: float | None) -> bool:
+        """A removed record's JSONL line with neardup's keys added; False (nothing written)
+        when the line may hold those keys already: write the parsed record then."""
+        if any(f'"{key}"' in line for key in _ADDED_KEYS):
+            return False
+        spliced = _spliced(line, {"duplicate_of": duplicate_of, "similarity": similarity})
+        if spliced is None:
+            return False
+        self._jsonl("removed").write_line(spliced)
+        return True
+
+    def _jsonl(self, name: str) -> _JsonlTable:
+        table = self._table(name)
+        assert isinstance(table, _JsonlTable), "line writes need JSONL output"
+        return table
+
     def write_removed(
         self,
         record: Record,
@@ -185,16 +205,16 @@ class ResultWriter:
             table.discard()
 
 
-_json_string = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) uses
+json_string = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) uses
 
 
 def assignment_line(row: Assignment) -> str:
     """``json.dumps(row.to_json(), ensure_ascii=False)``, built directly: a row per
     record, and the general encoder cost a fifth of the write stage."""
-    duplicate_of = "null" if row.duplicate_of is None else _json_string(row.duplicate_of)
+    duplicate_of = "null" if row.duplicate_of is None else json_string(row.duplicate_of)
     similarity = "null" if row.similarity is None else repr(row.similarity)
     return (
-        f'{{"id": {_json_string(row.id)}, "cluster": {_json_string(row.cluster)}, '
+        f'{{"id": {json_string(row.id)}, "cluster": {json_string(row.cluster)}, '
         f'"kept": {"true" if row.kept else "false"}, "duplicate_of": {duplicate_of}, '
         f'"similarity": {similarity}}}'
     )
@@ -206,8 +226,18 @@ def _splice(record: Record, added: Mapping[str, Any]) -> str | None:
     None when that would not be the same object as re-encoding: no raw line,
     or a key that the record already has.
     """
-    raw = record.raw.rstrip() if record.raw is not None else ""
-    if not raw.endswith("}") or not record.fields or any(key in record.fields for key in added):
+    if record.raw is None or not record.fields or any(key in record.fields for key in added):
+        return None
+    return _spliced(record.raw, added)
+
+
+_ADDED_KEYS = ("duplicate_of", "similarity")
+
+
+def _spliced(line: str, added: Mapping[str, Any]) -> str | None:
+    """``line``, a JSON object with other keys, with ``added`` appended; None if not an object."""
+    raw = line.rstrip()
+    if not raw.endswith("}"):
         return None
     encoded = json.dumps(added, ensure_ascii=False, default=_json_default)
     return f"{raw[:-1].rstrip()}, {encoded[1:]}"

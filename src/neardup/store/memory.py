@@ -186,11 +186,11 @@ class MemoryStore:
             self._t.clusters[row.label] = row
 
     def relabel(self, old: int, new: int) -> None:
-        self.move_groups([g.gid for g in self.groups_in_cluster(old)], new)
+        self.label_groups([(g.gid, new) for g in self.groups_in_cluster(old)])
         self._t.clusters.pop(old, None)
 
-    def move_groups(self, gids: Sequence[int], label: int) -> None:
-        for gid in gids:
+    def label_groups(self, labels: Sequence[tuple[int, int]]) -> None:
+        for gid, label in labels:
             self._t.groups[gid] = replace(self._t.groups[gid], cluster=label)
 
     def assign(self, kept: Sequence[tuple[int, int | None]]) -> None:

@@ -466,9 +466,9 @@ class SqliteStore:
         connection.execute("UPDATE groups SET cluster = ? WHERE cluster = ?", (new, old))
         connection.execute("DELETE FROM clusters WHERE label = ?", (old,))
 
-    def move_groups(self, gids: Sequence[int], label: int) -> None:
-        self._con().execute(
-            f"UPDATE groups SET cluster = ? WHERE gid {_IN}", (label, _json_list(gids))
+    def label_groups(self, labels: Sequence[tuple[int, int]]) -> None:
+        self._con().executemany(
+            "UPDATE groups SET cluster = ? WHERE gid = ?", [(label, gid) for gid, label in labels]
         )
 
     def assign(self, kept: Sequence[tuple[int, int | None]]) -> None:
