@@ -266,7 +266,11 @@ def test_kept_copies_by_sorting_are_choose_kept_per_cluster(
     )
     labels = np.array([cluster for cluster, _, _ in members], dtype=np.int64)
     got = pipeline.choose_kept_copies(collected, labels, config)
+    even = np.flatnonzero(labels % 2 == 0)  # whole clusters only: the others keep themselves
+    among = pipeline.choose_kept_copies(collected, labels, config, even)
     for cluster in set(labels.tolist()):
         inside = np.flatnonzero(labels == cluster).tolist()
         chosen = choose_kept([pipeline._candidate(collected, i) for i in inside], config)
         assert set(got[inside].tolist()) == {chosen.position}
+        expected = [chosen.position] * len(inside) if cluster % 2 == 0 else inside
+        assert among[inside].tolist() == expected

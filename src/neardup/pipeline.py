@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+from neardup.arrays import sorted_unique
 from neardup.cluster import components
 from neardup.config import DedupConfig
 from neardup.features import Features, Featurizer
@@ -374,27 +375,33 @@ def component_heads(collected: Collected, edges: I64Array, config: DedupConfig) 
     return choose_kept_copies(collected, components(len(collected.ids), edges), config)
 
 
-def choose_kept_copies(collected: Collected, labels: I64Array, config: DedupConfig) -> I64Array:
-    """For every document, the index of the document kept for its cluster.
+def choose_kept_copies(
+    collected: Collected, labels: I64Array, config: DedupConfig, docs: I64Array | None = None
+) -> I64Array:
+    """For every document, the index of the document kept for its cluster (only among
+    ``docs`` when given, whole clusters of them; every other document keeps itself).
 
     ``first`` and ``longest`` are decided by sorting: a cluster's members by position,
     or by length then position; only a cluster whose longest members tie (the id
     decides) goes to :func:`~neardup.keep.choose_kept`, as every cluster does under
     ``field``.
     """
-    kept: I64Array = labels.copy()
-    if labels.size == 0:
+    kept: I64Array = np.arange(labels.size)
+    docs = kept.copy() if docs is None else docs
+    if docs.size == 0:
         return kept
-    positions = np.arange(labels.size)
+    labels = labels[docs]
+    lengths = np.asarray(
+        collected.lengths if docs.size == kept.size else [collected.lengths[i] for i in docs],
+        dtype=np.int64,
+    )
     if config.keep == "field":
-        order = np.argsort(labels, kind="stable")
+        rank = np.argsort(labels, kind="stable")
     else:
-        lengths = np.asarray(collected.lengths, dtype=np.int64)
         by_length = -lengths if config.keep == "longest" else np.zeros_like(lengths)
-        order = np.lexsort((positions, by_length, labels))
-        lengths = lengths[order]
-    sorted_labels = labels[order]
-    starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
+        rank = np.lexsort((docs, by_length, labels))
+    order, lengths, labels = docs[rank], lengths[rank], labels[rank]
+    starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
     sizes = np.diff(np.r_[starts, labels.size])
     kept[order] = np.repeat(order[starts], sizes)  # each cluster's first in that order
     if config.keep == "first":
@@ -457,7 +464,8 @@ def assign_kept(
             chosen, whole = whole, None
         else:
             edges = edges[open_[edges[:, 0]] & open_[edges[:, 1]]]
-            chosen = choose_kept_copies(collected, components(count, edges), config)
+            linked = sorted_unique(edges.reshape(-1))  # the rest are clusters of their own
+            chosen = choose_kept_copies(collected, components(count, edges), config, linked)
         heads = np.flatnonzero(open_ & (chosen == nodes))
         kept[heads] = heads
         members = np.flatnonzero(open_ & (chosen != nodes))
