@@ -76,6 +76,7 @@ def _tricky_corpus(path: Path) -> Path:
         json.dumps({"id": "ü-1", "text": "Ünïcode " + story}, ensure_ascii=True),
         json.dumps({"id": "ü-2", "text": "Ünïcode " + story + "!"}, ensure_ascii=False),
         json.dumps({"id": "s", "text": story + " Again.", "similarity": "theirs"}),
+        '{"id": "e", "text": ' + json.dumps(story + " Esc.") + ', "duplicate\\u005fof": "x"}',
         json.dumps({"id": "a", "text": "a repeated id"}),
         "   ",
         json.dumps({"id": "z", "text": "something else entirely, alone in its cluster"}),
@@ -105,8 +106,22 @@ def test_the_raw_second_read_writes_what_a_full_read_writes(
     for name in ("clusters.jsonl", "kept.jsonl", "removed.jsonl", "errors.jsonl"):
         assert (tmp_path / "fast" / name).read_bytes() == (tmp_path / "full" / name).read_bytes()
     removed = [json.loads(line) for line in (tmp_path / "fast" / "removed.jsonl").open()]
-    assert {"s", "7"} <= {str(r["id"]) for r in removed}
+    assert {"s", "7", "e"} <= {str(r["id"]) for r in removed}
     assert all(r["similarity"] != "theirs" for r in removed)  # neardup's value wins, once
+    escaped = next(line for line in (tmp_path / "fast" / "removed.jsonl").open() if '"e"' in line)
+    assert escaped.count("duplicate") == 1  # the escaped key is neardup's, not added twice
+
+
+def test_a_file_given_twice_is_read_twice_alike(tmp_path: Path) -> None:
+    """Its second copy's records are all repeated ids: skipped, and named in errors.jsonl."""
+    corpus = str(_tricky_corpus(tmp_path / "tricky.jsonl"))
+    result = dedup_files(
+        [corpus, corpus], tmp_path / "out", DedupConfig(), ReadConfig(on_error="skip")
+    )
+    kept = (tmp_path / "out" / "kept.jsonl").read_text().splitlines()
+    removed = (tmp_path / "out" / "removed.jsonl").read_text().splitlines()
+    assert len(kept) + len(removed) == len(result.ids) == 7
+    assert result.counts["skipped_errors"] == 2 + 9  # its bad lines, and 7 + 1 repeated ids
 
 
 def test_an_input_changed_between_the_reads_is_an_error(

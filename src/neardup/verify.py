@@ -265,7 +265,8 @@ def _packed(sketches: NDArray[np.uint8]) -> NDArray[np.uint64]:
     rows, width = sketches.shape
     pad = -width % 8
     if pad or not sketches.flags.c_contiguous:
-        sketches = np.concatenate((sketches, np.zeros((rows, pad), np.uint8)), axis=1)
+        padding = np.zeros((rows, pad), np.uint8)
+        sketches = np.ascontiguousarray(np.concatenate((sketches, padding), axis=1))
     return sketches.view(np.uint64)
 
 

@@ -282,8 +282,9 @@ def record_lines(
         if error.line is None:
             return None
         skip.setdefault(error.source, set()).add(error.line)
-    if any(source.format != "jsonl" for source in sources):
-        return None
+    names = [source.name for source in sources]
+    if any(source.format != "jsonl" for source in sources) or len(set(names)) < len(names):
+        return None  # (a file given twice: its errors could not be told apart by name)
     return (
         (source, number, text)
         for source in sources

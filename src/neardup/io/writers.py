@@ -104,9 +104,10 @@ class ResultWriter:
 
     def write_removed_line(self, line: str, duplicate_of: str, similarity: float | None) -> bool:
         """A removed record's JSONL line with neardup's keys added; False (nothing written)
-        when the line may hold those keys already: write the parsed record then."""
-        if any(f'"{key}"' in line for key in _ADDED_KEYS):
-            return False
+        when the line may hold those keys already, plainly or escaped: write the parsed
+        record then."""
+        if "\\u" in line or any(f'"{key}"' in line for key in _ADDED_KEYS):
+            return False  # (an escape could spell one of the keys)
         spliced = _spliced(line, {"duplicate_of": duplicate_of, "similarity": similarity})
         if spliced is None:
             return False
