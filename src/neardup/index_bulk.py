@@ -168,20 +168,13 @@ def _outcomes(
         linked.setdefault(b, []).append((a, value))
     to_kept = _similarity_to_kept(found, reps, settings)
     out = [outcome(doc_id, True, doc_id, [], 1.0) for doc_id in ids]
-    told: dict[tuple[int, float], list[Match]] = {}  # a group's members at one similarity
-
-    def earlier(gid: int, similarity: float, doc: int) -> list[Match]:
-        group = members[gid]
-        said = told.get((gid, similarity))
-        if said is None:
-            said = told[gid, similarity] = [Match(ids[d], similarity) for d in group]
-        return said[: bisect_left(group, doc)]
-
     for doc in shared.tolist():
         gid = int(gids[doc])
-        matches = earlier(gid, 1.0, doc)
+        before = members[gid][: bisect_left(members[gid], doc)]
+        matches = [Match(ids[d], 1.0) for d in before]
         for other, s in linked.get(gid, []):
-            matches += earlier(other, s, doc)
+            group = members[other]
+            matches += [Match(ids[d], s) for d in group[: bisect_left(group, doc)]]
         matches.sort(key=lambda m: (-m.similarity, m.id))
         k = int(kept[doc])
         out[doc] = outcome(ids[doc], k == doc, ids[k], matches, to_kept.get(doc, 1.0))
