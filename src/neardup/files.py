@@ -177,19 +177,17 @@ def _write_lines(
 def _check_same(record: Parsed, row: Assignment) -> None:
     """The second read must meet the records of the first."""
     if isinstance(record, InputError):
-        raise InputError(
-            record.source,
-            f"the input changed while neardup was reading it (expected {row.id!r}; {record.reason})",
-            line=record.line,
-            hint="run again on inputs that are not being written to",
-        )
-    if record.id != row.id:
-        raise InputError(
-            record.source,
-            f"the input changed while neardup was reading it (expected {row.id!r}, read {record.id!r})",
-            line=record.line,
-            hint="run again on inputs that are not being written to",
-        )
+        found = f"; {record.reason}"
+    elif record.id != row.id:
+        found = f", read {record.id!r}"
+    else:
+        return
+    raise InputError(
+        record.source,
+        f"the input changed while neardup was reading it (expected {row.id!r}{found})",
+        line=record.line,
+        hint="run again on inputs that are not being written to",
+    )
 
 
 def _check_ended(rows: Iterator[Assignment]) -> None:
