@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,10 @@ from hypothesis import strategies as st
 
 import neardup
 from neardup import Index
+from neardup.config import ReadConfig
 from neardup.errors import ConfigError, InputError
 from neardup.index_types import AlreadyIndexedError
+from neardup.io.readers import records_from_python
 from tests.conftest import EXAMPLES
 from tests.generated import news_like, reports_like
 
@@ -85,6 +88,22 @@ def test_a_bulk_load_writes_what_batches_write(options: dict[str, Any]) -> None:
     for column in (0, 1):
         assert np.array_equal(mine.band_entries[column], theirs.band_entries[column])
     assert bulk.check() == []
+
+
+def test_a_bulk_load_keeps_its_scratch_files_in_the_workdir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[object] = []
+    real = tempfile.TemporaryDirectory
+
+    def noted(*args: Any, **kwargs: Any) -> tempfile.TemporaryDirectory[str]:
+        made.append(kwargs.get("dir"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("neardup.index_bulk.tempfile.TemporaryDirectory", noted)
+    records = records_from_python(news_like(40, seed=2), ReadConfig())
+    outcomes = list(Index.in_memory().add_records(records, workdir=tmp_path))
+    assert len(outcomes) == 40 and made == [tmp_path] and list(tmp_path.iterdir()) == []
 
 
 def test_bulk_loading_needs_an_empty_index() -> None:

@@ -168,19 +168,23 @@ class Index:
         workers: int = 1,
         batch_size: int = BATCH_SIZE,
         bulk: bool | None = None,
+        workdir: str | Path | None = None,
     ) -> Iterator[Outcome]:
         """Add records as readers make them, one transaction a batch; outcomes as they come.
 
         ``workers`` processes compute features (the result does not depend on it).
         ``bulk`` (default: when no document was ever added) fills an empty
         index in one transaction, at batch dedup's speed: the same rows and
-        outcomes, all at the end, and a kill leaves the index empty.
+        outcomes, all at the end, and a kill leaves the index empty; its scratch
+        files go to ``workdir`` (default: the system temp dir).
         """
         if bulk is None:
             with self._store.reading():
                 bulk = None if self._store.counters()[0] == 0 else False
         if bulk is not False:
-            loaded = self._load(records, text_field, workers, batch_size, required=bool(bulk))
+            loaded = self._load(
+                records, text_field, workers, batch_size, required=bool(bulk), workdir=workdir
+            )
             if loaded is not None:
                 yield from loaded
                 return
@@ -195,6 +199,7 @@ class Index:
         batch_size: int,
         *,
         required: bool,
+        workdir: str | Path | None,
     ) -> list[Outcome] | None:
         """A bulk load, or None (nothing read) when the index is not new and the caller did
         not insist (``required``: it must merely hold no document)."""
@@ -214,6 +219,7 @@ class Index:
                 workers=workers,
                 batch_size=batch_size,
                 text_field=text_field,
+                workdir=workdir,
             )
 
     def query(

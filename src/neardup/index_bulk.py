@@ -85,17 +85,19 @@ def load(
     workers: int,
     batch_size: int,
     text_field: str,
+    workdir: str | Path | None = None,
 ) -> list[Outcome]:
     """Add ``records`` to an empty ``store`` (inside its writing transaction); their outcomes.
 
-    ``check`` vets each record against the ids seen before it (and notes its id).
+    ``check`` vets each record against the ids seen before it (and notes its id); scratch
+    files go to ``workdir`` (default: the system temp dir).
     """
     config = settings.config
     first_seq, next_gid = store.counters()
     loader = _Loader(store, settings, text_field, first_seq, next_gid, check)
     clock, progress = StageClock(), NullProgress()
     featurize = Featurizer.for_run(config, settings.banding)
-    with tempfile.TemporaryDirectory(prefix="neardup-index-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="neardup-index-", dir=workdir) as scratch:
         spill = Store.create(Path(scratch), config, settings.banding)
         collected = collect(
             records, featurize, spill, workers, batch_size, clock, progress, each=loader.add

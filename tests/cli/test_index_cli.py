@@ -6,6 +6,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from neardup import Index
 from neardup.store import FORMAT_VERSION
 from tests import test_cli as base
@@ -24,19 +26,17 @@ def index_membership(db: Path) -> set[frozenset[str]]:
         return {frozenset(members) for members in index.clusters().values()}
 
 
-def test_add_one_by_one_gives_dedup_clusters(tmp_path: Path) -> None:
-    db = tmp_path / "news.ndx"
-    out = neardup(
-        "index",
-        "add",
-        str(CORPUS),
-        "--db",
-        str(db),
-        "--batch-size",
-        "1",
-        "-o",
-        str(tmp_path / "o.jsonl"),
+@pytest.mark.parametrize("how", ["one by one", "bulk"])
+def test_add_gives_dedup_clusters(tmp_path: Path, how: str) -> None:
+    db, scratch = tmp_path / "news.ndx", tmp_path / "scratch"
+    scratch.mkdir()
+    mode = (
+        ["--no-bulk", "--batch-size", "1"] if how == "one by one" else ["--workdir", str(scratch)]
     )
+    out = neardup(
+        "index", "add", str(CORPUS), "--db", str(db), *mode, "-o", str(tmp_path / "o.jsonl")
+    )
+    assert list(scratch.iterdir()) == []  # a bulk load's scratch files are gone
     assert "30 added" in out.stderr
     outcomes = read_jsonl(tmp_path / "o.jsonl")
     assert [o["id"] for o in outcomes] == [r["id"] for r in read_jsonl(CORPUS)]

@@ -176,6 +176,12 @@ def add(
             "index); --no-bulk commits every --batch-size documents.",
         ),
     ] = None,
+    workdir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Directory for a bulk load's scratch files (default: the system temp dir)."
+        ),
+    ] = None,
     output: Output = None,
     quiet: Quiet = False,
 ) -> None:
@@ -219,6 +225,7 @@ def add(
                 workers=workers or default_workers(),
                 batch_size=batch_size,
                 bulk=bulk,
+                workdir=workdir,
             )
             added, duplicates = _write(outcomes, out)
             total = len(index)
