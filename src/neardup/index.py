@@ -17,9 +17,7 @@ or in batches, gives the clusters ``neardup dedup`` gives on it.
 from __future__ import annotations
 
 import threading
-from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from itertools import islice
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -37,8 +35,7 @@ from neardup.index_clusters import apply_changes, leave
 from neardup.index_match import link_batch, score_stored_pairs
 from neardup.index_types import AlreadyIndexedError, IndexedDocument, Outcome
 from neardup.io.readers import records_from_python
-from neardup.parallel import ordered_map
-from neardup.pipeline import BATCH_SIZE, choose_banding
+from neardup.pipeline import BATCH_SIZE, choose_banding, featurized
 from neardup.store.base import IndexSettings, IndexStore
 from neardup.store.memory import MemoryStore
 from neardup.store.sqlite import SqliteStore
@@ -188,7 +185,7 @@ class Index:
             if loaded is not None:
                 yield from loaded
                 return
-        for batch, features in self._featurized(records, workers, batch_size):
+        for batch, features in featurized(records, self._featurize, workers, batch_size):
             yield from self._add_batch(batch, features, text_field, skip_existing)
 
     def _load(
@@ -239,7 +236,7 @@ class Index:
     def query_records(
         self, records: Iterable[Record], *, batch_size: int = BATCH_SIZE
     ) -> Iterator[Outcome]:
-        for batch, features in self._featurized(records, 1, batch_size):
+        for batch, features in featurized(records, self._featurize, 1, batch_size):
             with self._store.reading():
                 first_seq, next_gid = self._store.counters()
                 links = link_batch(
@@ -255,21 +252,6 @@ class Index:
                     first_seq=first_seq,
                 )
             yield from settled.outcomes
-
-    def _featurized(
-        self, records: Iterable[Record], workers: int, batch_size: int
-    ) -> Iterator[tuple[list[Record], Features]]:
-        """Batches of records with their features, computed in ``workers`` processes."""
-        pending: deque[list[Record]] = deque()
-
-        def texts() -> Iterator[list[str]]:
-            iterator = iter(records)
-            while batch := list(islice(iterator, batch_size)):
-                pending.append(batch)
-                yield [record.text for record in batch]
-
-        for features in ordered_map(self._featurize, texts(), workers):
-            yield pending.popleft(), features
 
     def _add_batch(
         self, batch: list[Record], features: Features, text_field: str, skip_existing: bool

@@ -103,24 +103,21 @@ class Collected:
     text_keys: list[NDArray[np.uint64]] = field(default_factory=list)
 
 
-def _batches(
-    records: Iterable[Record],
-    collected: Collected,
-    keep_field: str | None,
-    size: int,
-    pending: deque[list[Record]] | None = None,
-) -> Iterator[list[str]]:
-    """Texts in batches; the per-record facts the later stages need are noted on the way
-    (and the batch itself queued in ``pending``, for a caller that stores records)."""
-    iterator = iter(records)
-    while batch := list(islice(iterator, size)):
-        if pending is not None:
+def featurized(
+    records: Iterable[Record], featurize: Featurizer, workers: int, batch_size: int
+) -> Iterator[tuple[list[Record], Features]]:
+    """Batches of records with their features, computed in ``workers`` processes, in
+    input order (only the batches in flight are held)."""
+    pending: deque[list[Record]] = deque()
+
+    def texts() -> Iterator[list[str]]:
+        iterator = iter(records)
+        while batch := list(islice(iterator, batch_size)):
             pending.append(batch)
-        for record in batch:
-            collected.ids.append(record.id)
-            collected.lengths.append(len(record.text))
-            collected.field_values.append(record.fields.get(keep_field) if keep_field else None)
-        yield [record.text for record in batch]
+            yield [record.text for record in batch]
+
+    for features in ordered_map(featurize, texts(), workers):
+        yield pending.popleft(), features
 
 
 def collect(
@@ -133,15 +130,19 @@ def collect(
     progress: Progress,
     each: Callable[[list[Record], Features], None] | None = None,
 ) -> Collected:
-    """The streaming pass: features of every record, sets spilled to disk; ``each`` is
-    shown every batch with its features, in input order."""
+    """The streaming pass: features of every record, sets spilled to disk, and the
+    per-record facts the later stages need; ``each`` is shown every batch with its
+    features, in input order."""
     collected = Collected()
+    keep_field = featurize.config.keep_field
     progress.start("read + sketch")
-    pending: deque[list[Record]] | None = None if each is None else deque()
-    batches = _batches(records, collected, featurize.config.keep_field, batch_size, pending)
-    for features in ordered_map(featurize, batches, workers):
-        if each is not None and pending is not None:
-            each(pending.popleft(), features)
+    for batch, features in featurized(records, featurize, workers, batch_size):
+        for record in batch:
+            collected.ids.append(record.id)
+            collected.lengths.append(len(record.text))
+            collected.field_values.append(record.fields.get(keep_field) if keep_field else None)
+        if each is not None:
+            each(batch, features)
         _absorb(collected, features, store)
         for stage, seconds in features.seconds.items():
             clock.add(stage, seconds)
