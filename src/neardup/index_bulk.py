@@ -29,6 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from neardup.features import Features, Featurizer
+from neardup.gcpause import gc_paused
 from neardup.index_batch import Layout, new_doc, outcome, round_similarity
 from neardup.index_types import Match, Outcome
 from neardup.pipeline import (
@@ -97,7 +98,7 @@ def load(
     loader = _Loader(store, settings, text_field, first_seq, next_gid, check)
     clock, progress = StageClock(), NullProgress()
     featurize = Featurizer.for_run(config, settings.banding)
-    with tempfile.TemporaryDirectory(prefix="neardup-index-", dir=workdir) as scratch:
+    with gc_paused(), tempfile.TemporaryDirectory(prefix="neardup-index-", dir=workdir) as scratch:
         spill = Store.create(Path(scratch), config, settings.banding)
         collected = collect(
             records, featurize, spill, workers, batch_size, clock, progress, each=loader.add

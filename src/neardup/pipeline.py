@@ -30,6 +30,7 @@ from neardup.arrays import sorted_unique
 from neardup.cluster import components
 from neardup.config import DedupConfig
 from neardup.features import Features, Featurizer
+from neardup.gcpause import gc_paused
 from neardup.keep import Candidate, choose_kept
 from neardup.lsh import Banding, candidate_shards, optimal_banding, shard_count
 from neardup.parallel import ordered_map
@@ -585,7 +586,7 @@ def run_dedup(
     clock = StageClock()
     banding = choose_banding(config)
     began = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="neardup-", dir=workdir) as scratch:
+    with gc_paused(), tempfile.TemporaryDirectory(prefix="neardup-", dir=workdir) as scratch:
         store = Store.create(Path(scratch), config, banding)
         featurize = Featurizer.for_run(config, banding)
         collected = collect(records, featurize, store, workers, batch_size, clock, progress)
