@@ -18,6 +18,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import neardup
@@ -68,6 +69,11 @@ def _sound(db: Path, by_id: dict[str, dict[str, object]]) -> int:
     return len(present)
 
 
+def _journal_mode(db: Path) -> str:
+    with closing(sqlite3.connect(db)) as connection:
+        return str(connection.execute("PRAGMA journal_mode").fetchone()[0])
+
+
 def _corpus(tmp_path: Path) -> tuple[list[dict[str, object]], Path]:
     records = news_like(4000, seed=31)
     corpus = tmp_path / "corpus.jsonl"
@@ -106,6 +112,9 @@ _STALLED_LOAD = """
 import json, sys, time
 from pathlib import Path
 from neardup import Index
+from neardup.store import sqlite
+
+sqlite._CACHE_KIB = 256  # a small page cache: the load spills pages into the file early
 
 corpus, db, marker = sys.argv[1:]
 records = [json.loads(line) for line in Path(corpus).read_text().splitlines()]
@@ -122,7 +131,11 @@ with Index(db, store_text=True) as index:
 
 
 def test_a_bulk_load_killed_mid_way_leaves_an_empty_index(tmp_path: Path) -> None:
-    """A bulk load is one transaction: killed before its commit, the index holds nothing."""
+    """A bulk load is one transaction: killed before its commit, the index holds nothing.
+
+    The load writes through a rollback journal (``SqliteStore.writing(bulk=True)``), and
+    has written pages into the file when it is killed: opening the file rolls them back
+    and puts it back in WAL mode."""
     records, corpus = _corpus(tmp_path)
     db, marker = tmp_path / "bulk.ndx", tmp_path / "marker"
     by_id = {str(r["id"]): r for r in records}
@@ -136,7 +149,11 @@ def test_a_bulk_load_killed_mid_way_leaves_an_empty_index(tmp_path: Path) -> Non
     assert marker.exists(), "the load never reached its stall"
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
+    journal = db.with_name(db.name + "-journal")
+    assert journal.exists() and journal.stat().st_size > 0, "the load wrote nothing yet"
     assert _sound(db, by_id) == 0
+    assert not journal.exists()
+    assert _journal_mode(db) == "wal"
     finished = _add(corpus, db)  # the index is empty: a bulk load by default
     assert finished.wait(timeout=300) == 0
     assert _sound(db, by_id) == len(records)

@@ -200,7 +200,7 @@ class Index:
     ) -> list[Outcome] | None:
         """A bulk load, or None (nothing read) when the index is not new and the caller did
         not insist (``required``: it must merely hold no document)."""
-        with self._write_lock, self._store.writing():
+        with self._write_lock, self._store.writing(bulk=True):
             if not required and self._store.counters()[0] > 0:
                 return None
             if self._store.counts()["documents"]:

@@ -88,3 +88,45 @@ def test_two_connections_see_each_others_documents(tmp_path: Path) -> None:
     assert second.query([STORY])[0].matches == ()
     first.close()
     second.close()
+
+
+def _journal_mode(path: Path) -> str:
+    connection = sqlite3.connect(path)
+    try:
+        return str(connection.execute("PRAGMA journal_mode").fetchone()[0])
+    finally:
+        connection.close()
+
+
+def test_a_bulk_load_alone_writes_through_a_rollback_journal(tmp_path: Path) -> None:
+    path = tmp_path / "a.ndx"
+    index = Index(path)
+    seen: list[str] = []
+    with index._store.writing(bulk=True):
+        seen.append(index._store._con().execute("PRAGMA journal_mode").fetchone()[0])
+        index._store.drop_clusters([])
+    index.close()
+    assert seen == ["delete"]
+    assert _journal_mode(path) == "wal"  # and back to WAL when it ends
+
+
+def test_a_bulk_load_beside_a_reader_keeps_the_wal(tmp_path: Path) -> None:
+    """Leaving WAL mode needs the only connection: with a reader open, the load stays in
+    WAL and the reader goes on reading while it runs."""
+    path = tmp_path / "a.ndx"
+    reader = Index(path)
+    assert reader.query([STORY])[0].matches == ()  # holds a connection
+    writer = Index(path)
+    answers: list[int] = []
+    with writer._store.writing(bulk=True):
+        writer._store.drop_clusters([])
+        mode = writer._store._con().execute("PRAGMA journal_mode").fetchone()[0]
+        thread = threading.Thread(target=lambda: answers.append(len(reader.stats())))
+        thread.start()
+        thread.join(timeout=20)
+    assert mode == "wal"
+    assert answers and answers[0] > 0
+    writer.add([{"id": "a", "text": STORY}])
+    assert [m.id for m in reader.query([STORY])[0].matches] == ["a"]
+    writer.close()
+    reader.close()

@@ -73,7 +73,7 @@ class MemoryStore:
             yield
 
     @contextmanager
-    def writing(self) -> Iterator[None]:
+    def writing(self, *, bulk: bool = False) -> Iterator[None]:
         with self._lock:
             saved = copy.deepcopy(self._t)
             try:
