@@ -21,8 +21,12 @@ import time
 from contextlib import closing
 from pathlib import Path
 
+import pytest
+
 import neardup
 from neardup import Index
+from neardup.errors import InputError
+from neardup.store import sqlite as sqlite_store
 from neardup.store.sqlite import APPLICATION_ID
 from tests.generated import news_like
 from tests.test_cli import neardup as run_neardup
@@ -130,7 +134,9 @@ with Index(db, store_text=True) as index:
 """
 
 
-def test_a_bulk_load_killed_mid_way_leaves_an_empty_index(tmp_path: Path) -> None:
+def test_a_bulk_load_killed_mid_way_leaves_an_empty_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A bulk load is one transaction: killed before its commit, the index holds nothing.
 
     The load writes through a rollback journal (``SqliteStore.writing(bulk=True)``), and
@@ -147,6 +153,9 @@ def test_a_bulk_load_killed_mid_way_leaves_an_empty_index(tmp_path: Path) -> Non
     while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert marker.exists(), "the load never reached its stall"
+    monkeypatch.setattr(sqlite_store, "_BUSY_MS", 500)
+    with pytest.raises(InputError, match="bulk load is filling it"):
+        Index(db, create=False)  # it holds the file locked: readers wait, then are told why
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
     journal = db.with_name(db.name + "-journal")

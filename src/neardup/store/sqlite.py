@@ -251,7 +251,7 @@ class SqliteStore:
         try:
             connection = _connect(path)
         except sqlite3.DatabaseError as error:
-            raise _not_an_index(path, f"not an SQLite database: {error}") from error
+            raise _unreadable(path, error) from error
         try:
             settings = _read_or_create(connection, path, settings_for_new)
         finally:
@@ -628,6 +628,17 @@ def _journal_mode(connection: sqlite3.Connection, mode: str) -> bool:
         return False
 
 
+def _unreadable(path: Path, error: sqlite3.DatabaseError) -> InputError:
+    """Why a file could not be opened: locked by a writer, or not an SQLite database."""
+    if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+        return InputError(
+            str(path),
+            f"another process holds it locked ({error}): a bulk load is filling it",
+            hint="wait for that `neardup index add` to finish, then retry",
+        )
+    return _not_an_index(path, f"not an SQLite database: {error}")
+
+
 def _not_an_index(path: Path, why: str) -> InputError:
     return InputError(
         str(path),
@@ -643,7 +654,7 @@ def _read_or_create(
         application_id = connection.execute("PRAGMA application_id").fetchone()[0]
         tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     except sqlite3.DatabaseError as error:
-        raise _not_an_index(path, f"not an SQLite database: {error}") from error
+        raise _unreadable(path, error) from error
     if application_id == 0 and tables == 0:
         if settings_for_new is None:
             raise InputError(
