@@ -10,6 +10,8 @@ import pytest
 
 from neardup import Index
 from neardup.errors import InputError
+from neardup.store import sqlite as sqlite_store
+from neardup.store.base import ClusterRow
 from neardup.store.sqlite import APPLICATION_ID, FORMAT_VERSION
 
 STORY = "the harbour authority said the new ferry terminal would open in the spring of next year"
@@ -108,6 +110,43 @@ def test_a_bulk_load_alone_writes_through_a_rollback_journal(tmp_path: Path) -> 
     index.close()
     assert seen == ["delete"]
     assert _journal_mode(path) == "wal"  # and back to WAL when it ends
+
+
+def test_readers_opening_during_a_bulk_load_wait_and_are_told_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The load's transaction is exclusive from its start, before any page reaches the
+    file: nothing can read a half-made index or hold up the load's commit."""
+    path = tmp_path / "a.ndx"
+    writer = Index(path)
+    monkeypatch.setattr(sqlite_store, "_BUSY_MS", 200)
+    errors: list[Exception] = []
+
+    def open_it() -> None:
+        try:
+            Index(path).close()
+        except InputError as error:
+            errors.append(error)
+
+    with writer._store.writing(bulk=True):
+        writer._store.drop_clusters([])
+        thread = threading.Thread(target=open_it)
+        thread.start()
+        thread.join(timeout=20)
+    assert len(errors) == 1 and "bulk load filling it" in str(errors[0])
+    writer.close()
+    Index(path).close()  # and opens once the load is over
+
+
+def test_a_failed_bulk_load_rolls_back_and_returns_to_wal(tmp_path: Path) -> None:
+    path = tmp_path / "a.ndx"
+    index = Index(path)
+    with pytest.raises(RuntimeError), index._store.writing(bulk=True):
+        index._store.put_clusters([ClusterRow(7, 1, 1, 0, False)])
+        raise RuntimeError("the input ended badly")
+    assert index._store.clusters([7]) == {}
+    index.close()
+    assert _journal_mode(path) == "wal"
 
 
 def test_a_bulk_load_beside_a_reader_keeps_the_wal(tmp_path: Path) -> None:

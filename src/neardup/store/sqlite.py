@@ -66,8 +66,10 @@ into an empty index (``writing(bulk=True)``), when no other connection has
 the file open, switches it to a rollback journal for its one transaction and
 back to WAL after: its pages are written once instead of to the WAL and then
 again into the file, and a kill leaves a journal that the next opening rolls
-back (and puts the file back in WAL mode). Readers that open the file during
-such a load wait for it.
+back (and puts the file back in WAL mode; the journal must stay beside the
+file until then). The load's transaction is exclusive and runs with
+``synchronous = FULL`` (NORMAL is power-safe in WAL mode only): readers that
+open the file during it wait for it (up to the busy timeout).
 """
 
 from __future__ import annotations
@@ -76,6 +78,7 @@ import json
 import sqlite3
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -269,7 +272,10 @@ class SqliteStore:
     def _con(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
         if connection is None:
-            connection = _connect(self._path)
+            try:
+                connection = _connect(self._path)
+            except sqlite3.OperationalError as error:
+                raise _unreadable(self._path, error) from error
             self._local.connection = connection
             self._local.depth = 0
             with self._connections_lock:
@@ -301,27 +307,34 @@ class SqliteStore:
 
     @contextmanager
     def writing(self, *, bulk: bool = False) -> Iterator[None]:
-        """One write transaction. ``bulk`` (a load into an empty index): when no other
-        connection has the file open, it is written through a rollback journal instead of
-        the WAL, so its pages are written once, not to the WAL and then copied into the
-        file (a 100,000-document load: 340 MB less to write); readers wait meanwhile."""
+        """One write transaction, rolled back if it or its commit fails.
+
+        ``bulk`` (a load into an empty index): when no other connection has the
+        file open, it is written through a rollback journal instead of the WAL,
+        so its pages are written once, not to the WAL and then copied into the
+        file (a 100,000-document load: 340 MB less to write). The transaction
+        is exclusive and fully synced meanwhile: readers that open the file wait
+        for it, and nothing can hold up its commit."""
         connection = self._con()
         with self._write_lock:
             direct = bulk and _journal_mode(connection, "delete")
-            connection.execute("BEGIN IMMEDIATE")
+            if direct:
+                connection.execute("PRAGMA synchronous = FULL")  # NORMAL is safe in WAL only
+            connection.execute("BEGIN EXCLUSIVE" if direct else "BEGIN IMMEDIATE")
             self._local.depth = 1
             try:
                 yield
+                connection.execute("COMMIT")
             except BaseException:
-                connection.execute("ROLLBACK")
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
                 self._forget_bands()  # it holds rows that never happened
                 raise
-            else:
-                connection.execute("COMMIT")
             finally:
                 self._local.depth = 0
-                if direct:
-                    _journal_mode(connection, "wal")
+                if direct and not connection.in_transaction:
+                    connection.execute("PRAGMA synchronous = NORMAL")
+                    _back_to_wal(connection, self._path)
 
     def _absorb_own(self, inserted: list[Absorbed]) -> None:
         """The groups a transaction writes go into the mirrors at once, unread: the rest of
@@ -628,12 +641,24 @@ def _journal_mode(connection: sqlite3.Connection, mode: str) -> bool:
         return False
 
 
+def _back_to_wal(connection: sqlite3.Connection, path: Path) -> None:
+    """WAL mode again after a bulk load. It waits for readers that opened the file as the
+    load committed; if one holds on past the busy timeout, the next opening switches."""
+    if not _journal_mode(connection, "wal"):
+        warnings.warn(
+            f"{path}: left in rollback-journal mode after a bulk load (a reader held it); "
+            "the next process that opens it puts it back in WAL mode",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+
+
 def _unreadable(path: Path, error: sqlite3.DatabaseError) -> InputError:
     """Why a file could not be opened: locked by a writer, or not an SQLite database."""
     if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
         return InputError(
             str(path),
-            f"another process holds it locked ({error}): a bulk load is filling it",
+            f"another process holds it locked ({error}), most likely a bulk load filling it",
             hint="wait for that `neardup index add` to finish, then retry",
         )
     return _not_an_index(path, f"not an SQLite database: {error}")
