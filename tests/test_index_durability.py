@@ -149,15 +149,17 @@ def test_a_bulk_load_killed_mid_way_leaves_an_empty_index(
         [sys.executable, "-c", _STALLED_LOAD, str(corpus), str(db), str(marker)],
         start_new_session=True,
     )
-    deadline = time.monotonic() + 120
-    while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert marker.exists(), "the load never reached its stall"
-    monkeypatch.setattr(sqlite_store, "_BUSY_MS", 500)
-    with pytest.raises(InputError, match="most likely a bulk load filling it"):
-        Index(db, create=False)  # it holds the file locked: readers wait, then are told why
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=30)
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), "the load never reached its stall"
+        monkeypatch.setattr(sqlite_store, "_BUSY_MS", 500)
+        with pytest.raises(InputError, match="most likely a bulk load filling it"):
+            Index(db, create=False)  # it holds the file locked: readers wait, are told why
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)  # also when an assertion failed: no leftover
+        process.wait(timeout=30)
     journal = db.with_name(db.name + "-journal")
     written = db.stat().st_size
     assert journal.exists()
