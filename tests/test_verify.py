@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from neardup import kernels
+from neardup import kernels, verify
 from neardup.config import DedupConfig
 from neardup.verify import (
     NEAR_COPY,
@@ -203,3 +203,21 @@ def test_sketch_agreement_counts_equal_bytes_word_by_word(width: int, seed: int)
     packed = _packed(sketches)
     got = kernels.sketch_agreement(packed, left, right) - (packed.shape[1] * 8 - width)
     assert got.tolist() == (sketches[left] == sketches[right]).sum(axis=1).tolist()
+
+
+@given(st.integers(0, 300), st.integers(1, 4), st.integers(1, 64), st.integers(0, 2**31))
+def test_pairs_split_among_threads_give_the_single_thread_answer(
+    count: int, threads: int, fewest: int, seed: int
+) -> None:
+    """However the pairs are cut into blocks for the threads, each output is in pair order."""
+    rng = np.random.default_rng(seed)
+    sets = [np.unique(rng.integers(0, 60, size)).astype(np.uint32) for size in range(30)]
+    values = np.concatenate(sets)
+    offsets = np.concatenate(([0], np.cumsum([s.size for s in sets]))).astype(np.int64)
+    pairs = rng.integers(0, 30, (count, 2)).astype(np.int64)
+    alone = pair_similarities(pairs, values, offsets, "containment", threads=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(verify, "_FEWEST_PAIRS_PER_TASK", fewest)
+        split = pair_similarities(pairs, values, offsets, "containment", threads=threads)
+    np.testing.assert_array_equal(split.shared, alone.shared)
+    np.testing.assert_array_equal(split.similarity, alone.similarity)

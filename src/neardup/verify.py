@@ -74,7 +74,8 @@ FIGURE_SHARE = 0.1
 _FEWEST_FIGURES = 3
 NEAR_COPY = 0.8  # Jaccard from which two texts are one whatever their figures (a correction)
 _PLAUSIBLE_SIGMAS = 4.5  # plausible_pairs keeps estimates down to this many sigmas below the floor
-_PAIRS_PER_TASK = 65536  # enough work per thread to outweigh handing it over
+_PAIRS_PER_TASK = 65536  # the most pairs a thread takes at once
+_FEWEST_PAIRS_PER_TASK = 2048  # a few milliseconds of work: more than handing it over costs
 
 
 def _per_pair(
@@ -86,12 +87,13 @@ def _per_pair(
     """``kernel(left, right)`` over blocks of pairs on ``threads`` threads; each of its
     ``outputs`` arrays concatenated, in pair order."""
     left, right = np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1])
+    # every thread gets work even when a tile holds few pairs (most do, below a million)
+    size = min(_PAIRS_PER_TASK, max(_FEWEST_PAIRS_PER_TASK, -(-left.size // max(threads, 1))))
 
     def block(start: int) -> tuple[I64Array, ...]:
-        stop = start + _PAIRS_PER_TASK
-        return kernel(left[start:stop], right[start:stop])
+        return kernel(left[start : start + size], right[start : start + size])
 
-    parts = list(thread_map(block, range(0, left.size, _PAIRS_PER_TASK), threads))
+    parts = list(thread_map(block, range(0, left.size, size), threads))
     empty = np.empty(0, dtype=np.int64)
     return [np.concatenate([empty, *(part[k] for part in parts)]) for k in range(outputs)]
 
