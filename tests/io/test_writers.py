@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from neardup.config import ReadConfig
 from neardup.errors import InputError, OutputError
 from neardup.io import ResultWriter, open_inputs, read_records
-from neardup.io.writers import assignment_line
+from neardup.io.writers import _removal_keys, assignment_line
 from neardup.types import Assignment, Record
 
 KEPT = Record("a", "story", {"id": "a", "text": "story", "meta": {"z": 1, "y": [True, None]}})
@@ -324,3 +324,11 @@ def test_assignment_line_is_what_json_dumps_writes(
 ) -> None:
     row = Assignment(doc_id, cluster, kept, duplicate_of, similarity)
     assert assignment_line(row) == json.dumps(row.to_json(), ensure_ascii=False)
+
+
+@given(st.text(), st.none() | st.floats(min_value=0.0, max_value=1.0))
+def test_removal_keys_are_what_json_dumps_writes(
+    duplicate_of: str, similarity: float | None
+) -> None:
+    added = {"duplicate_of": duplicate_of, "similarity": similarity}
+    assert _removal_keys(duplicate_of, similarity) == json.dumps(added, ensure_ascii=False)
