@@ -27,6 +27,7 @@ import numpy as np
 from neardup.config import DedupConfig, ReadConfig
 from neardup.errors import ConfigError, InputError
 from neardup.features import Features, Featurizer
+from neardup.gcpause import gc_paused
 from neardup.index_assign import settle_assignments
 from neardup.index_batch import outcomes_after, settle, whole_check
 from neardup.index_bulk import load
@@ -146,15 +147,16 @@ class Index:
         """
         read = ReadConfig(id_field=id_field, text_field=text_field)
         records = records_from_python(items, read)
-        return list(
-            self.add_records(
-                records,
-                text_field=text_field,
-                skip_existing=skip_existing,
-                batch_size=batch_size,
-                bulk=bulk,
+        with gc_paused():  # a bounded call: its rows and outcomes need no cycle collection
+            return list(
+                self.add_records(
+                    records,
+                    text_field=text_field,
+                    skip_existing=skip_existing,
+                    batch_size=batch_size,
+                    bulk=bulk,
+                )
             )
-        )
 
     def add_records(
         self,

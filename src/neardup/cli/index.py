@@ -17,6 +17,7 @@ from neardup.cli._options import InputFormat, OnError, read_config
 from neardup.cli.dedup import Keep, Order, ShingleKind, Similarity
 from neardup.config import ReadConfig
 from neardup.errors import InputError, NeardupError
+from neardup.gcpause import gc_paused
 from neardup.index import Index
 from neardup.index_types import Outcome
 from neardup.io.readers import open_inputs, read_records
@@ -227,7 +228,8 @@ def add(
                 bulk=bulk,
                 workdir=workdir,
             )
-            added, duplicates = _write(outcomes, out)
+            with gc_paused():  # the whole add: see neardup.gcpause
+                added, duplicates = _write(outcomes, out)
             total = len(index)
     except NeardupError as error:
         raise fail(error) from error
