@@ -254,8 +254,6 @@ def settings_from_json(data: dict[str, Any]) -> IndexSettings:
     """Inverse of :func:`settings_to_json`; a setting this neardup does not know is a
     ``TypeError`` (the caller says which file)."""
     config: dict[str, Any] = dict(data["config"])
-    config.setdefault("max_lead", 0)  # files written before the lead check decided without it
-    config.setdefault("min_shared", 0)  # and before the shared-shingle minimum
     config["normalize"] = NormalizeConfig(**config["normalize"])
     config["shingle"] = ShingleConfig(**config["shingle"])
     config["minhash"] = MinHashConfig(**config["minhash"])
