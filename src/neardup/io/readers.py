@@ -293,12 +293,9 @@ def record_lines(
 
 
 def _jsonl_lines(source: Source, skip: set[int]) -> Iterator[tuple[int, str]]:
-    with _open_bytes(source) as stream:
-        for number, line in enumerate(stream, start=1):
-            if number == 1:
-                line = line.removeprefix(codecs.BOM_UTF8)
-            if line and not line.isspace() and number not in skip:
-                yield number, line.decode("utf-8", "replace").rstrip("\r\n")
+    for number, line in _record_lines(source, 0, None, 1):
+        if number not in skip:
+            yield number, line.decode("utf-8", "replace").rstrip("\r\n")
 
 
 def parse_record_line(source: Source, number: int, text: str, config: ReadConfig) -> Parsed:
@@ -608,6 +605,16 @@ def _read_jsonl_range(
     source: Source, config: ReadConfig, start: int, stop: int | None, first_line: int
 ) -> Iterator[Parsed]:
     """The lines starting in ``[start, stop)`` (to the end when ``stop`` is None)."""
+    for number, line in _record_lines(source, start, stop, first_line):
+        yield _parse_json_line(line, number, source.name, config)
+
+
+def _record_lines(
+    source: Source, start: int, stop: int | None, first_line: int
+) -> Iterator[tuple[int, bytes]]:
+    """``(number, line)`` of the lines that can hold a record (not blank; a leading BOM
+    taken off), of those starting in ``[start, stop)``: what both reads of a JSONL file
+    walk, so the write pass meets the lines the first read made records of."""
     with _open_bytes(source) as stream:
         if start:
             stream.seek(start)
@@ -619,7 +626,7 @@ def _read_jsonl_range(
             if number == 1:
                 line = line.removeprefix(codecs.BOM_UTF8)
             if line and not line.isspace():  # empty only as a lone BOM
-                yield _parse_json_line(line, number, source.name, config)
+                yield number, line
 
 
 # orjson reads integers past 64 bits as floats. A line that parses to a float
