@@ -71,6 +71,18 @@ def test_same_input_gives_byte_identical_clusters(tmp_path: Path) -> None:
     assert first == (tmp_path / "two" / "clusters.jsonl").read_bytes()
 
 
+def test_one_permutation_sketch_is_recorded_and_finds_the_example_copies(tmp_path: Path) -> None:
+    neardup("dedup", str(CORPUS), "-o", str(tmp_path / "classic"), "-q")
+    neardup("dedup", str(CORPUS), "-o", str(tmp_path / "oph"), "-q", "--sketch", "oph")
+    summary = json.loads((tmp_path / "oph" / "summary.json").read_text())
+    assert summary["parameters"]["minhash"]["sketch"] == "oph"
+    assert membership(tmp_path / "oph") == membership(tmp_path / "classic")
+    wrong = neardup(
+        "dedup", str(CORPUS), "-o", str(tmp_path / "x"), "--sketch", "bottomk", check=False
+    )
+    assert wrong.returncode == 2 and "bottomk" in wrong.stderr
+
+
 def test_shuffled_input_gives_same_clusters(tmp_path: Path) -> None:
     lines = CORPUS.read_text(encoding="utf-8").splitlines()
     random.Random(3).shuffle(lines)

@@ -31,12 +31,15 @@ def _bigger_corpus(path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("workers, batch_size", [(2, 7), (2, 50), (1, 13)])
+@pytest.mark.parametrize(
+    "workers, batch_size, sketch",
+    [(2, 7, "classic"), (2, 50, "classic"), (1, 13, "classic"), (2, 7, "oph")],
+)
 def test_output_is_identical_for_any_workers_and_batch_size(
-    tmp_path: Path, workers: int, batch_size: int
+    tmp_path: Path, workers: int, batch_size: int, sketch: str
 ) -> None:
     corpus = _bigger_corpus(tmp_path / "corpus.jsonl")
-    config, read_config = DedupConfig(), ReadConfig()
+    config, read_config = DedupConfig.from_options(sketch=sketch), ReadConfig()
     reference = dedup_files([str(corpus)], tmp_path / "ref", config, read_config, workers=1)
     other = dedup_files(
         [str(corpus)],

@@ -1,9 +1,13 @@
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from neardup.config import MinHashConfig
+from neardup.config import MinHashConfig, SketchKind
+from neardup.errors import ConfigError
 from neardup.minhash import EMPTY, Permutations, estimate_jaccard, signatures
+
+SKETCHES: tuple[SketchKind, ...] = ("classic", "oph")
 
 
 def _set(values: set[int]) -> np.ndarray:
@@ -17,24 +21,57 @@ def _sigs(sets: list[np.ndarray], perms: Permutations) -> np.ndarray:
     return signatures(values, offsets, perms)
 
 
-def test_signatures_are_deterministic_and_batch_independent() -> None:
+@pytest.mark.parametrize("sketch", SKETCHES)
+def test_signatures_are_deterministic_and_batch_independent(sketch: SketchKind) -> None:
     rng = np.random.default_rng(0)
     sets = [np.unique(rng.integers(0, 2**32, size=n, dtype=np.uint32)) for n in (5, 300, 1, 40)]
-    perms = Permutations.from_config(MinHashConfig(num_perm=64, seed=7))
+    perms = Permutations.from_config(MinHashConfig(num_perm=64, seed=7, sketch=sketch))
     together = _sigs(sets, perms)
     one_by_one = np.vstack([_sigs([s], perms) for s in sets])
     assert together.shape == (4, 64)
     assert together.dtype == np.uint32
     np.testing.assert_array_equal(together, one_by_one)
-    again = _sigs(sets, Permutations.from_config(MinHashConfig(num_perm=64, seed=7)))
+    again = _sigs(sets, Permutations.from_config(MinHashConfig(num_perm=64, seed=7, sketch=sketch)))
     np.testing.assert_array_equal(together, again)
 
 
-def test_seed_changes_signature() -> None:
+@pytest.mark.parametrize("sketch", SKETCHES)
+def test_seed_changes_signature(sketch: SketchKind) -> None:
     s = [_set({1, 2, 3, 4})]
-    a = _sigs(s, Permutations.from_config(MinHashConfig(num_perm=16, seed=1)))
-    b = _sigs(s, Permutations.from_config(MinHashConfig(num_perm=16, seed=2)))
+    a = _sigs(s, Permutations.from_config(MinHashConfig(num_perm=16, seed=1, sketch=sketch)))
+    b = _sigs(s, Permutations.from_config(MinHashConfig(num_perm=16, seed=2, sketch=sketch)))
     assert not np.array_equal(a, b)
+
+
+def test_one_permutation_fills_every_bin_from_the_set_s_own_values() -> None:
+    """Densified bins copy a filled bin: a 3-shingle set has at most 3 distinct values, and
+    those are the least values of the bins its shingles fell in, whatever the bin count."""
+    for bins in (4, 64, 1024):
+        perms = Permutations.from_config(MinHashConfig(num_perm=bins, sketch="oph"))
+        sig = _sigs([_set({11, 22, 33})], perms)[0]
+        assert (sig != EMPTY).all()
+        singles = {int(_sigs([_set({x})], perms)[0][0]) for x in (11, 22, 33)}
+        assert set(sig.tolist()) <= singles
+
+
+def test_one_permutation_values_are_pinned() -> None:
+    """Pinned values (three bins filled, three densified): a change here changes every
+    stored oph signature and index."""
+    config = MinHashConfig(num_perm=6, seed=1, sketch="oph")
+    pinned = _sigs([_set({10, 20, 30})], Permutations.from_config(config))
+    assert pinned[0].tolist() == [
+        3010205823,
+        3410390519,
+        335737177,
+        3410390519,
+        3410390519,
+        335737177,
+    ]
+
+
+def test_unknown_sketch_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="sketch"):
+        MinHashConfig(sketch="bottom-k")  # type: ignore[arg-type]
 
 
 def test_known_signature_values_are_stable_across_machines() -> None:
@@ -43,8 +80,9 @@ def test_known_signature_values_are_stable_across_machines() -> None:
     assert pinned[0].tolist() == [496125570, 2001864845, 395066069, 119627130]
 
 
-def test_empty_set_signature_matches_nothing() -> None:
-    perms = Permutations.from_config(MinHashConfig(num_perm=8))
+@pytest.mark.parametrize("sketch", SKETCHES)
+def test_empty_set_signature_matches_nothing(sketch: SketchKind) -> None:
+    perms = Permutations.from_config(MinHashConfig(num_perm=8, sketch=sketch))
     sig = _sigs([np.empty(0, dtype=np.uint32), _set({5})], perms)
     assert (sig[0] == EMPTY).all()
     assert estimate_jaccard(sig[0], sig[0]) == 0.0
@@ -56,9 +94,14 @@ def test_empty_set_signature_matches_nothing() -> None:
     only_a=st.integers(min_value=0, max_value=400),
     only_b=st.integers(min_value=0, max_value=400),
     offset=st.integers(min_value=0, max_value=2**31),
+    sketch=st.sampled_from(SKETCHES),
 )
-def test_estimate_within_error_bound(shared: int, only_a: int, only_b: int, offset: int) -> None:
-    """|estimate - J| stays within 5 standard errors of a binomial with num_perm trials."""
+def test_estimate_within_error_bound(
+    shared: int, only_a: int, only_b: int, offset: int, sketch: SketchKind
+) -> None:
+    """|estimate - J| stays within 5 standard errors of a binomial with num_perm trials
+    (one-permutation hashing: with as many trials as the union has shingles, when fewer,
+    since its densified bins repeat the filled ones)."""
     num_perm = 256
     base = np.arange(offset, offset + shared + only_a + only_b, dtype=np.uint64)
     mixed = ((base * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(32)).astype(np.uint32)
@@ -66,7 +109,9 @@ def test_estimate_within_error_bound(shared: int, only_a: int, only_b: int, offs
     a = np.unique(mixed[: shared + only_a])
     b = np.unique(np.concatenate((mixed[:shared], mixed[shared + only_a :])))
     true = shared / (shared + only_a + only_b)
-    sig = _sigs([a, b], Permutations.from_config(MinHashConfig(num_perm=num_perm)))
+    config = MinHashConfig(num_perm=num_perm, sketch=sketch)
+    sig = _sigs([a, b], Permutations.from_config(config))
     error = abs(estimate_jaccard(sig[0], sig[1]) - true)
-    bound = 5 * np.sqrt(true * (1 - true) / num_perm) + 1.0 / num_perm
+    trials = num_perm if sketch == "classic" else min(num_perm, shared + only_a + only_b)
+    bound = 5 * np.sqrt(true * (1 - true) / trials) + 1.0 / num_perm
     assert error <= bound

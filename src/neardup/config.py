@@ -15,6 +15,7 @@ from neardup.errors import ConfigError
 SimilarityKind = Literal["jaccard", "containment"]
 ShingleKind = Literal["word", "char"]
 KeepKind = Literal["longest", "first", "field"]
+SketchKind = Literal["classic", "oph"]
 OnError = Literal["fail", "skip"]
 
 
@@ -50,10 +51,27 @@ class MinHashConfig:
 
     num_perm: int = 256  # enough 2-row bands to find pairs down to Jaccard 0.15; see README
     seed: int = 1  # any fixed value; changing it changes signatures, not quality
+    sketch: SketchKind = "classic"  # "oph": one hash per shingle, not one per permutation
 
     def __post_init__(self) -> None:
         if self.num_perm < 1:
             raise ConfigError(f"num_perm must be >= 1, got {self.num_perm}")
+        if self.sketch not in ("classic", "oph"):
+            raise ConfigError(f"sketch must be 'classic' or 'oph', got {self.sketch!r}")
+
+
+# Flat option name (as ``DedupConfig.from_options``, the CLI and ``Index`` take it) ->
+# (part, field) of a nested setting; NormalizeConfig's fields keep their own names.
+NESTED_OPTIONS: dict[str, tuple[str, str]] = {
+    "num_perm": ("minhash", "num_perm"),
+    "seed": ("minhash", "seed"),
+    "sketch": ("minhash", "sketch"),
+    "shingle_size": ("shingle", "size"),
+    "ngram": ("shingle", "size"),
+    "shingle_kind": ("shingle", "kind"),
+    "fold_ocr": ("shingle", "fold_ocr"),
+    **{f.name: ("normalize", f.name) for f in fields(NormalizeConfig)},
+}
 
 
 @dataclass(frozen=True)
@@ -150,22 +168,12 @@ class DedupConfig:
         Nested settings are addressed by their own field names (``num_perm``,
         ``seed``, ``shingle_size``, ``shingle_kind``, ``casefold``, ...).
         """
-        nested: dict[str, tuple[str, type[Any], str]] = {
-            "num_perm": ("minhash", MinHashConfig, "num_perm"),
-            "seed": ("minhash", MinHashConfig, "seed"),
-            "shingle_size": ("shingle", ShingleConfig, "size"),
-            "shingle_kind": ("shingle", ShingleConfig, "kind"),
-            "fold_ocr": ("shingle", ShingleConfig, "fold_ocr"),
-            "ngram": ("shingle", ShingleConfig, "size"),
-        }
-        for f in fields(NormalizeConfig):
-            nested[f.name] = ("normalize", NormalizeConfig, f.name)
         top = {f.name for f in fields(cls)}
         parts: dict[str, dict[str, Any]] = {"minhash": {}, "shingle": {}, "normalize": {}}
         flat: dict[str, Any] = {}
         for key, value in options.items():
-            if key in nested:
-                part, _, name = nested[key]
+            if key in NESTED_OPTIONS:
+                part, name = NESTED_OPTIONS[key]
                 parts[part][name] = value
             elif key in top:
                 flat[key] = value

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from neardup.config import DedupConfig, ReadConfig
+from neardup.config import NESTED_OPTIONS, DedupConfig, ReadConfig
 from neardup.errors import ConfigError, InputError
 from neardup.features import Features, Featurizer
 from neardup.gcpause import gc_paused
@@ -41,9 +41,6 @@ from neardup.store.base import IndexSettings, IndexStore
 from neardup.store.memory import MemoryStore
 from neardup.store.sqlite import SqliteStore
 from neardup.types import Assignment, Record
-
-_NESTED = {"num_perm": ("minhash", "num_perm"), "seed": ("minhash", "seed")}
-_NESTED.update({"shingle_size": ("shingle", "size"), "shingle_kind": ("shingle", "kind")})
 
 
 class Index:
@@ -430,8 +427,7 @@ def flat_settings(config: DedupConfig) -> dict[str, Any]:
     """Every setting by the name ``DedupConfig.from_options`` (and the CLI) give it."""
     data = config.to_dict()
     flat = {k: v for k, v in data.items() if not isinstance(v, dict)}
-    flat.update(data["normalize"])
-    for name, (part, key) in _NESTED.items():
+    for name, (part, key) in NESTED_OPTIONS.items():
         flat[name] = data[part][key]
     return flat
 

@@ -250,6 +250,62 @@ def minhash(values: U32Array, offsets: I64Array, a: U64Array, b: U64Array) -> U3
     return out
 
 
+_PROBE_TABLE = 32  # densification probes computed once per batch; later ones on the fly
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _probe_bin(seed: np.uint64, attempt: int, bins: int) -> np.int64:
+    shift = np.uint64(32)
+    return np.int64(((_mix(seed + np.uint64(attempt)) >> shift) * np.uint64(bins)) >> shift)
+
+
+@njit(cache=True, nogil=True)
+def one_permutation(values: U32Array, offsets: I64Array, a: U64Array, b: U64Array) -> U32Array:
+    """One-permutation hashing with optimal densification (Shrivastava, ICML 2017).
+
+    One hash per shingle, ``mix(a[0] * x + b[0])``: its top 32 bits pick the
+    bin (``bins = a.size``), its low 32 bits are the value a bin keeps the
+    least of. An empty bin then copies the first filled bin along its own
+    probe sequence, ``mix(b[bin] + attempt)``, the same for every document, so
+    two documents agree on a bin with probability about their Jaccard, as with
+    a permutation per bin, at a 256th of the hashing. A bin whose least value
+    is ``0xFFFFFFFF`` counts as empty (one chance in 2**32 per shingle).
+    """
+    docs = offsets.size - 1
+    bins = a.size
+    out = np.full((docs, bins), _EMPTY32, dtype=np.uint32)
+    probes = np.empty((bins, _PROBE_TABLE), dtype=np.int64)
+    for slot in range(bins):
+        for attempt in range(_PROBE_TABLE):
+            probes[slot, attempt] = _probe_bin(b[slot], attempt, bins)
+    filled = np.empty(bins, dtype=np.bool_)
+    low = np.uint64(0xFFFFFFFF)
+    shift = np.uint64(32)
+    for d in range(docs):
+        if offsets[d + 1] == offsets[d]:
+            continue
+        row = out[d]
+        for i in range(offsets[d], offsets[d + 1]):
+            h = _mix(a[0] * np.uint64(values[i]) + b[0])
+            slot = ((h >> shift) * np.uint64(bins)) >> shift
+            row[slot] = min(row[slot], np.uint32(h & low))
+        for slot in range(bins):
+            filled[slot] = row[slot] != _EMPTY32
+        for slot in range(bins):
+            if filled[slot]:
+                continue
+            attempt = 0
+            source = probes[slot, 0]
+            while not filled[source]:
+                attempt += 1
+                if attempt < _PROBE_TABLE:
+                    source = probes[slot, attempt]
+                else:
+                    source = _probe_bin(b[slot], attempt, bins)
+            row[slot] = row[source]
+    return out
+
+
 @njit(cache=True, nogil=True)
 def band_keys(signatures: U32Array, bands: int, rows: int) -> U32Array:
     """A 32-bit key per band and document, band-major: ``out[band, doc]``.

@@ -31,12 +31,14 @@ class Permutations:
 
     a: U64Array
     b: U64Array
+    one_hash: bool = False  # one-permutation hashing: a[0], b[0] hash, b seeds the probes
 
     @classmethod
     def from_config(cls, config: MinHashConfig) -> Permutations:
         return cls(
             a=seeded_uint64(config.seed, config.num_perm, odd=True),
             b=seeded_uint64(config.seed + 0x5EED, config.num_perm),
+            one_hash=config.sketch == "oph",
         )
 
     @property
@@ -48,6 +50,8 @@ def signatures(
     values: NDArray[np.uint32], offsets: NDArray[np.int64], perms: Permutations
 ) -> NDArray[np.uint32]:
     """Signatures of the flat shingle sets of a batch, one row per document."""
+    if perms.one_hash:
+        return kernels.one_permutation(values, offsets, perms.a, perms.b)
     return kernels.minhash(values, offsets, perms.a, perms.b)
 
 

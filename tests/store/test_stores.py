@@ -20,6 +20,8 @@ from neardup.store.base import (
     NewDoc,
     NewGroup,
     band_codes,
+    settings_from_json,
+    settings_to_json,
 )
 
 SETTINGS = IndexSettings(DedupConfig(), Banding(3, 2), store_text=True)
@@ -105,3 +107,11 @@ def test_a_failed_write_leaves_nothing(store: IndexStore) -> None:
             store.band_hits(band_codes(np.array([[1], [2], [3]], np.uint32)).reshape(-1))[1].size
             == 0
         )
+
+
+def test_settings_round_trip_and_files_from_before_the_sketch_setting_read_as_classic() -> None:
+    oph = IndexSettings(DedupConfig.from_options(sketch="oph"), Banding(3, 2), store_text=False)
+    assert settings_from_json(settings_to_json(oph)) == oph
+    stored = settings_to_json(SETTINGS)
+    del stored["config"]["minhash"]["sketch"]  # as written before the setting existed
+    assert settings_from_json(stored).config.minhash.sketch == "classic"

@@ -28,6 +28,11 @@ class ShingleKind(str, Enum):
     char = "char"
 
 
+class Sketch(str, Enum):
+    classic = "classic"
+    oph = "oph"
+
+
 class Keep(str, Enum):
     longest = "longest"
     first = "first"
@@ -140,6 +145,10 @@ def dedup(
         int, typer.Option(help="MinHash permutations.")
     ] = _DEFAULTS.minhash.num_perm,
     seed: Annotated[int, typer.Option(help="MinHash seed.")] = _DEFAULTS.minhash.seed,
+    sketch: Annotated[
+        Sketch,
+        typer.Option(help="classic: a hash per permutation; oph: one hash per shingle, densified."),
+    ] = Sketch(_DEFAULTS.minhash.sketch),
     ngram: Annotated[
         int, typer.Option(help="Shingle size in words (or characters with --shingle-kind char).")
     ] = _DEFAULTS.shingle.size,
@@ -230,6 +239,7 @@ def dedup(
         "lsh_threshold": lsh_threshold,
         "num_perm": num_perm,
         "seed": seed,
+        "sketch": sketch.value,
         "shingle_size": ngram,
         "shingle_kind": shingle_kind.value,
         "fold_ocr": fold_ocr,

@@ -14,7 +14,7 @@ import typer
 
 from neardup.cli._app import app, fail, stderr
 from neardup.cli._options import InputFormat, OnError, read_config
-from neardup.cli.dedup import Keep, Order, ShingleKind, Similarity
+from neardup.cli.dedup import Keep, Order, ShingleKind, Similarity, Sketch
 from neardup.config import ReadConfig
 from neardup.errors import InputError, NeardupError
 from neardup.gcpause import gc_paused
@@ -148,6 +148,9 @@ def add(
     ] = None,
     num_perm: Annotated[int | None, typer.Option(help="New index: MinHash permutations.")] = None,
     seed: Annotated[int | None, typer.Option(help="New index: MinHash seed.")] = None,
+    sketch: Annotated[
+        Sketch | None, typer.Option(help="New index: classic MinHash or oph.")
+    ] = None,
     ngram: Annotated[int | None, typer.Option(help="New index: shingle size.")] = None,
     shingle_kind: Annotated[
         ShingleKind | None, typer.Option(help="New index: word or char.")
@@ -203,6 +206,7 @@ def add(
         "lsh_threshold": lsh_threshold,
         "num_perm": num_perm,
         "seed": seed,
+        "sketch": sketch.value if sketch else None,
         "shingle_size": ngram,
         "shingle_kind": shingle_kind.value if shingle_kind else None,
         "bands": bands,

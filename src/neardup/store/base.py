@@ -256,7 +256,8 @@ def settings_from_json(data: dict[str, Any]) -> IndexSettings:
     config: dict[str, Any] = dict(data["config"])
     config["normalize"] = NormalizeConfig(**config["normalize"])
     config["shingle"] = ShingleConfig(**config["shingle"])
-    config["minhash"] = MinHashConfig(**config["minhash"])
+    # files written before the sketch setting existed were filled by classic MinHash
+    config["minhash"] = MinHashConfig(**{"sketch": "classic", **config["minhash"]})
     return IndexSettings(
         config=DedupConfig(**config),
         banding=Banding(int(data["bands"]), int(data["rows"])),
