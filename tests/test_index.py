@@ -165,7 +165,12 @@ def test_settings_are_fixed_and_a_difference_is_named(tmp_path: Path) -> None:
         Index(path, store_text=True)
     with pytest.raises(ConfigError, match="unknown option"):
         Index(path, thresold=0.6)
-    for name, value in {"sketch": "oph", "fold_ocr": False, "shingle_size": 4, "casefold": False}.items():
+    for name, value in {
+        "sketch": "oph",
+        "fold_ocr": False,
+        "shingle_size": 4,
+        "casefold": False,
+    }.items():
         with pytest.raises(ConfigError, match=f"{name}=.*, but {name}={value!r}"):
             Index(path, **{name: value})
 

@@ -66,7 +66,9 @@ def test_compiled_form_folds_typography_and_refuses_the_rest() -> None:
     assert compiled_form("caf\u00e9", DEFAULT) is None  # a letter: casefolding and \\w differ
     assert compiled_form("&lt;IBM&gt; &#8220;up&#8221;", DEFAULT) == '<IBM> "up"'
     assert compiled_form("R&amp;D", DEFAULT) == "R&D"  # output checked for new entities
-    assert compiled_form("caf\u00e9 &amp; bar", DEFAULT) is None  # ftfy might act first
+    assert compiled_form("caf\u00c3\u00a9 &amp; bar", DEFAULT) is None  # ftfy might act first
+    assert compiled_form("\u201cR&amp;D\u201d \u00a35", DEFAULT) == '"R&D" \u00a35'
+    assert compiled_form("caf\u00e9 &amp; bar", DEFAULT) is None  # a letter, as above
     assert compiled_form("\u00e2\u20ac\u2122", DEFAULT) is None  # adjacent: mojibake for ftfy
     assert compiled_form("decision\u2014\nwhich", DEFAULT) is None  # a dash ends the line
     assert compiled_form("\u2022 item", DEFAULT) is None  # a bullet glyph

@@ -24,7 +24,12 @@ from numba import njit
 from numpy.typing import NDArray
 
 from neardup.config import NormalizeConfig
-from neardup.text.normalize import SPECIAL_CHARACTERS, normalize, unescape_entities
+from neardup.text.normalize import (
+    SPECIAL_CHARACTERS,
+    mojibake_free,
+    normalize,
+    unescape_entities,
+)
 from neardup.text.shingle import Utf8Batch, utf8_batch
 
 U8Array = NDArray[np.uint8]
@@ -237,8 +242,8 @@ def _inert(char: str) -> bool:
 def compiled_form(text: str, config: NormalizeConfig) -> str | None:
     """``text`` made ready for :func:`normalize_plain`, or None if it needs :func:`normalize`.
 
-    Plain ASCII is ready as it is, ASCII with entities once they are replaced
-    (unless an "&" remains). Other text without "&" is ready when its
+    Plain ASCII is ready as it is, text with entities once they are replaced
+    (unless an "&" remains, or ftfy could act on it first). Other text without "&" is ready when its
     non-ASCII characters stand alone (two together may be mojibake for ftfy)
     and are typographic quotes, dashes or ellipses (folded here to ASCII) or
     inert punctuation and symbols ("£", "©", "°"), which pass through.
@@ -246,13 +251,12 @@ def compiled_form(text: str, config: NormalizeConfig) -> str | None:
     if not config.collapse_whitespace:
         return None
     if "&" in text:
-        # ASCII: ftfy has nothing to do, so normalize's first pass starts by
-        # unescaping; the compiled path can take over from there if no "&" is left.
-        if not (config.unescape_html and text.isascii()):
+        # When ftfy has nothing to do (ASCII, or no character pair it could fix),
+        # normalize's first pass starts by unescaping; the compiled path can take
+        # over from there if no "&" is left.
+        if not config.unescape_html or (config.fix_mojibake and not mojibake_free(text)):
             return None
-        text = unescape_entities(text)
-        if "&" in text:
-            return text if text.isascii() else None  # see normalized_utf8: checked after
+        text = unescape_entities(text)  # an "&" left is checked after: see normalized_utf8
     if text.isascii():
         return text
     if not config.fold_punctuation:

@@ -78,7 +78,13 @@ import ftfy.fixes
 
 from neardup.config import NormalizeConfig
 
-__all__ = ["SPECIAL_CHARACTERS", "normalize", "normalize_lines", "unescape_entities"]
+__all__ = [
+    "SPECIAL_CHARACTERS",
+    "mojibake_free",
+    "normalize",
+    "normalize_lines",
+    "unescape_entities",
+]
 
 _DEFAULT = NormalizeConfig()
 
@@ -102,6 +108,11 @@ _MOJIBAKE_HINT = re.compile(
     "[\x80-\U0010ffff](?:[\x80-\U0010ffff]|(?<=[\x80-\x9f\u00c2\u00c3\u0152\u0153]))"
 )
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def mojibake_free(text: str) -> bool:
+    """Whether step 1 surely leaves ``text`` as it is: no surrogate, nothing ftfy could fix."""
+    return text.isascii() or not (_SURROGATE.search(text) or _MOJIBAKE_HINT.search(text))
 
 
 def _fix_mojibake(text: str) -> str:
