@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -67,6 +70,23 @@ def test_one_permutation_values_are_pinned() -> None:
         3410390519,
         335737177,
     ]
+
+
+def test_a_one_shingle_document_whose_hash_is_the_empty_value_gets_a_signature() -> None:
+    """Shingle 276401456 hashes (default seed) to low bits 0xFFFFFFFF: its bin must still
+    count as filled, or densification has nothing to copy and never ends. In a child
+    process, so that a regression fails instead of hanging the suite."""
+    code = (
+        "import numpy as np\n"
+        "from neardup.config import MinHashConfig\n"
+        "from neardup.minhash import Permutations, signatures\n"
+        "perms = Permutations.from_config(MinHashConfig(sketch='oph'))\n"
+        "row = signatures(np.array([276401456], np.uint32), np.array([0, 1]), perms)[0]\n"
+        "print(sorted(set(row.tolist())))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[4294967294]"
 
 
 def test_unknown_sketch_is_a_config_error() -> None:

@@ -9,6 +9,7 @@ from neardup import lsh, pipeline
 from neardup.config import DedupConfig
 from neardup.features import Featurizer
 from neardup.keep import choose_kept
+from neardup.minhash import Permutations, signatures
 from neardup.pipeline import choose_banding, lsh_threshold, run_dedup
 from neardup.result import DedupResult
 from neardup.types import Record
@@ -274,3 +275,16 @@ def test_kept_copies_by_sorting_are_choose_kept_per_cluster(
         assert set(got[inside].tolist()) == {chosen.position}
         expected = [chosen.position] * len(inside) if cluster % 2 == 0 else inside
         assert among[inside].tolist() == expected
+
+
+@pytest.mark.parametrize("sketch", ["classic", "oph"])
+def test_the_featurizer_sketches_with_the_configured_method(sketch: str) -> None:
+    """Band keys are those of the configured signatures, not of the other method's."""
+    config = DedupConfig.from_options(sketch=sketch)
+    banding = choose_banding(config)
+    features = Featurizer.for_run(config, banding)([STORY, STORY[:120], "a short note"])
+    for method in ("classic", "oph"):
+        perms = Permutations.from_config(DedupConfig.from_options(sketch=method).minhash)
+        sigs = signatures(features.sets, features.set_offsets, perms)
+        same = np.array_equal(lsh.band_keys(sigs, banding), features.band_keys)
+        assert same == (method == sketch)

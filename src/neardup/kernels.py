@@ -251,6 +251,7 @@ def minhash(values: U32Array, offsets: I64Array, a: U64Array, b: U64Array) -> U3
 
 
 _PROBE_TABLE = 32  # densification probes computed once per batch; later ones on the fly
+_FULLEST = np.uint64(0xFFFFFFFE)  # the largest value a filled bin holds
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -268,8 +269,9 @@ def one_permutation(values: U32Array, offsets: I64Array, a: U64Array, b: U64Arra
     least of. An empty bin then copies the first filled bin along its own
     probe sequence, ``mix(b[bin] + attempt)``, the same for every document, so
     two documents agree on a bin with probability about their Jaccard, as with
-    a permutation per bin, at a 256th of the hashing. A bin whose least value
-    is ``0xFFFFFFFF`` counts as empty (one chance in 2**32 per shingle).
+    a permutation per bin, at a 256th of the hashing. A value is at most
+    ``0xFFFFFFFE``, so a filled bin never reads as empty (which would leave a
+    one-shingle document nothing to copy from).
     """
     docs = offsets.size - 1
     bins = a.size
@@ -288,7 +290,7 @@ def one_permutation(values: U32Array, offsets: I64Array, a: U64Array, b: U64Arra
         for i in range(offsets[d], offsets[d + 1]):
             h = _mix(a[0] * np.uint64(values[i]) + b[0])
             slot = ((h >> shift) * np.uint64(bins)) >> shift
-            row[slot] = min(row[slot], np.uint32(h & low))
+            row[slot] = min(row[slot], np.uint32(min(h & low, _FULLEST)))
         for slot in range(bins):
             filled[slot] = row[slot] != _EMPTY32
         for slot in range(bins):

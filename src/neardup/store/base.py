@@ -242,8 +242,11 @@ def band_codes(keys: NDArray[np.uint32]) -> U64Array:
 
 def settings_to_json(settings: IndexSettings) -> dict[str, Any]:
     """The settings as stored in an index file (JSON object)."""
+    config = settings.config.to_dict()
+    if config["minhash"]["sketch"] == "classic":  # as files from before the setting, which
+        del config["minhash"]["sketch"]  # older versions of neardup can still open
     return {
-        "config": settings.config.to_dict(),
+        "config": config,
         "bands": settings.banding.bands,
         "rows": settings.banding.rows,
         "store_text": settings.store_text,
