@@ -116,7 +116,7 @@ def mojibake_free(text: str) -> bool:
 
 
 def _fix_mojibake(text: str) -> str:
-    if text.isascii():
+    if mojibake_free(text):
         return text
     if _SURROGATE.search(text):
         # Paired surrogates become the character they encode, lone ones U+FFFD.
