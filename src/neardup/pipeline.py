@@ -18,7 +18,7 @@ import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
@@ -300,10 +300,7 @@ def _figure_scores(pairs: I64Array, matching: Matching) -> FigureScores:
             part, matching.set_values, matching.set_offsets, threads=matching.threads
         )
 
-    scores = FigureScores.empty(len(pairs))
-    for positions, part in _tilewise(pairs, block, matching):
-        scores.put(positions, part)
-    return scores
+    return _tilewise(pairs, block, matching)
 
 
 def _within_passage_limit(
@@ -321,10 +318,7 @@ def _within_passage_limit(
             threads=matching.threads,
         )
 
-    within = np.empty(len(pairs), dtype=bool)
-    for positions, part in _tilewise(pairs, block, matching):
-        within[positions] = part
-    return within
+    return _tilewise(pairs, block, matching)
 
 
 def pair_scores(pairs: I64Array, matching: Matching, config: DedupConfig) -> PairScores:
@@ -339,37 +333,48 @@ def pair_scores(pairs: I64Array, matching: Matching, config: DedupConfig) -> Pai
         sizes = np.diff(matching.set_offsets)
         return estimated_similarities(part, matching.signatures, sizes, config.similarity)
 
-    scores = PairScores(np.empty(len(pairs)), np.empty(len(pairs)), np.empty(len(pairs)))
-    for positions, part in _tilewise(pairs, block, matching):
-        scores.similarity[positions] = part.similarity
-        scores.jaccard[positions] = part.jaccard
-        scores.shared[positions] = part.shared
-    return scores
+    return _tilewise(pairs, block, matching)
 
 
-def _tilewise(
-    pairs: I64Array, compute: Callable[[I64Array], T], matching: Matching
-) -> Iterator[tuple[I64Array, T]]:
-    """``compute`` over tiles of pairs, with the positions of each tile's pairs.
+def _tilewise(pairs: I64Array, compute: Callable[[I64Array], T], matching: Matching) -> T:
+    """``compute`` over tiles of pairs, its results put back in pair order.
 
     A tile holds the pairs whose documents fall in one range of
     ``_TILE_DOCS`` documents each, so it touches two stretches of the mapped
     sets; when those files are larger than ``_RESIDENT_BUDGET``, the pages a
     tile touched are let go before the next. Memory then holds two stretches
-    of sets, not every set a random sample of pairs reaches.
+    of sets, not every set a random sample of pairs reaches. ``compute``
+    returns an array, or a dataclass of arrays, with a value per pair.
     """
     if len(pairs) == 0:
-        return
+        return compute(pairs)
     tile = (pairs[:, 0] // _TILE_DOCS) * (matching.reps.size // _TILE_DOCS + 1) + (
         pairs[:, 1] // _TILE_DOCS
     )
     order = np.argsort(tile, kind="stable")
     cuts = np.flatnonzero(np.diff(tile[order])) + 1
     release = matching.mapped_bytes() > _RESIDENT_BUDGET
+    parts = []
     for positions in np.split(order, cuts):
-        yield positions, compute(pairs[positions])
+        parts.append(compute(pairs[positions]))
         if release:
             matching.release_pages()
+    back = np.empty_like(order)
+    back[order] = np.arange(order.size)
+    return _in_order(parts, back)
+
+
+def _in_order(parts: list[T], back: I64Array) -> T:
+    """``parts`` (arrays, or dataclasses of arrays) joined, then taken at ``back``."""
+    items: list[Any] = list(parts)
+    joined: Any
+    if isinstance(items[0], np.ndarray):
+        joined = np.concatenate(items)[back]
+    else:
+        columns = (np.concatenate([getattr(p, f.name) for p in items]) for f in fields(items[0]))
+        joined = type(items[0])(*(column[back] for column in columns))
+    result: T = joined
+    return result
 
 
 def component_heads(collected: Collected, edges: I64Array, config: DedupConfig) -> I64Array:

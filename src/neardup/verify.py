@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,16 +24,6 @@ class PairScores:
     similarity: F64Array
     jaccard: F64Array
     shared: F64Array  # an estimate when the scores come from signatures
-
-    @classmethod
-    def concat(cls, parts: Sequence[PairScores]) -> PairScores:
-        if not parts:
-            return cls(np.empty(0), np.empty(0), np.empty(0))
-        return cls(
-            np.concatenate([p.similarity for p in parts]),
-            np.concatenate([p.jaccard for p in parts]),
-            np.concatenate([p.shared for p in parts]),
-        )
 
     def accepted(self, config: DedupConfig) -> NDArray[np.bool_]:
         """Pairs that are duplicates: similar enough, for containment sharing at least
@@ -191,21 +181,6 @@ class FigureScores:
     held: I64Array  # figure shingles of the document holding fewer
     share: F64Array  # the share of its shingles they make
     jaccard: F64Array  # of the whole sets: near-copies are one text whatever their figures
-
-    @classmethod
-    def empty(cls, count: int) -> FigureScores:
-        def floats() -> F64Array:
-            return np.empty(count)
-
-        return cls(floats(), floats(), np.empty(count, np.int64), floats(), floats())
-
-    def put(self, positions: I64Array, part: FigureScores) -> None:
-        """Fill ``positions`` with the scores of ``part`` (in place)."""
-        self.figures[positions] = part.figures
-        self.wording[positions] = part.wording
-        self.held[positions] = part.held
-        self.share[positions] = part.share
-        self.jaccard[positions] = part.jaccard
 
     def compared(self, config: DedupConfig) -> NDArray[np.bool_]:
         """Pairs whose figures are their facts: ``min_figures`` in each, or in a short
