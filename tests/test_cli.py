@@ -199,3 +199,21 @@ def test_quiet_and_piped_stderr_have_no_progress_codes(tmp_path: Path) -> None:
 @pytest.mark.parametrize("command", [["--help"], ["dedup", "--help"], ["--version"]])
 def test_help_and_version(command: list[str]) -> None:
     assert neardup(*command).stdout
+
+
+def test_entry_point_leaves_the_exit_collections_nothing_to_walk(tmp_path: Path) -> None:
+    """The console script freezes what survives a command, sparing shutdown its full
+    collections; it does so on success and on error alike."""
+    probe = (
+        "import atexit, gc, sys\n"
+        "from neardup.cli import main\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0))\n"
+        "sys.argv = ['neardup', *sys.argv[1:]]\n"
+        "main()\n"
+    )
+    for args, code in ((["--version"], 0), (["dedup", str(tmp_path / "absent.jsonl")], 2)):
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args], capture_output=True, text=True, check=False
+        )
+        assert done.returncode == code, done.stderr
+        assert done.stdout.splitlines()[-1] == "frozen True"
