@@ -14,7 +14,6 @@ from typing import Any, Literal
 
 from neardup.config import DedupConfig, ReadConfig
 from neardup.errors import InputError
-from neardup.explain import differences
 from neardup.io.readers import (
     Parsed,
     Source,
@@ -108,6 +107,8 @@ def _differences(
     """``{"differences": ...}`` of a removed record against its kept one, with ``explain``."""
     if kept_texts is None:
         return None
+    from neardup.explain import differences  # only with ``explain``: runs without skip loading it
+
     normalize_config = (config or DedupConfig()).normalize
     found = differences(kept_texts[kept], record.text, normalize_config=normalize_config)
     return {"differences": found}

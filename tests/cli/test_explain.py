@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from neardup.cli.explain import show
+from neardup.cli._explain_view import show
 from neardup.explain import explain
 from tests.conftest import EXAMPLES, shared_path
 from tests.generated import REPORT_FACTS, earnings_report, scanned_copy

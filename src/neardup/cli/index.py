@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import orjson
 import typer
@@ -18,11 +18,13 @@ from neardup.cli.dedup import Keep, Order, ShingleKind, Similarity, Sketch
 from neardup.config import ReadConfig
 from neardup.errors import InputError, NeardupError
 from neardup.gcpause import gc_paused
-from neardup.index import Index
 from neardup.index_types import Outcome
 from neardup.io.readers import open_inputs, read_records
 from neardup.pipeline import BATCH_SIZE, default_workers
 from neardup.types import Record
+
+if TYPE_CHECKING:
+    from neardup.index import Index
 
 index_app = typer.Typer(
     help="A persistent index: add documents as they arrive and learn what each duplicates.",
@@ -52,6 +54,13 @@ Output = Annotated[
     typer.Option("--output", "-o", help="Write the outcomes (JSONL) here, not to stdout."),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")]
+
+
+def _open_index(db: Path, **options: Any) -> Index:
+    """The index at ``db``, its modules imported here: the other commands start without them."""
+    from neardup.index import Index
+
+    return Index(db, **options)
 
 
 @contextmanager
@@ -219,7 +228,7 @@ def add(
     options: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
     skipped: list[InputError] = []
     try:
-        with Index(db, store_text=store_text, **options) as index, _output(output) as out:
+        with _open_index(db, store_text=store_text, **options) as index, _output(output) as out:
             records = _records(
                 inputs, read_config(id_field, text_field, on_error), input_format, skipped
             )
@@ -260,7 +269,7 @@ def query(
     """What adding would answer for each document, without adding anything (JSONL)."""
     skipped: list[InputError] = []
     try:
-        with Index(db, create=False) as index, _output(output) as out:
+        with _open_index(db, create=False) as index, _output(output) as out:
             records = _records(
                 inputs, read_config(id_field, text_field, on_error), input_format, skipped
             )
@@ -282,7 +291,7 @@ def remove(
 ) -> None:
     """Remove documents so they no longer match; exits 1 if an id was not indexed."""
     try:
-        with Index(db, create=False) as index:
+        with _open_index(db, create=False) as index:
             removed = index.remove(ids)
     except NeardupError as error:
         raise fail(error) from error
@@ -301,7 +310,7 @@ def get(
 ) -> None:
     """Print one document (JSON): its fields, its text if stored, its cluster."""
     try:
-        with Index(db, create=False) as index:
+        with _open_index(db, create=False) as index:
             found = index.get(doc_id)
     except NeardupError as error:
         raise fail(error) from error
@@ -315,7 +324,7 @@ def get(
 def stats(db: Db) -> None:
     """Counts, settings and format of the index (JSON)."""
     try:
-        with Index(db, create=False) as index:
+        with _open_index(db, create=False) as index:
             typer.echo(json.dumps(index.stats(), indent=2))
     except NeardupError as error:
         raise fail(error) from error
@@ -325,7 +334,7 @@ def stats(db: Db) -> None:
 def check(db: Db) -> None:
     """Check the index file and every row against the others; exits 1 on any problem."""
     try:
-        with Index(db, create=False) as index:
+        with _open_index(db, create=False) as index:
             problems = index.check()
             total = len(index)
     except NeardupError as error:

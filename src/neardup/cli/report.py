@@ -10,7 +10,6 @@ import typer
 from neardup.cli._app import app, fail, stderr
 from neardup.errors import ConfigError, NeardupError
 from neardup.pipeline import default_workers
-from neardup.report import build_report
 
 
 @app.command("report")
@@ -33,6 +32,8 @@ def report_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No closing line.")] = False,
 ) -> None:
     """Write a self-contained HTML report: figures, plots, and each cluster's diffs."""
+    from neardup.report import build_report  # here, so other commands start without it
+
     try:
         if top < 0:
             raise ConfigError(f"--top must be >= 0, got {top}")

@@ -9,7 +9,6 @@ import typer
 
 from neardup.cli._app import app, fail, stderr
 from neardup.errors import MissingDependencyError, NeardupError
-from neardup.index import Index
 from neardup.server import DEFAULT_MAX_BODY, INSTALL_HINT, create_app
 
 
@@ -41,6 +40,8 @@ def serve(
     except ImportError as error:
         raise fail(MissingDependencyError(INSTALL_HINT)) from error
     try:
+        from neardup.index import Index  # here, so other commands start without it
+
         index = Index(db, store_text=store_text)
         application = create_app(index, api_key=api_key, max_body=max_body)
     except NeardupError as error:
