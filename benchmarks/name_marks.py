@@ -26,6 +26,7 @@ would part, pairs of Jaccard >= 0.8 aside (near-copies)::
     python benchmarks/name_marks.py ../shared/bench/syndication-dev.jsonl.gz
     python benchmarks/name_marks.py reuters.jsonl        # JSONL of id + text, as real_pairs.py writes
     python benchmarks/name_marks.py reuters.jsonl --show 5 --cut 0.2 --held 10
+    python benchmarks/name_marks.py reuters.jsonl --initial-runs   # issuers opening a sentence too
 """
 
 from __future__ import annotations
@@ -59,16 +60,31 @@ def _is_figure(token: str) -> bool:
     return (digits >= 2 and 2 * digits >= len(token)) or 2 * kept > len(token)
 
 
-def marked_tokens(text: str) -> list[tuple[str, bool, bool]]:
-    """(folded token, figure, name) for each token of the normalised, uncased text."""
+def marked_tokens(text: str, initial_runs: bool = False) -> list[tuple[str, bool, bool]]:
+    """(folded token, figure, name) for each token of the normalised, uncased text.
+
+    ``initial_runs``: also a run of two or more capitalised tokens opening a sentence and
+    followed by a lower-case word of it ("Toyota Motor Credit Corp is issuing ...").
+    """
     cased = normalize(text, CASED)
-    out = []
+    out: list[tuple[str, bool, bool]] = []
     end, after_lower = 0, False
+    run: list[int] = []  # the capitalised tokens opening the current sentence, while they last
     for match in TOKEN.finditer(cased):
         token = match.group()
         between = cased[end : match.start()]
         new_sentence = match.start() == 0 or any(c in SENTENCE_MARKS for c in between)
-        name = "A" <= token[0] <= "Z" and after_lower and not new_sentence
+        capital = "A" <= token[0] <= "Z"
+        name = capital and after_lower and not new_sentence
+        if new_sentence:
+            run = [len(out)] if capital else []
+        elif run and capital and run[-1] == len(out) - 1:
+            run.append(len(out))
+        elif run and token[0].islower():
+            if initial_runs and len(run) >= 2:
+                for at in run:
+                    out[at] = (out[at][0], out[at][1], True)
+            run = []
         after_lower, end = token[0].islower(), match.end()
         folded = "".join(OCR.get(c, c) for c in token.lower())
         out.append((folded, _is_figure(token), name))
@@ -115,11 +131,17 @@ def main() -> None:
     parser.add_argument("--cut", type=float, nargs="*", default=[0.2, 0.3, 0.4])
     parser.add_argument("--held", type=int, nargs="*", default=[6, 10, 14])
     parser.add_argument("--show", type=int, default=0, help="print this many parted edges")
+    parser.add_argument(
+        "--initial-runs",
+        action="store_true",
+        help="also mark capitalised runs opening a sentence (see marked_tokens)",
+    )
     args = parser.parse_args()
     texts = read(args.corpus)
     edges, fallen, scored = 0, 0, []
     for member, kept in kept_edges(args.corpus):
-        ta, tb = marked_tokens(texts[member]), marked_tokens(texts[kept])
+        ta = marked_tokens(texts[member], args.initial_runs)
+        tb = marked_tokens(texts[kept], args.initial_runs)
         plain_a, plain_b = shingles(ta, False), shingles(tb, False)
         a, b = shingles(ta, True), shingles(tb, True)
         edges += 1
