@@ -3,8 +3,8 @@
 A and B are two files, two ids of a corpus (``--corpus``), or two ids of a
 finished output directory (``--output-dir``). The library does the work
 (:func:`neardup.explain.explain`); this module finds the texts and prints the
-figures and the aligned passages: in colour on a terminal, plain in a pipe,
-JSON with ``--json``.
+explanation as JSON with ``--json``, else through ``_explain_view``: the figures
+and the aligned passages, in colour on a terminal, plain in a pipe.
 """
 
 from __future__ import annotations
