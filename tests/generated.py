@@ -193,3 +193,35 @@ def reports_like(count: int, seed: int = 1) -> list[dict[str, Any]]:
         {"id": f"rep-{i:05d}", "text": text, "date": f"2025-02-{1 + rng.randrange(28):02d}"}
         for i, text in enumerate(docs)
     ]
+
+
+_BOND_ISSUE = (
+    "{issuer} is issuing a 100 mln dlr eurobond due June 30, 1992 paying 8-1/4 pct and priced "
+    "at {price} pct, lead manager {manager} said. The bond is available in denominations of "
+    "5,000 dlrs and will be listed in {listing}. The issue is guaranteed by {guarantor} and "
+    "payment date is June 30."
+)
+
+
+def bond_issues() -> tuple[str, str, str]:
+    """Two launches written from one template (other issuer, manager, listing, guarantor:
+    names of other lengths; the figures but one alike) and a scan of the first, whose
+    misread letters change no word's place."""
+    first = _BOND_ISSUE.format(
+        issuer="Northwind Trading Corp",
+        price="101-1/8",
+        manager="Nomura International Ltd",
+        listing="Luxembourg",
+        guarantor="its parent",
+    )
+    second = _BOND_ISSUE.format(
+        issuer="Banca Popolare di Sondrio",
+        price="100-3/4",
+        manager="Deutsche Bank Capital Markets Ltd",
+        listing="Frankfurt am Main",
+        guarantor="the Kingdom of Sweden",
+    )
+    scanned = first
+    for right, wrong in (("issuing", "issuinq"), ("manager", "rnanager"), ("listed", "1isted")):
+        scanned = scanned.replace(right, wrong)
+    return first, second, scanned

@@ -27,6 +27,8 @@ def test_from_options_routes_nested_names() -> None:
         ({"figure_ratio": -0.1}, "figure_ratio"),
         ({"figure_ratio": 1.5}, "figure_ratio"),
         ({"min_figures": 0}, "min_figures"),
+        ({"max_rewrite_rate": -0.1}, "max_rewrite_rate"),
+        ({"max_rewrite_rate": 1.5}, "max_rewrite_rate"),
     ],
 )
 def test_bad_settings_are_config_errors(options: dict[str, object], message: str) -> None:

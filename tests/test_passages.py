@@ -7,9 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from neardup.config import DedupConfig, ShingleConfig
-from neardup.passages import ANCHOR, pair_passages
+from neardup.passages import ANCHOR, REWRITE_GAP, REWRITE_SLACK, pair_passages, pair_rewrites
 from neardup.text.shingle import sets_of, shingle_sequences
 from neardup.verify import pair_similarities, within_passage_limit
+from tests.generated import bond_issues
 
 
 def _words(prefix: str, count: int) -> str:
@@ -108,3 +109,61 @@ def test_explain_gives_the_verdict_dedup_gives() -> None:
     assert len(dedup([copy, quoter]).clusters()) == 2
     assert figures(copy, quoter, DedupConfig(max_lead=0)).same_story
     assert len(dedup([copy, quoter], max_lead=0).clusters()) == 1
+
+
+def _rewrites(texts: list[str], i: int, j: int) -> tuple[int, int]:
+    _, set_offsets, sequences, seq_offsets = _flat(texts)
+    counted = pair_rewrites(
+        set_offsets,
+        sequences,
+        seq_offsets,
+        np.array([i]),
+        np.array([j]),
+        ShingleConfig().size,
+        REWRITE_GAP,
+        REWRITE_SLACK,
+    )
+    return int(counted[0][0]), int(counted[1][0])
+
+
+def test_a_template_filled_in_twice_is_rewritten_in_place() -> None:
+    first, second, scanned = bond_issues()
+    rewrites, aligned = _rewrites([first, second], 0, 1)
+    # manager, listing and guarantor: names of other lengths between shared words (the
+    # issuer opens both, before anything is shared; the price is as long in both)
+    assert rewrites == 3 and aligned > 30
+    assert _rewrites([first, second], 1, 0) == (rewrites, aligned)  # either way round
+    assert _rewrites([first, scanned], 0, 1)[0] == 0  # a misread letter changes no length
+
+
+def test_additions_drops_and_swapped_words_are_no_rewrites() -> None:
+    story = [_words(f"s{k}x", 14) for k in range(8)]
+    copy = list(story)
+    copy.insert(3, "Advertisement")  # lines of its own
+    copy.insert(5, "Continue reading below")
+    copy.insert(7, "A view of the harbour on Tuesday. Photo: Lena Ortiz/Agency")
+    del copy[5]  # a sentence dropped
+    copy[1] = copy[1].replace("s1x4", "other")  # a word swapped
+    copy[6] = copy[6].replace("s7x2", "mlsread")
+    texts = [" ".join(story), " ".join(copy)]
+    assert _rewrites(texts, 0, 1)[0] == 0
+    retold = list(story)
+    for k in (1, 3, 5):  # three places where the other holds a longer phrase of its own
+        retold[k] = retold[k].replace(f"s{k}x6", f"and in other words {k}")
+    assert _rewrites([" ".join(story), " ".join(retold)], 0, 1)[0] == 3
+
+
+@given(
+    st.lists(st.sampled_from("abcdefgh"), max_size=60),
+    st.lists(st.tuples(st.integers(0, 60), st.sampled_from("xyz")), max_size=6),
+)
+def test_rewrites_do_not_depend_on_the_pair_order(
+    words: list[str], inserts: list[tuple[int, str]]
+) -> None:
+    other = list(words)
+    for at, word in inserts:
+        other.insert(min(at, len(other)), word)
+    texts = [" ".join(words), " ".join(other)]
+    rewrites, aligned = _rewrites(texts, 0, 1)
+    assert _rewrites(texts, 1, 0) == (rewrites, aligned)
+    assert 0 <= rewrites < max(aligned, 1)

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import neardup
 from neardup import lsh, pipeline
 from neardup.config import DedupConfig
 from neardup.features import Featurizer
@@ -15,6 +16,7 @@ from neardup.result import DedupResult
 from neardup.types import Record
 from tests.generated import (
     REPORT_FACTS,
+    bond_issues,
     earnings_report,
     filler,
     news_like,
@@ -288,3 +290,16 @@ def test_the_featurizer_sketches_with_the_configured_method(sketch: str) -> None
         sigs = signatures(features.sets, features.set_offsets, perms)
         same = np.array_equal(lsh.band_keys(sigs, banding), features.band_keys)
         assert same == (method == sketch)
+
+
+def test_two_reports_of_one_template_part_and_the_scan_stays() -> None:
+    first, second, scanned = bond_issues()
+    records = [{"id": "first", "text": first}, {"id": "second", "text": second}]
+    records.append({"id": "scan", "text": scanned})
+
+    def clusters(**options: float) -> dict[str, str]:
+        return {row.id: row.cluster for row in neardup.dedup(records, **options).assignments}
+
+    parted = clusters()
+    assert parted["first"] == parted["scan"] != parted["second"]
+    assert len(set(clusters(max_rewrite_rate=0).values())) == 1  # the check is what parts them

@@ -101,6 +101,12 @@ class DedupConfig:
     # figure shingles each of a pair must hold before their figures are compared: a date in
     # a caption or a footer is not a report's facts; see README
     min_figures: int = 8
+    # places where both of a pair hold short text of their own, of different lengths, between
+    # text they share, per shared shingle aligned: a template filled in for another issuer or
+    # day ("Toyota Motor Credit Corp" / "A unit of Banca Nazionale del Lavoro") rewrites
+    # in place, a copy adds, drops or misreads; at least passages.MIN_REWRITES of them and
+    # above this share part a pair that is not near-identical; 0 turns the check off; README
+    max_rewrite_rate: float = 0.05
     # leave bylines, captions, footers and ad lines out of the shingles; off: measured no
     # better on the syndication bench and costs a scan of every text; see README
     drop_boilerplate: bool = False
@@ -135,6 +141,11 @@ class DedupConfig:
             )
         if self.min_figures < 1:
             raise ConfigError(f"min_figures must be >= 1, got {self.min_figures}")
+        if not 0.0 <= self.max_rewrite_rate <= 1.0:
+            raise ConfigError(
+                "max_rewrite_rate must be in [0, 1] (0 turns the check off), "
+                f"got {self.max_rewrite_rate}"
+            )
         if self.max_lead < 0:
             raise ConfigError(f"max_lead must be >= 0 (0 turns the check off), got {self.max_lead}")
         if not 0.0 <= self.min_jaccard <= 1.0:

@@ -43,8 +43,11 @@ NEAR_IDENTICAL = 0.5  # Jaccard from which a pair shares half its union: no pass
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _contains(values: U32Array, start: int, stop: int, x: np.uint32) -> bool:
-    """Binary search for ``x`` in the sorted slice ``values[start:stop]``."""
+def _leftmost(
+    values: NDArray[np.int64] | U32Array, start: int, stop: int, x: int | np.uint32
+) -> int:
+    """The first index of the sorted slice ``values[start:stop]`` holding ``x`` or more
+    (``stop`` when none does)."""
     lo, hi = start, stop
     while lo < hi:
         mid = (lo + hi) // 2
@@ -52,7 +55,14 @@ def _contains(values: U32Array, start: int, stop: int, x: np.uint32) -> bool:
             lo = mid + 1
         else:
             hi = mid
-    return lo < stop and values[lo] == x
+    return lo
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _contains(values: U32Array, start: int, stop: int, x: np.uint32) -> bool:
+    """Binary search for ``x`` in the sorted slice ``values[start:stop]``."""
+    at = _leftmost(values, start, stop, x)
+    return at < stop and values[at] == x
 
 
 @njit(cache=True, nogil=True)
@@ -120,3 +130,93 @@ def pair_passages(
         longest[k] = max(min(head_l, tail_l), missing)
         lead[k] = min(head_s, head_l)
     return longest, lead
+
+
+# --- rewrites: one template filled in twice ---------------------------------------------
+
+REWRITE_GAP = 12  # own text (shingles) on each side up to which a gap is a rewrite
+REWRITE_SLACK = 1  # gaps whose lengths differ by at most this are a misread or swapped word
+MIN_REWRITES = 2  # fewer rewrites than this never part a pair
+
+
+@njit(cache=True, nogil=True)
+def _rewrites(
+    seqs: U32Array,
+    seq_offsets: I64Array,
+    doc: int,
+    other: int,
+    least: int,
+    max_gap: int,
+    slack: int,
+) -> tuple[int, int]:
+    """(rewrites, aligned shingles) of ``doc`` against ``other``.
+
+    The alignment is the longest chain of shingles of ``doc``, in text order, found in
+    ``other`` in text order too (a shingle standing for its first place there). Between
+    two neighbours of the chain each document may hold text of its own; a rewrite is a
+    place where both do, from ``least`` to ``max_gap`` shingles each, their lengths
+    differing by more than ``slack``. ``least`` is the shingle size: words added to (or
+    dropped from) one text between two shared ones leave the other ``least - 1`` shingles
+    of its own there, those that span the join; a word in place of another leaves ``least``.
+    """
+    a0, a1 = seq_offsets[doc], seq_offsets[doc + 1]
+    b = seqs[seq_offsets[other] : seq_offsets[other + 1]]
+    order = np.argsort(b, kind="mergesort")  # stable: equal shingles keep text order
+    ordered = b[order]
+    n = a1 - a0
+    at_a = np.empty(n, dtype=np.int64)  # the chain's candidates: place in doc, in other,
+    at_b = np.empty(n, dtype=np.int64)
+    before = np.empty(n, dtype=np.int64)  # and the candidate before it in the longest chain
+    tails = np.empty(n, dtype=np.int64)  # least place in other ending a chain of each length
+    tail_of = np.empty(n, dtype=np.int64)  # the candidate that ends it
+    count, length = 0, 0
+    for p in range(n):
+        x = seqs[a0 + p]
+        found = _leftmost(ordered, 0, ordered.size, x)
+        if found == ordered.size or ordered[found] != x:
+            continue
+        q = order[found]
+        k = _leftmost(tails, 0, length, q)
+        at_a[count], at_b[count] = p, q
+        before[count] = tail_of[k - 1] if k > 0 else -1
+        tails[k], tail_of[k] = q, count
+        length = max(length, k + 1)
+        count += 1
+    rewrites = 0
+    c = tail_of[length - 1] if length else -1
+    while c >= 0 and before[c] >= 0:
+        d = before[c]
+        own_a, own_b = at_a[c] - at_a[d] - 1, at_b[c] - at_b[d] - 1
+        if (
+            least <= min(own_a, own_b)
+            and max(own_a, own_b) <= max_gap
+            and abs(own_a - own_b) > slack
+        ):
+            rewrites += 1
+        c = d
+    return rewrites, length
+
+
+@njit(cache=True, nogil=True)
+def pair_rewrites(
+    set_offsets: I64Array,
+    seqs: U32Array,
+    seq_offsets: I64Array,
+    left: I64Array,
+    right: I64Array,
+    least: int,
+    max_gap: int,
+    slack: int,
+) -> tuple[I64Array, I64Array]:
+    """For each pair: (rewrites, aligned shingles), the smaller set's document aligned
+    against the other's (the lower index when the sets are of one size); ``least`` is the
+    shingle size (see ``_rewrites``)."""
+    rewrites = np.empty(left.size, dtype=np.int64)
+    aligned = np.empty(left.size, dtype=np.int64)
+    for k in range(left.size):
+        i, j = left[k], right[k]
+        size_i = set_offsets[i + 1] - set_offsets[i]
+        size_j = set_offsets[j + 1] - set_offsets[j]
+        small, large = (i, j) if (size_i, i) <= (size_j, j) else (j, i)
+        rewrites[k], aligned[k] = _rewrites(seqs, seq_offsets, small, large, least, max_gap, slack)
+    return rewrites, aligned

@@ -44,6 +44,7 @@ from neardup.verify import (
     FigureScores,
     PairScores,
     estimated_similarities,
+    few_rewrites,
     figure_scores,
     jaccard_floor,
     pair_similarities,
@@ -289,6 +290,9 @@ def duplicates(
     if config.verify and config.figure_ratio:
         check = np.flatnonzero(ok)
         ok[check] = _figure_scores(pairs[check], matching).agree(config)
+    if config.verify and config.max_rewrite_rate:
+        check = np.flatnonzero(ok & (scores.jaccard < NEAR_IDENTICAL))
+        ok[check] = _few_rewrites(pairs[check], matching, config)
     return ok, scores
 
 
@@ -298,6 +302,21 @@ def _figure_scores(pairs: I64Array, matching: Matching) -> FigureScores:
     def block(part: I64Array) -> FigureScores:
         return figure_scores(
             part, matching.set_values, matching.set_offsets, threads=matching.threads
+        )
+
+    return _tilewise(pairs, block, matching)
+
+
+def _few_rewrites(pairs: I64Array, matching: Matching, config: DedupConfig) -> NDArray[np.bool_]:
+    def block(part: I64Array) -> NDArray[np.bool_]:
+        return few_rewrites(
+            part,
+            matching.set_offsets,
+            matching.sequences,
+            matching.sequence_offsets,
+            config.max_rewrite_rate,
+            config.shingle.size,
+            threads=matching.threads,
         )
 
     return _tilewise(pairs, block, matching)

@@ -11,7 +11,7 @@ from rich.console import Console
 from neardup.cli._explain_view import show
 from neardup.explain import explain
 from tests.conftest import EXAMPLES, shared_path
-from tests.generated import REPORT_FACTS, earnings_report, scanned_copy
+from tests.generated import REPORT_FACTS, bond_issues, earnings_report, scanned_copy
 from tests.test_cli import neardup
 
 SCRAPES = EXAMPLES / "scrapes"
@@ -120,3 +120,14 @@ def test_explain_names_the_figures_that_part_two_reports(tmp_path: Path) -> None
     figures = data["figures"]
     assert figures["same_story"] is True and figures["figure_ratio"] == 0.4
     assert figures["figures"] >= 0.4 * figures["wording"] > 0
+
+
+def test_explain_names_the_rewrites_that_part_two_reports(tmp_path: Path) -> None:
+    first, second, _ = bond_issues()
+    (tmp_path / "first.txt").write_text(first, encoding="utf-8")
+    (tmp_path / "second.txt").write_text(second, encoding="utf-8")
+    files = (str(tmp_path / "first.txt"), str(tmp_path / "second.txt"))
+    apart = " ".join(neardup("explain", *files).stdout.split())
+    assert "Verdict: different stories" in apart and "rewrites 3 > 0.05 x" in apart
+    figures = json.loads(neardup("explain", *files, "--json").stdout)["figures"]
+    assert figures["rewrites"] == 3 and figures["max_rewrite_rate"] == 0.05

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from neardup.config import DedupConfig
 from neardup.explain import LABELS, differences, explain
 from neardup.explain.model import Explanation
 from tests.conftest import EXAMPLES, shared_path
+from tests.generated import bond_issues
 
 SCRAPES = EXAMPLES / "scrapes"
 
@@ -90,3 +92,16 @@ def test_to_json_names_every_passage() -> None:
 def test_empty_texts_explain_to_nothing(text: str) -> None:
     explanation = explain(text, text)
     assert not explanation.only_in_a and not explanation.only_in_b
+
+
+def test_rewrites_in_place_are_counted_and_decide_as_dedup_does() -> None:
+    first, second, scanned = bond_issues()
+    figures = explain(first, second).figures
+    assert figures is not None and not figures.same_story
+    assert figures.rewrites == 3 and figures.aligned is not None
+    assert figures.rewrites > figures.max_rewrite_rate * figures.aligned
+    assert figures.to_json()["rewrites"] == 3
+    relaxed = explain(first, second, DedupConfig(max_rewrite_rate=0)).figures
+    assert relaxed is not None and relaxed.same_story and relaxed.rewrites is None
+    scan = explain(first, scanned).figures
+    assert scan is not None and scan.same_story  # near-identical: not counted

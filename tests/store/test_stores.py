@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -115,3 +116,15 @@ def test_settings_round_trip_and_classic_is_stored_as_before_the_sketch_setting(
     stored = settings_to_json(SETTINGS)
     assert "sketch" not in stored["config"]["minhash"]  # as before the setting existed
     assert settings_from_json(stored) == SETTINGS
+
+
+def test_an_index_from_before_the_rewrite_check_keeps_deciding_without_it() -> None:
+    stored = settings_to_json(SETTINGS)  # the default check on: stored, read back as set
+    assert stored["config"]["max_rewrite_rate"] == DedupConfig().max_rewrite_rate > 0
+    assert settings_from_json(stored) == SETTINGS
+    older = {**stored, "config": dict(stored["config"])}
+    del older["config"]["max_rewrite_rate"]  # as files written before the setting existed
+    assert settings_from_json(older).config.max_rewrite_rate == 0
+    off = IndexSettings(replace(SETTINGS.config, max_rewrite_rate=0), Banding(3, 2), True)
+    assert "max_rewrite_rate" not in settings_to_json(off)["config"]  # older neardup opens it
+    assert settings_from_json(settings_to_json(off)) == off

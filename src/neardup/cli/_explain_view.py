@@ -8,7 +8,7 @@ from rich.markup import escape
 
 from neardup.explain import Explanation, Passage
 from neardup.explain.model import LABEL_TEXT, TYPOGRAPHY, Label, labels_of
-from neardup.passages import NEAR_IDENTICAL
+from neardup.passages import MIN_REWRITES, NEAR_IDENTICAL
 
 _SHORT = 100  # characters of a passage shown without --full
 _STYLE = {"only_a": "red", "only_b": "green", "changed": "yellow", "shared": "dim"}
@@ -51,6 +51,13 @@ def _figures(console: Console, explanation: Explanation) -> None:
         rule += (
             f", figures shared {figures.figures:.3f} {sign} {figures.figure_ratio} x "
             f"wording {figures.wording:.3f}"
+        )
+    if figures.rewrites is not None and figures.aligned is not None:
+        bound = figures.max_rewrite_rate * figures.aligned
+        sign = "<=" if figures.rewrites <= bound or figures.rewrites < MIN_REWRITES else ">"
+        rule += (
+            f", rewrites {figures.rewrites} {sign} {figures.max_rewrite_rate} x "
+            f"{figures.aligned} aligned"
         )
     console.print(f"\nVerdict: {verdict} ({rule})")
     console.print(

@@ -122,6 +122,12 @@ def dedup(
         int,
         typer.Option(help="Figure shingles each record must hold before figures are compared."),
     ] = _DEFAULTS.min_figures,
+    max_rewrite_rate: Annotated[
+        float,
+        typer.Option(
+            help="Places where both of a pair rewrite short text in place (one template filled in twice), per shared shingle aligned, above which a pair is two reports; 0 = no check."
+        ),
+    ] = _DEFAULTS.max_rewrite_rate,
     drop_boilerplate: Annotated[
         bool,
         typer.Option(
@@ -234,6 +240,7 @@ def dedup(
         "min_shared": min_shared,
         "figure_ratio": figure_ratio,
         "min_figures": min_figures,
+        "max_rewrite_rate": max_rewrite_rate,
         "drop_boilerplate": drop_boilerplate,
         "kept_ratio": kept_ratio,
         "lsh_threshold": lsh_threshold,

@@ -145,6 +145,10 @@ def add(
         int | None,
         typer.Option(help="New index: figure shingles each must hold to compare figures."),
     ] = None,
+    max_rewrite_rate: Annotated[
+        float | None,
+        typer.Option(help="New index: rewrites in place per aligned shingle that part a pair."),
+    ] = None,
     drop_boilerplate: Annotated[
         bool | None,
         typer.Option(
@@ -211,6 +215,7 @@ def add(
         "min_shared": min_shared,
         "figure_ratio": figure_ratio,
         "min_figures": min_figures,
+        "max_rewrite_rate": max_rewrite_rate,
         "drop_boilerplate": drop_boilerplate,
         "lsh_threshold": lsh_threshold,
         "num_perm": num_perm,

@@ -8,7 +8,15 @@ from neardup.boilerplate import shingled_texts
 from neardup.config import DedupConfig
 from neardup.explain.model import Figures
 from neardup.minhash import Permutations, estimate_jaccard, signatures
-from neardup.passages import ANCHOR, NEAR_IDENTICAL, pair_passages
+from neardup.passages import (
+    ANCHOR,
+    MIN_REWRITES,
+    NEAR_IDENTICAL,
+    REWRITE_GAP,
+    REWRITE_SLACK,
+    pair_passages,
+    pair_rewrites,
+)
 from neardup.text.normalize import normalize
 from neardup.text.shingle import sets_of, shingle_sequences
 from neardup.verify import PairScores, figure_scores, pair_similarities
@@ -39,6 +47,22 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
         same_story = (not config.max_passage or passage <= config.max_passage) and (
             not config.max_lead or lead <= config.max_lead
         )
+    rewrites = aligned = None
+    if config.verify and config.max_rewrite_rate and jaccard < NEAR_IDENTICAL:
+        counted = pair_rewrites(
+            offsets,
+            sequences,
+            sequence_offsets,
+            pair[:, 0],
+            pair[:, 1],
+            config.shingle.size,
+            REWRITE_GAP,
+            REWRITE_SLACK,
+        )
+        rewrites, aligned = int(counted[0][0]), int(counted[1][0])
+        same_story = same_story and (
+            rewrites < MIN_REWRITES or rewrites <= config.max_rewrite_rate * aligned
+        )
     compared = None
     if config.verify and config.figure_ratio:
         compared = figure_scores(pair, values, offsets)
@@ -63,4 +87,7 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
         figures=None if compared is None else float(compared.figures[0]),
         wording=None if compared is None else float(compared.wording[0]),
         figure_ratio=config.figure_ratio,
+        rewrites=rewrites,
+        aligned=aligned,
+        max_rewrite_rate=config.max_rewrite_rate,
     )

@@ -121,6 +121,11 @@ class Figures:
     figures: float | None = None
     wording: float | None = None
     figure_ratio: float = 0.0  # figures must reach this share of the wording's rate
+    # places where both rewrite short text in place, and the shingles aligned (None when
+    # dedup would not count them: near-identical pairs; see neardup.passages)
+    rewrites: int | None = None
+    aligned: int | None = None
+    max_rewrite_rate: float = 0.0  # rewrites (from passages.MIN_REWRITES) per aligned shingle
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -129,6 +134,9 @@ class Figures:
             "figures": None if self.figures is None else round(self.figures, 6),
             "wording": None if self.wording is None else round(self.wording, 6),
             "figure_ratio": self.figure_ratio,
+            "rewrites": self.rewrites,
+            "aligned": self.aligned,
+            "max_rewrite_rate": self.max_rewrite_rate,
             "passage": self.passage,
             "lead": self.lead,
             "max_passage": self.max_passage,

@@ -245,6 +245,8 @@ def settings_to_json(settings: IndexSettings) -> dict[str, Any]:
     config = settings.config.to_dict()
     if config["minhash"]["sketch"] == "classic":  # as files from before the setting, which
         del config["minhash"]["sketch"]  # older versions of neardup can still open
+    if not config["max_rewrite_rate"]:  # likewise: the check off, as it was before it existed
+        del config["max_rewrite_rate"]
     return {
         "config": config,
         "bands": settings.banding.bands,
@@ -261,6 +263,8 @@ def settings_from_json(data: dict[str, Any]) -> IndexSettings:
     config["shingle"] = ShingleConfig(**config["shingle"])
     # files written before the sketch setting existed were filled by classic MinHash
     config["minhash"] = MinHashConfig(**{"sketch": "classic", **config["minhash"]})
+    # and without the rewrite check, which an index made before it keeps making its decisions by
+    config.setdefault("max_rewrite_rate", 0.0)
     return IndexSettings(
         config=DedupConfig(**config),
         banding=Banding(int(data["bands"]), int(data["rows"])),
