@@ -225,3 +225,15 @@ def bond_issues() -> tuple[str, str, str]:
     for right, wrong in (("issuing", "issuinq"), ("manager", "rnanager"), ("listed", "1isted")):
         scanned = scanned.replace(right, wrong)
     return first, second, scanned
+
+
+# Two texts of 30 word 3-grams each, with repeated ones: aligned A against B the chain of
+# shared shingles meets two rewrites, B against A one (see neardup.passages.smaller_first).
+ONE_SIZE_REPEATS = (
+    "uniform uniform echo maka zulu sierra oscar november bravo charlie zulu xray whiskey "
+    "sierra juliet zulu xray whiskey sierra foxtrot romeo kilo make maki delta november "
+    "tango delta november tango tango juliet tango juliet delta",
+    "uniform uniform uniform uniform echo zulu echo mako maku mala male mali zulu sierra "
+    "oscar november bravo charlie zulu xray whiskey sierra juliet foxtrot romeo kilo malo "
+    "delta november tango tango juliet delta",
+)

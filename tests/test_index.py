@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 
 import neardup
 from neardup import Index
-from neardup.config import ReadConfig
+from neardup.config import DedupConfig, ReadConfig
 from neardup.errors import ConfigError, InputError
 from neardup.index_types import AlreadyIndexedError
 from neardup.io.readers import records_from_python
 from tests.conftest import EXAMPLES
-from tests.generated import news_like, reports_like
+from tests.generated import ONE_SIZE_REPEATS, news_like, reports_like
 
 CORPUS = [
     json.loads(line) for line in (EXAMPLES / "corpus" / "news.jsonl").read_text().splitlines()
@@ -253,3 +253,29 @@ def test_add_then_remove_leaves_no_trace(extra: set[str]) -> None:
     for key in ("documents", "distinct_texts", "clusters", "edges", "duplicates"):
         assert after_stats[key] == before[1][key]
     assert index.check() == []
+
+
+def test_the_index_decides_a_pair_as_batch_dedup_in_either_order() -> None:
+    """A new document's number in the index comes before the stored ones', the reverse of
+    its place in a batch; a pair of one size is still measured alike, and check agrees."""
+    first, second = ONE_SIZE_REPEATS
+    options: dict[str, Any] = {"max_lead": 0, "max_passage": 0, "min_shared": 0}
+    records = [{"id": "first", "text": first}, {"id": "second", "text": second}]
+    batch = {row.id: row.cluster for row in neardup.dedup(records, **options).assignments}
+    for added in (records, records[::-1]):
+        index = Index.in_memory(**options)
+        for record in added:
+            index.add([record])
+        assert (index.get("first").cluster == index.get("second").cluster) == (
+            batch["first"] == batch["second"]
+        )
+        assert index.check() == []
+
+
+def test_an_index_from_before_the_rewrite_check_opens_with_a_whole_config(tmp_path: Path) -> None:
+    db = tmp_path / "older.ndx"
+    Index(db, max_rewrite_rate=0).close()  # stored as an index made before the setting
+    with Index(db, config=DedupConfig()) as index:  # the defaults: not held against it
+        assert index.config.max_rewrite_rate == 0
+    with pytest.raises(ConfigError, match="made before max_rewrite_rate existed"):
+        Index(db, max_rewrite_rate=0.05)

@@ -453,12 +453,18 @@ def _check_settings(
             {**asked, "store_text": store_text},
         )
     for name, value in asked.items():
-        if stored[name] != value:
-            raise ConfigError(
-                f"{location}: the index was created with {name}={stored[name]!r}, but "
-                f"{name}={value!r} was asked for. Its settings are fixed: drop the option to "
-                "use them, or create another index (another --db) for these settings"
-            )
+        if stored[name] == value or (config is not None and name in settings.predates):
+            continue  # a whole config does not hold a later setting against an older file
+        made = (
+            f"made before {name} existed, so it decides as {name}={stored[name]!r}"
+            if name in settings.predates
+            else f"created with {name}={stored[name]!r}"
+        )
+        raise ConfigError(
+            f"{location}: the index was {made}, but {name}={value!r} was asked for. Its "
+            "settings are fixed: drop the option to use them, or create another index "
+            "(another --db) for these settings"
+        )
 
 
 def _check_new(record: Record, seen: set[str]) -> None:

@@ -65,6 +65,34 @@ def _contains(values: U32Array, start: int, stop: int, x: np.uint32) -> bool:
     return at < stop and values[at] == x
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _order(values: U32Array, a0: int, a1: int, b0: int, b1: int) -> int:
+    """Negative, zero or positive as ``values[a0:a1]`` comes before, with or after
+    ``values[b0:b1]`` (element by element, then the shorter first)."""
+    for k in range(min(a1 - a0, b1 - b0)):
+        x, y = values[a0 + k], values[b0 + k]
+        if x != y:
+            return -1 if x < y else 1
+    return (a1 - a0) - (b1 - b0)
+
+
+@njit(cache=True, nogil=True)
+def smaller_first(
+    sets: U32Array, set_offsets: I64Array, seqs: U32Array, seq_offsets: I64Array, i: int, j: int
+) -> tuple[int, int]:
+    """(small, large): the document of fewer shingles first; of two of one size, the one
+    whose sorted shingles come first, then whose sequence does. A property of the two texts,
+    not of where they sit in the arrays, so a pair is measured alike in any input order."""
+    size_i = set_offsets[i + 1] - set_offsets[i]
+    size_j = set_offsets[j + 1] - set_offsets[j]
+    order = size_i - size_j
+    if order == 0:
+        order = _order(sets, set_offsets[i], set_offsets[i + 1], set_offsets[j], set_offsets[j + 1])
+    if order == 0:
+        order = _order(seqs, seq_offsets[i], seq_offsets[i + 1], seq_offsets[j], seq_offsets[j + 1])
+    return (i, j) if order <= 0 else (j, i)
+
+
 @njit(cache=True, nogil=True)
 def _geometry(
     sets: U32Array,
@@ -121,10 +149,7 @@ def pair_passages(
     longest = np.empty(left.size, dtype=np.int64)
     lead = np.empty(left.size, dtype=np.int64)
     for k in range(left.size):
-        i, j = left[k], right[k]
-        size_i = set_offsets[i + 1] - set_offsets[i]
-        size_j = set_offsets[j + 1] - set_offsets[j]
-        small, large = (i, j) if size_i <= size_j else (j, i)
+        small, large = smaller_first(sets, set_offsets, seqs, seq_offsets, left[k], right[k])
         head_s, _, missing = _geometry(sets, set_offsets, seqs, seq_offsets, small, large, anchor)
         head_l, tail_l, _ = _geometry(sets, set_offsets, seqs, seq_offsets, large, small, anchor)
         longest[k] = max(min(head_l, tail_l), missing)
@@ -199,6 +224,7 @@ def _rewrites(
 
 @njit(cache=True, nogil=True)
 def pair_rewrites(
+    sets: U32Array,
     set_offsets: I64Array,
     seqs: U32Array,
     seq_offsets: I64Array,
@@ -208,15 +234,11 @@ def pair_rewrites(
     max_gap: int,
     slack: int,
 ) -> tuple[I64Array, I64Array]:
-    """For each pair: (rewrites, aligned shingles), the smaller set's document aligned
-    against the other's (the lower index when the sets are of one size); ``least`` is the
-    shingle size (see ``_rewrites``)."""
+    """For each pair: (rewrites, aligned shingles), the smaller document aligned against
+    the other (``smaller_first``); ``least`` is the shingle size (see ``_rewrites``)."""
     rewrites = np.empty(left.size, dtype=np.int64)
     aligned = np.empty(left.size, dtype=np.int64)
     for k in range(left.size):
-        i, j = left[k], right[k]
-        size_i = set_offsets[i + 1] - set_offsets[i]
-        size_j = set_offsets[j + 1] - set_offsets[j]
-        small, large = (i, j) if (size_i, i) <= (size_j, j) else (j, i)
+        small, large = smaller_first(sets, set_offsets, seqs, seq_offsets, left[k], right[k])
         rewrites[k], aligned[k] = _rewrites(seqs, seq_offsets, small, large, least, max_gap, slack)
     return rewrites, aligned

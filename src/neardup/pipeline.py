@@ -311,6 +311,7 @@ def _few_rewrites(pairs: I64Array, matching: Matching, config: DedupConfig) -> N
     def block(part: I64Array) -> NDArray[np.bool_]:
         return few_rewrites(
             part,
+            matching.set_values,
             matching.set_offsets,
             matching.sequences,
             matching.sequence_offsets,

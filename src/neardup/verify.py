@@ -272,6 +272,7 @@ def jaccard_floor(size_a: I64Array, size_b: I64Array, config: DedupConfig) -> F6
 
 def few_rewrites(
     pairs: I64Array,
+    sets: NDArray[np.uint32],
     set_offsets: I64Array,
     sequences: NDArray[np.uint32],
     sequence_offsets: I64Array,
@@ -285,6 +286,7 @@ def few_rewrites(
 
     def count(left: I64Array, right: I64Array) -> tuple[I64Array, I64Array]:
         return passages.pair_rewrites(
+            sets,
             set_offsets,
             sequences,
             sequence_offsets,

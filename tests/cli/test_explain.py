@@ -11,7 +11,13 @@ from rich.console import Console
 from neardup.cli._explain_view import show
 from neardup.explain import explain
 from tests.conftest import EXAMPLES, shared_path
-from tests.generated import REPORT_FACTS, bond_issues, earnings_report, scanned_copy
+from tests.generated import (
+    ONE_SIZE_REPEATS,
+    REPORT_FACTS,
+    bond_issues,
+    earnings_report,
+    scanned_copy,
+)
 from tests.test_cli import neardup
 
 SCRAPES = EXAMPLES / "scrapes"
@@ -131,3 +137,10 @@ def test_explain_names_the_rewrites_that_part_two_reports(tmp_path: Path) -> Non
     assert "Verdict: different stories" in apart and "rewrites 3 > 0.05 x" in apart
     figures = json.loads(neardup("explain", *files, "--json").stdout)["figures"]
     assert figures["rewrites"] == 3 and figures["max_rewrite_rate"] == 0.05
+
+
+def test_fewer_rewrites_than_the_minimum_are_shown_as_such() -> None:
+    first, second = ONE_SIZE_REPEATS
+    out = io.StringIO()
+    show(Console(file=out, width=200), explain(first, second), ("a", "b"), full=False)
+    assert "rewrites 1 < 2" in out.getvalue()

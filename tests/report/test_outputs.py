@@ -41,6 +41,11 @@ def test_settings_come_back_from_the_summary() -> None:
     assert config_from_summary({"threshold": 7}) == DedupConfig()  # out of range: defaults
 
 
+def test_a_run_from_before_the_rewrite_check_is_explained_without_it() -> None:
+    assert config_from_summary({"threshold": 0.45}).max_rewrite_rate == 0
+    assert config_from_summary({"max_rewrite_rate": 0.05}).max_rewrite_rate == 0.05
+
+
 def test_by_a_field_no_record_has_is_an_error(example_run: Path, tmp_path: Path) -> None:
     from neardup.report import build_report
 

@@ -125,6 +125,8 @@ def test_an_index_from_before_the_rewrite_check_keeps_deciding_without_it() -> N
     older = {**stored, "config": dict(stored["config"])}
     del older["config"]["max_rewrite_rate"]  # as files written before the setting existed
     assert settings_from_json(older).config.max_rewrite_rate == 0
+    assert settings_from_json(older).predates == {"max_rewrite_rate"}
+    assert not settings_from_json(stored).predates
     off = IndexSettings(replace(SETTINGS.config, max_rewrite_rate=0), Banding(3, 2), True)
     assert "max_rewrite_rate" not in settings_to_json(off)["config"]  # older neardup opens it
     assert settings_from_json(settings_to_json(off)) == off

@@ -53,12 +53,14 @@ def _figures(console: Console, explanation: Explanation) -> None:
             f"wording {figures.wording:.3f}"
         )
     if figures.rewrites is not None and figures.aligned is not None:
-        bound = figures.max_rewrite_rate * figures.aligned
-        sign = "<=" if figures.rewrites <= bound or figures.rewrites < MIN_REWRITES else ">"
-        rule += (
-            f", rewrites {figures.rewrites} {sign} {figures.max_rewrite_rate} x "
-            f"{figures.aligned} aligned"
-        )
+        if figures.rewrites < MIN_REWRITES:
+            rule += f", rewrites {figures.rewrites} < {MIN_REWRITES}"
+        else:
+            sign = "<=" if figures.rewrites <= figures.max_rewrite_rate * figures.aligned else ">"
+            rule += (
+                f", rewrites {figures.rewrites} {sign} {figures.max_rewrite_rate} x "
+                f"{figures.aligned} aligned"
+            )
     console.print(f"\nVerdict: {verdict} ({rule})")
     console.print(
         f"Jaccard {figures.jaccard:.3f} · containment {figures.containment:.3f} · "

@@ -50,6 +50,7 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
     rewrites = aligned = None
     if config.verify and config.max_rewrite_rate and jaccard < NEAR_IDENTICAL:
         counted = pair_rewrites(
+            values,
             offsets,
             sequences,
             sequence_offsets,

@@ -94,6 +94,7 @@ def config_from_summary(parameters: dict[str, Any]) -> DedupConfig:
     top = pick(DedupConfig, parameters)
     for nested in ("normalize", "shingle", "minhash"):
         top.pop(nested, None)
+    top.setdefault("max_rewrite_rate", 0.0)  # a run from before the check ran without it
     try:
         return DedupConfig(
             normalize=NormalizeConfig(**pick(NormalizeConfig, parameters.get("normalize"))),

@@ -52,6 +52,9 @@ class IndexSettings:
     config: DedupConfig
     banding: Banding
     store_text: bool = False
+    # settings the file was written before: read as that neardup behaved (the config holds
+    # that value), and a whole config asked for later is not held against them
+    predates: frozenset[str] = field(default=frozenset(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -264,9 +267,11 @@ def settings_from_json(data: dict[str, Any]) -> IndexSettings:
     # files written before the sketch setting existed were filled by classic MinHash
     config["minhash"] = MinHashConfig(**{"sketch": "classic", **config["minhash"]})
     # and without the rewrite check, which an index made before it keeps making its decisions by
+    predates = frozenset({"max_rewrite_rate"} - config.keys())
     config.setdefault("max_rewrite_rate", 0.0)
     return IndexSettings(
         config=DedupConfig(**config),
         banding=Banding(int(data["bands"]), int(data["rows"])),
         store_text=bool(data["store_text"]),
+        predates=predates,
     )
