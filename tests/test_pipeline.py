@@ -303,3 +303,33 @@ def test_two_reports_of_one_template_part_and_the_scan_stays() -> None:
     parted = clusters()
     assert parted["first"] == parted["scan"] != parted["second"]
     assert len(set(clusters(max_rewrite_rate=0).values())) == 1  # the check is what parts them
+
+
+def test_members_joined_by_an_accepted_edge_are_not_checked_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The chain rule skips pairs the rule accepted already; checking them changes nothing."""
+    texts = [row["text"] for row in news_like(300, seed=7) + reports_like(120, seed=3)]
+    records = _records(texts)
+    skipping = run_dedup(records, DedupConfig())
+    checked: list[int] = []
+    members = pipeline._members
+
+    def counting(pairs: np.ndarray, *args: object) -> object:
+        checked.append(len(pairs))
+        return members(pairs, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "_members", counting)
+    run_dedup(records, DedupConfig())
+    skipped = sum(checked)
+    checked.clear()
+    assign = pipeline.assign_kept
+    monkeypatch.setattr(
+        pipeline,
+        "assign_kept",
+        lambda *args, accepted_edges=None, **kwargs: assign(*args, **kwargs),
+    )
+    everything = run_dedup(records, DedupConfig())
+    assert sum(checked) > skipped  # without the edges every member pair is checked again
+    assert everything.kept_index.tolist() == skipping.kept_index.tolist()
+    assert np.array_equal(everything.similarity, skipping.similarity, equal_nan=True)

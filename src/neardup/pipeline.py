@@ -451,6 +451,7 @@ def assign_kept(
     matching: Matching,
     config: DedupConfig,
     heads: I64Array | None = None,
+    accepted_edges: I64Array | None = None,
 ) -> I64Array:
     """Each document's kept copy, such that every removed document is itself a
     duplicate of the copy kept in its place.
@@ -470,6 +471,9 @@ def assign_kept(
     copy, so it ends.
 
     ``heads``: each document's component kept copy, when the caller has it already.
+    ``accepted_edges``: pairs of representatives :func:`duplicates` accepted with
+    ``config`` itself, when the caller knows them: a member joined to its kept copy by one
+    is not checked again.
     """
     if heads is None:
         heads = component_heads(collected, edges, config)
@@ -484,6 +488,9 @@ def assign_kept(
     nodes = np.arange(count)
     kept = np.full(count, -1, dtype=np.int64)
     copies = _near_copies(twins, matching, config)
+    accepted_codes = np.unique(
+        _pair_codes(np.empty((0, 2), np.int64) if accepted_edges is None else accepted_edges, count)
+    )
     whole: I64Array | None = heads  # the first round: every component whole
     while (kept < 0).any():
         open_ = kept < 0
@@ -497,15 +504,30 @@ def assign_kept(
         kept[heads] = heads
         members = np.flatnonzero(open_ & (chosen != nodes))
         pairs = np.stack((matching.reps[members], matching.reps[chosen[members]]), axis=1)
-        exact = pairs[:, 0] == pairs[:, 1]
-        accepted = exact.copy()
+        # an exact copy, or a pair the rule accepted (what it accepts, the lower thresholds
+        # accept, facts and all), needs no second look
+        known = (pairs[:, 0] == pairs[:, 1]) | _among(_pair_codes(pairs, count), accepted_codes)
+        accepted = known.copy()
         facts = np.ones(count, dtype=bool)
-        accepted[~exact], facts[members[~exact]] = _members(
-            pairs[~exact], matching, config, member_rule
+        accepted[~known], facts[members[~known]] = _members(
+            pairs[~known], matching, config, member_rule
         )
         joined = _with_twins(members[accepted], heads, twins, copies, open_, facts, chosen)
         kept[joined] = chosen[joined]
     return kept
+
+
+def _pair_codes(pairs: I64Array, count: int) -> I64Array:
+    """One number per unordered pair of ``count`` documents."""
+    return np.minimum(pairs[:, 0], pairs[:, 1]) * count + np.maximum(pairs[:, 0], pairs[:, 1])
+
+
+def _among(codes: I64Array, sorted_codes: I64Array) -> NDArray[np.bool_]:
+    if sorted_codes.size == 0:
+        return np.zeros(codes.shape, dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_codes, codes), sorted_codes.size - 1)
+    found: NDArray[np.bool_] = sorted_codes[at] == codes
+    return found
 
 
 def _members(
@@ -667,7 +689,7 @@ def match(
         edges, twins = (np.concatenate((found, exact_edges)) for found in (near, twins))
         component = components(count, edges)
         heads = choose_kept_copies(collected, component, config)
-        kept = assign_kept(collected, edges, twins, matching, config, heads)
+        kept = assign_kept(collected, edges, twins, matching, config, heads, accepted_edges=near)
     with clock.stage("keep"):
         similarity = similarity_to_kept(kept, matching, config)
     progress.finish()
