@@ -1,4 +1,4 @@
-"""Where two documents' shared text sits in each of them: copying, not quoting.
+"""Where two documents' shared text sits in each of them: copying, not quoting or templating.
 
 A copy of a story adds short lines around it (a headline, a byline, a
 caption, a footer) or loses its tail; a document that merely quotes a
@@ -23,6 +23,13 @@ said") as a sign of copied text, and sprinkled through a story's own
 paragraphs it would cut them into short "missing" runs and move the shared
 text's edges. Two in a row (four words) rarely happen by chance, and an OCR'd
 copy, whose misread words break shingles here and there, still has many.
+
+A fourth fact tells a copy from another report written from one template:
+**rewrites**, places between shared text where *both* documents hold short text
+of their own, of different lengths ("Toyota Motor Credit Corp" / "A unit of
+Banca Nazionale del Lavoro"). A copy adds or drops text (the other keeps only
+the shingles spanning the join) or misreads a word (no length changes); a
+template filled in for another issuer rewrites its slots. See ``_rewrites``.
 
 The kernels are compiled (numba), release the GIL and read the flat set and
 sequence stores of :mod:`neardup.pipeline` (document ``d`` is
