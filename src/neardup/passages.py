@@ -38,6 +38,8 @@ sequence stores of :mod:`neardup.pipeline` (document ``d`` is
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numba import njit
 from numpy.typing import NDArray
@@ -169,6 +171,12 @@ def pair_passages(
 REWRITE_GAP = 12  # own text (shingles) on each side up to which a gap is a rewrite
 REWRITE_SLACK = 1  # gaps whose lengths differ by at most this are a misread or swapped word
 MIN_REWRITES = 2  # fewer rewrites than this never part a pair
+
+
+def rewritten(rewrites: Any, aligned: Any, max_rate: float) -> Any:
+    """One template filled in twice: ``MIN_REWRITES`` rewrites or more, above ``max_rate``
+    of the shingles aligned (numbers or arrays of them)."""
+    return (rewrites >= MIN_REWRITES) & (rewrites > max_rate * aligned)
 
 
 @njit(cache=True, nogil=True)

@@ -270,19 +270,17 @@ def jaccard_floor(size_a: I64Array, size_b: I64Array, config: DedupConfig) -> F6
     return floor
 
 
-def few_rewrites(
+def rewrite_counts(
     pairs: I64Array,
     sets: NDArray[np.uint32],
     set_offsets: I64Array,
     sequences: NDArray[np.uint32],
     sequence_offsets: I64Array,
-    max_rate: float,
     shingle_size: int,
     *,
     threads: int = 1,
-) -> NDArray[np.bool_]:
-    """Pairs that are not one template filled in twice: fewer than ``MIN_REWRITES``
-    rewrites, or at most ``max_rate`` of the shingles aligned. See :mod:`neardup.passages`."""
+) -> tuple[I64Array, I64Array]:
+    """Each pair's rewrites and shingles aligned (see :mod:`neardup.passages`)."""
 
     def count(left: I64Array, right: I64Array) -> tuple[I64Array, I64Array]:
         return passages.pair_rewrites(
@@ -298,7 +296,7 @@ def few_rewrites(
         )
 
     rewrites, aligned = _per_pair(pairs, count, threads, outputs=2)
-    return (rewrites < passages.MIN_REWRITES) | (rewrites <= max_rate * aligned)
+    return rewrites, aligned
 
 
 def within_passage_limit(

@@ -8,7 +8,7 @@ from rich.markup import escape
 
 from neardup.explain import Explanation, Passage
 from neardup.explain.model import LABEL_TEXT, TYPOGRAPHY, Label, labels_of
-from neardup.passages import MIN_REWRITES, NEAR_IDENTICAL
+from neardup.passages import MIN_REWRITES, NEAR_IDENTICAL, rewritten
 
 _SHORT = 100  # characters of a passage shown without --full
 _STYLE = {"only_a": "red", "only_b": "green", "changed": "yellow", "shared": "dim"}
@@ -56,7 +56,8 @@ def _figures(console: Console, explanation: Explanation) -> None:
         if figures.rewrites < MIN_REWRITES:
             rule += f", rewrites {figures.rewrites} < {MIN_REWRITES}"
         else:
-            sign = "<=" if figures.rewrites <= figures.max_rewrite_rate * figures.aligned else ">"
+            parted = rewritten(figures.rewrites, figures.aligned, figures.max_rewrite_rate)
+            sign = ">" if parted else "<="
             rule += (
                 f", rewrites {figures.rewrites} {sign} {figures.max_rewrite_rate} x "
                 f"{figures.aligned} aligned"

@@ -8,25 +8,17 @@ from neardup.boilerplate import shingled_texts
 from neardup.config import DedupConfig
 from neardup.explain.model import Figures
 from neardup.minhash import Permutations, estimate_jaccard, signatures
-from neardup.passages import (
-    ANCHOR,
-    MIN_REWRITES,
-    NEAR_IDENTICAL,
-    REWRITE_GAP,
-    REWRITE_SLACK,
-    pair_passages,
-    pair_rewrites,
-)
+from neardup.passages import ANCHOR, NEAR_IDENTICAL, pair_passages, rewritten
 from neardup.text.normalize import normalize
 from neardup.text.shingle import sets_of, shingle_sequences
-from neardup.verify import PairScores, figure_scores, pair_similarities
+from neardup.verify import PairScores, figure_scores, pair_similarities, rewrite_counts
 
 __all__ = ["figures"]
 
 
 def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
     """Jaccard and containment of the shingle sets, the MinHash estimate, and the verdict
-    (with the passage and figure checks, as ``pipeline.duplicates`` decides)."""
+    (with the passage, rewrite and figure checks, as ``pipeline.duplicates`` decides)."""
     raw = [text_a, text_b]
     texts = shingled_texts(raw, [normalize(text, config.normalize) for text in raw], config)
     sequences, sequence_offsets = shingle_sequences(texts, config.shingle)
@@ -49,21 +41,11 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
         )
     rewrites = aligned = None
     if config.verify and config.max_rewrite_rate and jaccard < NEAR_IDENTICAL:
-        counted = pair_rewrites(
-            values,
-            offsets,
-            sequences,
-            sequence_offsets,
-            pair[:, 0],
-            pair[:, 1],
-            config.shingle.size,
-            REWRITE_GAP,
-            REWRITE_SLACK,
+        counted = rewrite_counts(
+            pair, values, offsets, sequences, sequence_offsets, config.shingle.size
         )
         rewrites, aligned = int(counted[0][0]), int(counted[1][0])
-        same_story = same_story and (
-            rewrites < MIN_REWRITES or rewrites <= config.max_rewrite_rate * aligned
-        )
+        same_story = same_story and not rewritten(rewrites, aligned, config.max_rewrite_rate)
     compared = None
     if config.verify and config.figure_ratio:
         compared = figure_scores(pair, values, offsets)
