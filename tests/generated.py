@@ -227,6 +227,25 @@ def bond_issues() -> tuple[str, str, str]:
     return first, second, scanned
 
 
+_NUMBERED_BOND = (
+    "The Kingdom of {} is issuing a {} mln dlr eurobond due {} paying {} pct and priced at {} "
+    "pct, lead manager Nomura International Ltd said. The non-callable bond is available in "
+    "denominations of 5,000 dlrs and will be listed in Luxembourg. The selling concession is "
+    "1-3/8 pct while management and underwriting combined pays 5/8 pct. Payment is due on the "
+    "closing date, the manager said."
+)
+
+
+def numbered_bonds() -> tuple[str, str, str]:
+    """Two launches of one template alike but for the issuer and their numbers (amount,
+    date, coupon, price: 4 of the 7 of either), and an OCR'd scan of the first whose
+    misread words sit next to its numbers."""
+    sweden = _NUMBERED_BOND.format("Sweden", "100", "April 2, 1992", "7-1/4", "101-1/8")
+    norway = _NUMBERED_BOND.format("Norway", "150", "March 9, 1994", "8-3/8", "101-5/8")
+    scan = sweden.replace("issuing", "lssuing").replace("paying", "payinq").replace(" due", " dve")
+    return sweden, norway, scan
+
+
 # Two texts of 30 word 3-grams each, with repeated ones: aligned A against B the chain of
 # shared shingles meets two rewrites, B against A one (see neardup.passages.smaller_first).
 ONE_SIZE_REPEATS = (

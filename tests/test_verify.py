@@ -13,6 +13,8 @@ from neardup.verify import (
     figure_scores,
     from_overlap,
     jaccard_floor,
+    numbers_agree,
+    numbers_kept,
     pair_similarities,
     plausible_pairs,
     similarity,
@@ -221,3 +223,31 @@ def test_pairs_split_among_threads_give_the_single_thread_answer(
         split = pair_similarities(pairs, values, offsets, "containment", threads=threads)
     np.testing.assert_array_equal(split.shared, alone.shared)
     np.testing.assert_array_equal(split.similarity, alone.similarity)
+
+
+@pytest.mark.parametrize(
+    "held, missing, agree",
+    [
+        (0, 0, True),  # no numbers: nothing to hold against them
+        (1, 1, True),  # one number missing (a year in a footer) never parts
+        (3, 1, True),
+        (3, 2, False),  # two of three missing: under half kept
+        (4, 2, True),  # half kept is enough
+        (7, 4, False),
+        (40, 3, True),
+    ],
+)
+def test_numbers_agree_once_two_are_missing_and_half_is_kept(
+    held: int, missing: int, agree: bool
+) -> None:
+    assert bool(numbers_agree(held, missing, 0.5)) is agree
+
+
+def test_numbers_kept_reads_the_one_holding_fewer() -> None:
+    values = np.array([1, 2, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], dtype=np.uint32)
+    offsets = np.array([0, 3, 13, 13], dtype=np.int64)  # {1,2,3}, {1..10}, {}
+    pairs = np.array([[0, 1], [1, 0], [0, 2], [1, 2]], dtype=np.int64)
+    assert numbers_kept(pairs, values, offsets, 0.5).tolist() == [True, True, True, True]
+    other = np.array([1, 2, 3, 7, 8, 9], dtype=np.uint32)  # {1,2,3}, {7,8,9}
+    apart = numbers_kept(np.array([[0, 1]]), other, np.array([0, 3, 6]), 0.5)
+    assert apart.tolist() == [False]

@@ -107,6 +107,11 @@ class DedupConfig:
     # in place, a copy adds, drops or misreads; at least passages.MIN_REWRITES of them and
     # above this share part a pair that is not near-identical; 0 turns the check off; README
     max_rewrite_rate: float = 0.05
+    # of the numbers ("30-1/2", "1,000") of whichever of a pair holds fewer, the share the
+    # other must hold too once two or more are missing: a copy keeps its story's facts even
+    # where OCR garbles the words around them; reports of one template differ in them;
+    # near-copies aside; 0 turns the check off; see README
+    min_number_share: float = 0.5
     # leave bylines, captions, footers and ad lines out of the shingles; off: measured no
     # better on the syndication bench and costs a scan of every text; see README
     drop_boilerplate: bool = False
@@ -145,6 +150,11 @@ class DedupConfig:
             raise ConfigError(
                 "max_rewrite_rate must be in [0, 1] (0 turns the check off), "
                 f"got {self.max_rewrite_rate}"
+            )
+        if not 0.0 <= self.min_number_share <= 1.0:
+            raise ConfigError(
+                "min_number_share must be in [0, 1] (0 turns the check off), "
+                f"got {self.min_number_share}"
             )
         if self.max_lead < 0:
             raise ConfigError(f"max_lead must be >= 0 (0 turns the check off), got {self.max_lead}")

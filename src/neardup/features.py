@@ -21,7 +21,14 @@ from neardup.lsh import Banding, band_keys
 from neardup.minhash import Permutations, signatures
 from neardup.text.batch import normalized_utf8
 from neardup.text.normalize import normalize
-from neardup.text.shingle import Utf8Batch, sets_of, shingle_sequences, text_keys, utf8_batch
+from neardup.text.shingle import (
+    Utf8Batch,
+    number_sets,
+    sets_of,
+    shingle_sequences,
+    text_keys,
+    utf8_batch,
+)
 
 
 @dataclass
@@ -33,6 +40,8 @@ class Features:
     set_offsets: NDArray[np.int64]  # set d is sets[set_offsets[d]:set_offsets[d + 1]]
     sequences: NDArray[np.uint32]  # the same shingles in text order, for passage checks
     sequence_offsets: NDArray[np.int64]
+    numbers: NDArray[np.uint32]  # flat sorted sets of each document's numbers ("30-1/2")
+    number_offsets: NDArray[np.int64]
     band_keys: NDArray[np.uint32]  # (bands, documents)
     signatures: NDArray[np.uint32] | None  # kept only when the run estimates from them
     sketches: NDArray[np.uint8] | None  # a byte of each signature value, to screen candidates
@@ -62,6 +71,7 @@ class Featurizer:
             shingled, self.config.shingle, shingled_utf8
         )
         sets, offsets = sets_of(sequences, sequence_offsets)
+        numbers, number_offsets = number_sets(shingled_utf8, self.config.shingle)
         clock["shingle"] = time.perf_counter() - began
         began = time.perf_counter()
         sigs = signatures(sets, offsets, self.perms)
@@ -75,6 +85,8 @@ class Featurizer:
             offsets,
             sequences,
             sequence_offsets,
+            numbers,
+            number_offsets,
             keys_by_band,
             keep_sigs,
             sketches,

@@ -415,6 +415,7 @@ class Layout:
         self.features = features
         self.sets = features.set_offsets.tolist()
         self.sequences = features.sequence_offsets.tolist()
+        self.numbers = features.number_offsets.tolist()
         self.keys = features.text_keys.tolist()
         self.bands = np.ascontiguousarray(features.band_keys.T)  # a row per document
 
@@ -422,6 +423,7 @@ class Layout:
         f = self.features
         shingles = f.sets[self.sets[j] : self.sets[j + 1]]
         sequence = f.sequences[self.sequences[j] : self.sequences[j + 1]]
+        numbers = f.numbers[self.numbers[j] : self.numbers[j + 1]]
         signature = None if f.signatures is None else f.signatures[j]
         row = GroupRow(gid, int(self.keys[j]), label, int(shingles.size))
-        return NewGroup(row, GroupSets(shingles, sequence, signature), self.bands[j])
+        return NewGroup(row, GroupSets(shingles, sequence, signature, numbers), self.bands[j])

@@ -33,6 +33,8 @@ def no_features(config: DedupConfig) -> Features:
         set_offsets=start,
         sequences=none,
         sequence_offsets=start,
+        numbers=none,
+        number_offsets=start,
         band_keys=np.empty((0, 0), np.uint32),
         signatures=None if config.verify else np.empty((0, config.minhash.num_perm), np.uint32),
         sketches=None,
@@ -53,19 +55,22 @@ def _rows(parts: list[U32Array]) -> Flat:
 
 
 class Pool:
-    """Shingle sets (and, when needed, sequences and signatures) of a batch and stored groups."""
+    """Shingle sets and numbers (and, when needed, sequences and signatures) of a batch and
+    stored groups."""
 
     def __init__(
         self,
         features: Features,
         gids: I64Array,
         sets: Flat,
+        numbers: Flat,
         signatures: U32Array | None = None,
         sequences: Flat | None = None,
     ) -> None:
         self._n = int(features.set_offsets.size - 1)
         self._gids = gids
         self.values, self.offsets = _join((features.sets, features.set_offsets), sets)
+        self.numbers = _join((features.numbers, features.number_offsets), numbers)
         self.signatures: U32Array | None = None
         if features.signatures is not None and signatures is not None:
             self.signatures = np.vstack((features.signatures, signatures)).astype(np.uint32)
@@ -95,7 +100,8 @@ class Pool:
             signatures = np.array(rows, dtype=np.uint32).reshape(-1, config.minhash.num_perm)
         if sequences:
             order = store.sequences(unique)[:2]
-        return cls(features, unique, (values, offsets), signatures, order), live
+        numbers = store.numbers(unique)[:2]
+        return cls(features, unique, (values, offsets), numbers, signatures, order), live
 
     def nodes(self, gids: I64Array) -> I64Array:
         """Node of each stored gid (which must be in the pool)."""
@@ -108,8 +114,19 @@ class Pool:
             raise ValueError("this pool was built without shingle sequences")
         values, offsets = _pick(self.values, self.offsets, nodes)
         sequences, sequence_offsets = _pick(*self.sequences, nodes)
+        numbers, number_offsets = _pick(*self.numbers, nodes)
         signatures = None if self.signatures is None else self.signatures[nodes]
-        return Matching(reps, values, offsets, sequences, sequence_offsets, signatures, threads=1)
+        return Matching(
+            reps,
+            values,
+            offsets,
+            sequences,
+            sequence_offsets,
+            numbers,
+            number_offsets,
+            signatures,
+            threads=1,
+        )
 
     def scores(self, pairs: I64Array, config: DedupConfig) -> PairScores:
         pairs = pairs.reshape(-1, 2).astype(np.int64)
@@ -132,7 +149,14 @@ class Pool:
         sequences, offsets = self.sequences
         nodes = np.arange(self.offsets.size - 1, dtype=np.int64)
         return Matching(
-            nodes, self.values, self.offsets, sequences, offsets, self.signatures, threads=1
+            nodes,
+            self.values,
+            self.offsets,
+            sequences,
+            offsets,
+            *self.numbers,
+            self.signatures,
+            threads=1,
         )
 
 

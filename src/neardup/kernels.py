@@ -36,6 +36,12 @@ digits only where digits outnumber letters, so a copy whose OCR turned a
 letter of a word into a digit keeps its shingles (the fold makes them equal)
 and their figure bits. A character n-gram holds a figure by the same rule
 applied to its characters.
+
+A document's *numbers* are its figures read whole: a token, or tokens joined by
+"-", "/", "." or "," next to a digit ("30-1/2", "1,000", "1992/93"), that is a
+figure by the same rule, hashed like a token (joiners included), the set keeping
+the top 32 bits (``numbers``). Reports of one template share figure shingles
+("1/2 pct and", "priced at 101") while their numbers differ; a copy keeps them.
 """
 
 from __future__ import annotations
@@ -168,6 +174,85 @@ def word_shingles(
         at += _chain_ngrams(scratch, figures, count, size, out, at)
         starts[d + 1] = at
     return out[:at].copy(), starts
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _is_joiner(b: np.uint8) -> bool:
+    return b == 45 or b == 47 or b == 46 or b == 44  # - / . ,
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _joins(data: NDArray[np.uint8], i: int, start: int, stop: int) -> bool:
+    """Whether the byte at ``i`` joins the word bytes either side of it into one number."""
+    return (
+        _is_joiner(data[i])
+        and start < i
+        and i + 1 < stop
+        and _is_word_byte(data[i - 1])
+        and _is_word_byte(data[i + 1])
+        and (_is_digit(data[i - 1]) or _is_digit(data[i + 1]))
+    )
+
+
+@njit(cache=True, nogil=True)
+def _number_hashes(
+    data: NDArray[np.uint8], start: int, stop: int, fold: NDArray[np.uint8], out: U64Array
+) -> int:
+    """Hash the numbers of ``data[start:stop]`` into ``out``; return how many (repeats kept).
+
+    A number is a run of word bytes, and of joiners ("-/.,") each between two word
+    bytes with a digit beside it ("30-1/2", "1,000", "51.75-52.00", "1992/93"),
+    that is a figure by the token rule over its word bytes. Hashed like a token,
+    through ``fold``, joiners included. Only runs holding a digit are read: from each
+    digit found, back to where its run starts, then forward to where it ends.
+    """
+    count = 0
+    i = start
+    while i < stop:
+        if not _is_digit(data[i]):
+            i += 1
+            continue
+        begin = i
+        while begin > start and (
+            _is_word_byte(data[begin - 1]) or _joins(data, begin - 1, start, stop)
+        ):
+            begin -= 1
+        h = _FNV_OFFSET
+        digits, kept, length = 0, 0, 0
+        i = begin
+        while i < stop:
+            raw = data[i]
+            if _is_word_byte(raw):
+                b = fold[raw]
+                h = (h ^ np.uint64(b)) * _FNV_PRIME
+                digits += _is_digit(raw)
+                kept += _is_digit(b)
+                length += 1
+            elif _joins(data, i, start, stop):
+                h = (h ^ np.uint64(raw)) * _FNV_PRIME
+            else:
+                break
+            i += 1
+        if _is_figure(digits, kept, length):
+            out[count] = _mix(h)
+            count += 1
+    return count
+
+
+@njit(cache=True, nogil=True)
+def numbers(
+    data: NDArray[np.uint8], offsets: I64Array, fold: NDArray[np.uint8]
+) -> tuple[U32Array, I64Array]:
+    """Each document's numbers (see ``_number_hashes``), the top 32 bits of their hashes,
+    in text order (repeats kept; ``shingle_sets`` makes sets of them)."""
+    docs = offsets.size - 1
+    out = np.empty(max(data.size, 1), dtype=np.uint64)
+    starts = np.zeros(docs + 1, dtype=np.int64)
+    at = 0
+    for d in range(docs):
+        at += _number_hashes(data, offsets[d], offsets[d + 1], fold, out[at:])
+        starts[d + 1] = at
+    return (out[:at] >> np.uint64(32)).astype(np.uint32), starts
 
 
 @njit(cache=True, nogil=True)

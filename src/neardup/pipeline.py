@@ -46,6 +46,7 @@ from neardup.verify import (
     estimated_similarities,
     figure_scores,
     jaccard_floor,
+    numbers_kept,
     pair_similarities,
     plausible_pairs,
     rewrite_counts,
@@ -157,6 +158,7 @@ def _absorb(collected: Collected, features: Features, store: Store) -> None:
     collected.text_keys.append(features.text_keys)
     store.sets.append(features.sets, features.set_offsets)
     store.sequences.append(features.sequences, features.sequence_offsets)
+    store.numbers.append(features.numbers, features.number_offsets)
     store.band_keys.append(features.band_keys)
     if features.signatures is not None and store.signatures is not None:
         store.signatures.append(features.signatures.reshape(-1))
@@ -184,6 +186,7 @@ class Store:
 
     sets: SpillRagged
     sequences: SpillRagged
+    numbers: SpillRagged
     band_keys: SpillColumns
     signatures: SpillArray | None  # only when similarities are estimated from them
     sketches: SpillArray | None  # only when they are verified
@@ -195,8 +198,9 @@ class Store:
         sketches = SpillArray(directory / "sketches.u8", np.uint8) if config.verify else None
         sets = SpillRagged(directory / "sets.u32", np.uint32)
         sequences = SpillRagged(directory / "sequences.u32", np.uint32)
+        numbers = SpillRagged(directory / "numbers.u32", np.uint32)
         bands = SpillColumns(directory, banding.bands, np.uint32)
-        return cls(sets, sequences, bands, signatures, sketches, directory)
+        return cls(sets, sequences, numbers, bands, signatures, sketches, directory)
 
 
 @dataclass
@@ -208,18 +212,22 @@ class Matching:
     set_offsets: I64Array
     sequences: NDArray[np.uint32]
     sequence_offsets: I64Array
+    numbers: NDArray[np.uint32]  # each document's numbers, sorted sets (``min_number_share``)
+    number_offsets: I64Array
     signatures: NDArray[np.uint32] | None
     threads: int  # for the bucketing and verification kernels
     sketches: NDArray[np.uint8] | None = None  # screen candidates before verifying them
 
     def mapped_bytes(self) -> int:
-        arrays = (self.set_values, self.sequences, self.signatures, self.sketches)
-        return sum(array.nbytes for array in arrays if array is not None)
+        return sum(array.nbytes for array in self._mapped() if array is not None)
 
     def release_pages(self) -> None:
-        for array in (self.set_values, self.sequences, self.signatures, self.sketches):
+        for array in self._mapped():
             if array is not None:
                 release_pages(array)
+
+    def _mapped(self) -> tuple[NDArray[Any] | None, ...]:
+        return (self.set_values, self.sequences, self.numbers, self.signatures, self.sketches)
 
 
 def near_duplicate_edges(
@@ -280,7 +288,10 @@ def duplicates(
     Similar enough (``PairScores.accepted``), and, unless the pair shares half
     its union anyway, no passage longer than ``max_passage`` held by one copy
     alone and no more than ``max_lead`` of their own before the shared text in
-    both (a quote is not a copy; see ``verify.within_passage_limit``).
+    both (a quote is not a copy; see ``verify.within_passage_limit``); its
+    figures shared as its wording is (``verify.FigureScores.agree``); unless a
+    near-copy, its numbers kept (``verify.numbers_kept``); unless near-identical,
+    not one template rewritten in place (``passages.rewritten``).
     """
     scores = pair_scores(pairs, matching, config)
     ok = scores.accepted(config)
@@ -290,6 +301,9 @@ def duplicates(
     if config.verify and config.figure_ratio:
         check = np.flatnonzero(ok)
         ok[check] = _figure_scores(pairs[check], matching).agree(config)
+    if config.verify and config.min_number_share:
+        check = np.flatnonzero(ok & (scores.jaccard < NEAR_COPY))
+        ok[check] = _numbers_kept(pairs[check], matching, config)
     if config.verify and config.max_rewrite_rate:
         check = np.flatnonzero(ok & (scores.jaccard < NEAR_IDENTICAL))
         ok[check] = _few_rewrites(pairs[check], matching, config)
@@ -302,6 +316,21 @@ def _figure_scores(pairs: I64Array, matching: Matching) -> FigureScores:
     def block(part: I64Array) -> FigureScores:
         return figure_scores(
             part, matching.set_values, matching.set_offsets, threads=matching.threads
+        )
+
+    return _tilewise(pairs, block, matching)
+
+
+def _numbers_kept(pairs: I64Array, matching: Matching, config: DedupConfig) -> NDArray[np.bool_]:
+    """Pairs whose numbers agree (``verify.numbers_kept``), tile by tile."""
+
+    def block(part: I64Array) -> NDArray[np.bool_]:
+        return numbers_kept(
+            part,
+            matching.numbers,
+            matching.number_offsets,
+            config.min_number_share,
+            threads=matching.threads,
         )
 
     return _tilewise(pairs, block, matching)
@@ -676,6 +705,7 @@ def match(
         exact_representatives(keys),
         *store.sets.finish(),
         *store.sequences.finish(),
+        *store.numbers.finish(),
         _rows(store.signatures, width),
         threads,
         _rows(store.sketches, width),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -168,6 +169,50 @@ def plausible_pairs(
     estimate = (agree / np.float64(width) - chance) / (1.0 - chance)
     plausible: NDArray[np.bool_] = ~worth | (estimate >= cut)
     return plausible
+
+
+MIN_MISSING_NUMBERS = 2  # fewer numbers missing never part a pair: a caption's date, a year
+
+
+def numbers_missing(
+    pairs: I64Array, values: NDArray[np.uint32], offsets: I64Array, *, threads: int = 1
+) -> tuple[I64Array, I64Array]:
+    """(numbers held, numbers the other lacks) of whichever of each pair holds fewer
+    distinct numbers (sorted sets of ``features.Features.numbers``)."""
+
+    def overlaps(left: I64Array, right: I64Array) -> tuple[I64Array]:
+        return (kernels.pair_overlaps(values, offsets, left, right),)
+
+    (shared,) = _per_pair(pairs, overlaps, threads)
+    sizes = np.diff(offsets)
+    held = np.minimum(sizes[pairs[:, 0]], sizes[pairs[:, 1]])
+    return held, held - shared
+
+
+def numbers_kept(
+    pairs: I64Array,
+    values: NDArray[np.uint32],
+    offsets: I64Array,
+    min_share: float,
+    *,
+    threads: int = 1,
+) -> NDArray[np.bool_]:
+    """Pairs not parted by their numbers (:func:`numbers_agree`)."""
+    held, missing = numbers_missing(pairs, values, offsets, threads=threads)
+    agree: NDArray[np.bool_] = numbers_agree(held, missing, min_share)
+    return agree
+
+
+def numbers_agree(held: Any, missing: Any, min_share: float) -> Any:
+    """A copy keeps its story's numbers: fewer than ``MIN_MISSING_NUMBERS`` missing, or at
+    least ``min_share`` of them kept (numbers or arrays of them).
+
+    Numbers ("30-1/2", "1,000", "1992/93") are read whole, so OCR noise in the words
+    around them does not lose them, as it loses figure shingles; reports of one template
+    (bond issues, dividends, price quotes) differ in exactly them. A year in a footer or a
+    date in a caption is one number; two abridged copies keep the same early ones.
+    """
+    return (missing < MIN_MISSING_NUMBERS) | (held - missing >= min_share * held)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from tests.generated import (
     REPORT_FACTS,
     bond_issues,
     earnings_report,
+    numbered_bonds,
     scanned_copy,
 )
 from tests.test_cli import neardup
@@ -137,6 +138,17 @@ def test_explain_names_the_rewrites_that_part_two_reports(tmp_path: Path) -> Non
     assert "Verdict: different stories" in apart and "rewrites 3 > 0.05 x" in apart
     figures = json.loads(neardup("explain", *files, "--json").stdout)["figures"]
     assert figures["rewrites"] == 3 and figures["max_rewrite_rate"] == 0.05
+
+
+def test_explain_names_the_numbers_that_part_two_reports(tmp_path: Path) -> None:
+    sweden, norway, _ = numbered_bonds()
+    (tmp_path / "sweden.txt").write_text(sweden, encoding="utf-8")
+    (tmp_path / "norway.txt").write_text(norway, encoding="utf-8")
+    files = (str(tmp_path / "sweden.txt"), str(tmp_path / "norway.txt"))
+    apart = " ".join(neardup("explain", *files).stdout.split())
+    assert "Verdict: different stories" in apart and "numbers kept 3 of 7 < 0.5 x 7" in apart
+    figures = json.loads(neardup("explain", *files, "--json").stdout)["figures"]
+    assert figures["numbers"] == 7 and figures["min_number_share"] == 0.5
 
 
 def test_fewer_rewrites_than_the_minimum_are_shown_as_such() -> None:

@@ -11,7 +11,7 @@ from neardup.config import DedupConfig
 from neardup.explain import LABELS, differences, explain
 from neardup.explain.model import Explanation
 from tests.conftest import EXAMPLES, shared_path
-from tests.generated import bond_issues
+from tests.generated import bond_issues, numbered_bonds
 
 SCRAPES = EXAMPLES / "scrapes"
 
@@ -105,3 +105,15 @@ def test_rewrites_in_place_are_counted_and_decide_as_dedup_does() -> None:
     assert relaxed is not None and relaxed.same_story and relaxed.rewrites is None
     scan = explain(first, scanned).figures
     assert scan is not None and scan.same_story  # near-identical: not counted
+
+
+def test_numbers_are_counted_and_decide_as_dedup_does() -> None:
+    sweden, norway, scan = numbered_bonds()
+    figures = explain(sweden, norway).figures
+    assert figures is not None and not figures.same_story
+    assert (figures.numbers, figures.numbers_missing) == (7, 4)
+    assert figures.to_json()["numbers_missing"] == 4
+    relaxed = explain(sweden, norway, DedupConfig(min_number_share=0)).figures
+    assert relaxed is not None and relaxed.same_story and relaxed.numbers is None
+    kept = explain(sweden, scan).figures
+    assert kept is not None and kept.same_story

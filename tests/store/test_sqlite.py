@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from pathlib import Path
@@ -13,6 +14,7 @@ from neardup.errors import InputError
 from neardup.store import sqlite as sqlite_store
 from neardup.store.base import ClusterRow
 from neardup.store.sqlite import APPLICATION_ID, FORMAT_VERSION
+from tests.generated import numbered_bonds
 
 STORY = "the harbour authority said the new ferry terminal would open in the spring of next year"
 
@@ -30,7 +32,7 @@ def test_header_carries_application_and_format(tmp_path: Path) -> None:
     "version, message",
     [
         (FORMAT_VERSION + 1, r"newer neardup .*Upgrade neardup"),
-        (FORMAT_VERSION - 1, r"older neardup .*figures.*Rebuild it"),  # shingles meant else
+        (1, r"older neardup .*figures.*Rebuild it"),  # its shingles meant something else
     ],
 )
 def test_other_formats_are_refused(tmp_path: Path, version: int, message: str) -> None:
@@ -42,6 +44,38 @@ def test_other_formats_are_refused(tmp_path: Path, version: int, message: str) -
     connection.close()
     with pytest.raises(InputError, match=message):
         Index(path)
+
+
+def _as_format_2(path: Path) -> None:
+    """Rewrite a new index file as neardup wrote it before the number check."""
+    connection = sqlite3.connect(path)
+    settings = json.loads(
+        connection.execute("SELECT value FROM meta WHERE key = 'settings'").fetchone()[0]
+    )
+    del settings["config"]["min_number_share"]
+    connection.execute("UPDATE meta SET value = ? WHERE key = 'settings'", (json.dumps(settings),))
+    connection.execute("DROP TABLE numbers")
+    connection.execute("PRAGMA user_version = 2")
+    connection.commit()
+    connection.close()
+
+
+def test_a_format_2_index_opens_and_decides_as_it_did(tmp_path: Path) -> None:
+    sweden, norway, _ = numbered_bonds()
+    path = tmp_path / "old.ndx"
+    Index(path).close()
+    _as_format_2(path)
+    with Index(path) as index:  # gains the numbers table, and keeps deciding without it
+        assert index.config.min_number_share == 0
+        index.add([{"id": "sweden", "text": sweden}, {"id": "norway", "text": norway}])
+        assert len(index.clusters()) == 1  # one template filled in twice: one cluster, as before
+    connection = sqlite3.connect(path)
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == FORMAT_VERSION
+    assert connection.execute("SELECT count(*) FROM numbers").fetchone()[0] == 2
+    connection.close()
+    with Index(tmp_path / "new.ndx") as index:  # a new index parts them by their numbers
+        index.add([{"id": "sweden", "text": sweden}, {"id": "norway", "text": norway}])
+        assert len(index.clusters()) == 2
 
 
 def test_foreign_files_are_refused(tmp_path: Path) -> None:

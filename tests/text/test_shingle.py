@@ -1,7 +1,16 @@
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from neardup.config import ShingleConfig
-from neardup.text.shingle import shingle, shingle_batch, shingle_sequences, text_keys
+from neardup.text.shingle import (
+    number_sets,
+    shingle,
+    shingle_batch,
+    shingle_sequences,
+    text_keys,
+    utf8_batch,
+)
 
 
 def test_punctuation_is_not_part_of_a_word() -> None:
@@ -105,3 +114,73 @@ def test_ocr_misreadings_keep_shingles_and_figure_bits() -> None:
 def test_figure_values_are_stable() -> None:
     """Pinned, as for words: the figure bit is part of every stored shingle."""
     assert shingle("in 1987", ShingleConfig(size=2)).tolist() == [3064280709]
+
+
+def _numbers(*texts: str, fold_ocr: bool = True) -> list[set[int]]:
+    values, offsets = number_sets(utf8_batch(list(texts)), ShingleConfig(fold_ocr=fold_ocr))
+    return [set(values[offsets[d] : offsets[d + 1]].tolist()) for d in range(len(texts))]
+
+
+def test_numbers_are_read_whole() -> None:
+    """The number "30-1/2" is one, not 30, 1 and 2 (which every fraction shares); so are
+    "1,000", "51.75-52.00" and "1992/93". A joiner with no digit beside it joins nothing."""
+    (whole,) = _numbers("30-1/2")
+    (parts,) = _numbers("30 1 2")
+    assert len(whole) == 1 and not whole & parts
+    found = _numbers(
+        "qtly div 30-1/2 cts vs 30-1/2 cts, pay june 30, 1987; 1,000 and 51.75-52.00 in 1992/93"
+    )[0]
+    assert len(found) == 6  # repeats once: 30-1/2, 30, 1987, 1,000, 51.75-52.00, 1992/93
+    assert _numbers("u.s. well-known may7 2nd w0u1d a-1 the 5") == [set()]
+    assert _numbers("", "no figures here") == [set(), set()]
+
+
+def test_numbers_read_through_ocr_folding() -> None:
+    """An OCR'd "l990" or "3o-1/2" is the number it misreads; without folding it is not."""
+    assert _numbers("1990 30-1/2") == _numbers("l990 3o-1/2")
+    clean, scanned = _numbers("1990 30-1/2", "l990 3o-1/2", fold_ocr=False)
+    assert len(clean) == 2 and not clean & scanned
+
+
+def test_numbers_of_a_batch_equal_one_at_a_time() -> None:
+    texts = ["paid 12.5 cts on may 1", "", "revenue 1,204 mln vs 998 mln", "12.5 pct"]
+    assert _numbers(*texts) == [_numbers(text)[0] for text in texts]
+
+
+def _word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _joins(text: str, i: int) -> bool:
+    return (
+        text[i] in "-/.,"
+        and 0 < i < len(text) - 1
+        and _word(text[i - 1])
+        and _word(text[i + 1])
+        and (text[i - 1].isdigit() or text[i + 1].isdigit())
+    )
+
+
+def _reference_numbers(text: str) -> list[str]:
+    """The numbers of ASCII ``text`` by their definition in neardup.kernels, read forward."""
+    digit_kept = set("234678")  # digits OCR folding leaves digits ("1", "0", "5", "9" fold)
+    found, i = [], 0
+    while i < len(text):
+        if not _word(text[i]):
+            i += 1
+            continue
+        begin = i
+        while i < len(text) and (_word(text[i]) or _joins(text, i)):
+            i += 1
+        word = [c for c in text[begin:i] if _word(c)]
+        digits = sum(c.isdigit() for c in word)
+        kept = sum(c in digit_kept for c in word)
+        if (digits >= 2 and 2 * digits >= len(word)) or 2 * kept > len(word):
+            found.append(text[begin:i])
+    return found
+
+
+@given(st.text(alphabet="a1l05s97-/., _\n", max_size=40))
+def test_numbers_are_found_as_defined(text: str) -> None:
+    (numbers,) = _numbers(text)
+    assert numbers == _numbers(" ".join(_reference_numbers(text)))[0]

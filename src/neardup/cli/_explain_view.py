@@ -7,8 +7,9 @@ from rich.console import Console
 from rich.markup import escape
 
 from neardup.explain import Explanation, Passage
-from neardup.explain.model import LABEL_TEXT, TYPOGRAPHY, Label, labels_of
+from neardup.explain.model import LABEL_TEXT, TYPOGRAPHY, Figures, Label, labels_of
 from neardup.passages import MIN_REWRITES, NEAR_IDENTICAL, rewritten
+from neardup.verify import MIN_MISSING_NUMBERS, numbers_agree
 
 _SHORT = 100  # characters of a passage shown without --full
 _STYLE = {"only_a": "red", "only_b": "green", "changed": "yellow", "shared": "dim"}
@@ -62,11 +63,23 @@ def _figures(console: Console, explanation: Explanation) -> None:
                 f", rewrites {figures.rewrites} {sign} {figures.max_rewrite_rate} x "
                 f"{figures.aligned} aligned"
             )
+    rule += _numbers_rule(figures)
     console.print(f"\nVerdict: {verdict} ({rule})")
     console.print(
         f"Jaccard {figures.jaccard:.3f} · containment {figures.containment:.3f} · "
         f"LSH estimate {figures.lsh_estimate:.3f} ({figures.num_perm} perm.)"
     )
+
+
+def _numbers_rule(figures: Figures) -> str:
+    """The number check as dedup applied it ("" when it did not)."""
+    held, missing = figures.numbers, figures.numbers_missing
+    if held is None or missing is None:
+        return ""
+    if missing < MIN_MISSING_NUMBERS:
+        return f", numbers missing {missing} < {MIN_MISSING_NUMBERS}"
+    sign = ">=" if numbers_agree(held, missing, figures.min_number_share) else "<"
+    return f", numbers kept {held - missing} of {held} {sign} {figures.min_number_share} x {held}"
 
 
 def _vs(value: float, bound: float) -> str:

@@ -128,6 +128,12 @@ def dedup(
             help="Places where both of a pair rewrite short text in place (one template filled in twice), per shared shingle aligned, above which a pair is two reports; 0 = no check."
         ),
     ] = _DEFAULTS.max_rewrite_rate,
+    min_number_share: Annotated[
+        float,
+        typer.Option(
+            help='Share of its numbers ("30-1/2", "1,000") the one of a pair holding fewer must find in the other once two or more are missing (a template filled in with other facts); near-copies aside; 0 = no check.'
+        ),
+    ] = _DEFAULTS.min_number_share,
     drop_boilerplate: Annotated[
         bool,
         typer.Option(
@@ -241,6 +247,7 @@ def dedup(
         "figure_ratio": figure_ratio,
         "min_figures": min_figures,
         "max_rewrite_rate": max_rewrite_rate,
+        "min_number_share": min_number_share,
         "drop_boilerplate": drop_boilerplate,
         "kept_ratio": kept_ratio,
         "lsh_threshold": lsh_threshold,

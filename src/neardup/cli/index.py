@@ -149,6 +149,10 @@ def add(
         float | None,
         typer.Option(help="New index: rewrites in place per aligned shingle that part a pair."),
     ] = None,
+    min_number_share: Annotated[
+        float | None,
+        typer.Option(help="New index: share of its numbers a pair's one holding fewer must keep."),
+    ] = None,
     drop_boilerplate: Annotated[
         bool | None,
         typer.Option(
@@ -216,6 +220,7 @@ def add(
         "figure_ratio": figure_ratio,
         "min_figures": min_figures,
         "max_rewrite_rate": max_rewrite_rate,
+        "min_number_share": min_number_share,
         "drop_boilerplate": drop_boilerplate,
         "lsh_threshold": lsh_threshold,
         "num_perm": num_perm,

@@ -10,15 +10,24 @@ from neardup.explain.model import Figures
 from neardup.minhash import Permutations, estimate_jaccard, signatures
 from neardup.passages import ANCHOR, NEAR_IDENTICAL, pair_passages, rewritten
 from neardup.text.normalize import normalize
-from neardup.text.shingle import sets_of, shingle_sequences
-from neardup.verify import PairScores, figure_scores, pair_similarities, rewrite_counts
+from neardup.text.shingle import number_sets, sets_of, shingle_sequences, utf8_batch
+from neardup.verify import (
+    NEAR_COPY,
+    PairScores,
+    figure_scores,
+    numbers_agree,
+    numbers_missing,
+    pair_similarities,
+    rewrite_counts,
+)
 
 __all__ = ["figures"]
 
 
 def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
     """Jaccard and containment of the shingle sets, the MinHash estimate, and the verdict
-    (with the passage, rewrite and figure checks, as ``pipeline.duplicates`` decides)."""
+    (with the passage, rewrite, figure and number checks, as ``pipeline.duplicates``
+    decides)."""
     raw = [text_a, text_b]
     texts = shingled_texts(raw, [normalize(text, config.normalize) for text in raw], config)
     sequences, sequence_offsets = shingle_sequences(texts, config.shingle)
@@ -46,6 +55,12 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
         )
         rewrites, aligned = int(counted[0][0]), int(counted[1][0])
         same_story = same_story and not rewritten(rewrites, aligned, config.max_rewrite_rate)
+    held = missing = None
+    if config.verify and config.min_number_share and jaccard < NEAR_COPY:
+        numbers, number_offsets = number_sets(utf8_batch(texts), config.shingle)
+        counts = numbers_missing(pair, numbers, number_offsets)
+        held, missing = int(counts[0][0]), int(counts[1][0])
+        same_story = same_story and bool(numbers_agree(held, missing, config.min_number_share))
     compared = None
     if config.verify and config.figure_ratio:
         compared = figure_scores(pair, values, offsets)
@@ -73,4 +88,7 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
         rewrites=rewrites,
         aligned=aligned,
         max_rewrite_rate=config.max_rewrite_rate,
+        numbers=held,
+        numbers_missing=missing,
+        min_number_share=config.min_number_share,
     )

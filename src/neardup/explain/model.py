@@ -126,6 +126,11 @@ class Figures:
     rewrites: int | None = None
     aligned: int | None = None
     max_rewrite_rate: float = 0.0  # rewrites (from passages.MIN_REWRITES) per aligned shingle
+    # the numbers of the one holding fewer, and how many of them the other lacks (None when
+    # dedup would not compare them: near-copies; see verify.numbers_agree)
+    numbers: int | None = None
+    numbers_missing: int | None = None
+    min_number_share: float = 0.0  # of its numbers the one holding fewer must find in the other
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -137,6 +142,9 @@ class Figures:
             "rewrites": self.rewrites,
             "aligned": self.aligned,
             "max_rewrite_rate": self.max_rewrite_rate,
+            "numbers": self.numbers,
+            "numbers_missing": self.numbers_missing,
+            "min_number_share": self.min_number_share,
             "passage": self.passage,
             "lead": self.lead,
             "max_passage": self.max_passage,

@@ -103,6 +103,7 @@ class GroupSets:
     shingles: U32Array  # sorted shingle set
     sequence: U32Array | None  # the same shingles in text order, when asked for
     signature: U32Array | None  # only when the index estimates similarities
+    numbers: U32Array | None = None  # its numbers, a sorted set (none: stored by format 2)
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,10 @@ class IndexStore(Protocol):
 
     def sequences(self, gids: I64Array) -> tuple[U32Array, I64Array, NDArray[np.bool_]]:
         """As :meth:`shingle_sets`, for the groups' shingles in text order."""
+        ...
+
+    def numbers(self, gids: I64Array) -> tuple[U32Array, I64Array, NDArray[np.bool_]]:
+        """As :meth:`shingle_sets`, for the groups' numbers (``verify.numbers_kept``)."""
         ...
 
     def band_hits(self, codes: U64Array) -> tuple[I64Array, I64Array]:
@@ -266,9 +271,11 @@ def settings_from_json(data: dict[str, Any]) -> IndexSettings:
     config["shingle"] = ShingleConfig(**config["shingle"])
     # files written before the sketch setting existed were filled by classic MinHash
     config["minhash"] = MinHashConfig(**{"sketch": "classic", **config["minhash"]})
-    # and without the rewrite check, which an index made before it keeps making its decisions by
-    predates = frozenset({"max_rewrite_rate"} - config.keys())
+    # and without the rewrite and number checks, which an index made before them keeps making
+    # its decisions by
+    predates = frozenset({"max_rewrite_rate", "min_number_share"} - config.keys())
     config.setdefault("max_rewrite_rate", 0.0)
+    config.setdefault("min_number_share", 0.0)
     return IndexSettings(
         config=DedupConfig(**config),
         banding=Banding(int(data["bands"]), int(data["rows"])),

@@ -118,19 +118,21 @@ class MemoryStore:
         return found if sequences else {g: replace(s, sequence=None) for g, s in found.items()}
 
     def shingle_sets(self, gids: I64Array) -> tuple[U32Array, I64Array, NDArray[np.bool_]]:
-        return self._flat(gids, sequences=False)
+        return self._flat(gids, "shingles")
 
     def sequences(self, gids: I64Array) -> tuple[U32Array, I64Array, NDArray[np.bool_]]:
-        return self._flat(gids, sequences=True)
+        return self._flat(gids, "sequence")
 
-    def _flat(
-        self, gids: I64Array, *, sequences: bool
-    ) -> tuple[U32Array, I64Array, NDArray[np.bool_]]:
+    def numbers(self, gids: I64Array) -> tuple[U32Array, I64Array, NDArray[np.bool_]]:
+        return self._flat(gids, "numbers")
+
+    def _flat(self, gids: I64Array, name: str) -> tuple[U32Array, I64Array, NDArray[np.bool_]]:
+        """The ``name`` arrays of ``GroupSets`` of ``gids``, flat (empty for a missing group)."""
         empty = np.empty(0, dtype=np.uint32)
         found = [self._t.sets.get(int(g)) for g in np.asarray(gids).tolist()]
         parts: list[U32Array] = []
         for sets in found:
-            part = None if sets is None else (sets.sequence if sequences else sets.shingles)
+            part = None if sets is None else getattr(sets, name)
             parts.append(empty if part is None else part)
         offsets = np.zeros(len(parts) + 1, dtype=np.int64)
         np.cumsum([p.size for p in parts], out=offsets[1:])

@@ -1,13 +1,15 @@
 """The default index store: one SQLite file in WAL mode, no server to run.
 
-File format (version 2)
+File format (version 3)
 -----------------------
 
 The file is an ordinary SQLite 3 database. Its header carries
 ``PRAGMA application_id = 0x4E445550`` ("NDUP"), which tells a neardup index
-from any other SQLite file, and ``PRAGMA user_version = 2``, the format
-version below; a file with another version is refused with a message, never
-misread. Version 2 differs from version 1 in what the stored shingles mean:
+from any other SQLite file, and ``PRAGMA user_version = 3``, the format
+version below; a file of a newer version is refused with a message, never
+misread. Version 3 adds the ``numbers`` table; a version 2 file gains it (empty)
+when opened, and its settings, which predate ``min_number_share``, never read
+it. Version 2 differs from version 1 in what the stored shingles mean:
 the lowest bit of each marks a shingle holding a figure (see
 :mod:`neardup.kernels`), where version 1 stored a hash bit, so a version 1
 index must be rebuilt from its documents (``neardup index add``). Tables:
@@ -38,6 +40,10 @@ index must be rebuilt from its documents (``neardup index add``). Tables:
     Each group's shingles in text order (little-endian ``uint32``), read only
     for verify.py's passage check of pairs that pass the similarity test.
     Kept apart so that the rows read for every candidate stay small.
+``numbers(gid INTEGER PRIMARY KEY, numbers)``
+    Each group's numbers ("30-1/2", "1,000"; :mod:`neardup.kernels`) as a
+    sorted set of little-endian ``uint32`` hashes, for the number check
+    (``min_number_share``). A group without a row (stored by format 2) has none.
 ``edges(a, b, similarity, PRIMARY KEY (a, b)) WITHOUT ROWID``
     Verified near-duplicate pairs of groups, ``a < b``. Index ``edges_b``.
 ``clusters(label INTEGER PRIMARY KEY, groups, docs, kept, split)``
@@ -112,7 +118,10 @@ from neardup.store.base import (
 )
 
 APPLICATION_ID = 0x4E445550  # "NDUP"
-FORMAT_VERSION = 2  # 2: the low bit of a stored shingle marks a figure (see the module docs)
+FORMAT_VERSION = 3  # 2: the low bit of a stored shingle marks a figure; 3: numbers (module docs)
+_NUMBERS_TABLE = (
+    "CREATE TABLE IF NOT EXISTS numbers (gid INTEGER PRIMARY KEY, numbers BLOB NOT NULL)"
+)
 _BUSY_MS = 30_000  # a writer waits this long for another process's transaction
 _CACHE_KIB = 65_536  # page cache per connection: the hot part of groups and docs
 _MMAP_BYTES = 1 << 36  # read pages through a memory map: no system call per page read
@@ -132,6 +141,7 @@ CREATE TABLE groups (
 );
 CREATE TABLE shingles (gid INTEGER PRIMARY KEY, signature BLOB, shingles BLOB NOT NULL);
 CREATE TABLE sequences (gid INTEGER PRIMARY KEY, sequence BLOB NOT NULL);
+CREATE TABLE numbers (gid INTEGER PRIMARY KEY, numbers BLOB NOT NULL);
 CREATE INDEX groups_cluster ON groups (cluster);
 CREATE TABLE edges (
     a INTEGER NOT NULL, b INTEGER NOT NULL, similarity REAL NOT NULL, PRIMARY KEY (a, b)
@@ -197,19 +207,23 @@ class _Mirrors:
     bands: BandIndex
     sets: SetMirror
     sequences: SetMirror
+    numbers: SetMirror
     removal: int = 0  # last row of ``removals`` applied
 
 
-Absorbed = tuple[int, bytes | None, bytes, bytes]  # gid, band keys, shingles, sequence
+Absorbed = tuple[int, bytes | None, bytes, bytes, bytes | None]  # gid, bands, shingles, sequence,
+# numbers
 
 
 def _absorb(mirrors: _Mirrors, rows: Sequence[Absorbed]) -> None:
-    """Add ``(gid, band keys, shingles, sequence)`` rows, ascending gids, to the mirrors."""
+    """Add ``(gid, band keys, shingles, sequence, numbers)`` rows, ascending gids, to the
+    mirrors (no numbers: a group stored by format 2)."""
     if not rows:
         return
     gids = [row[0] for row in rows]
     mirrors.sets.add(gids, [row[2] for row in rows])
     mirrors.sequences.add(gids, [row[3] for row in rows])
+    mirrors.numbers.add(gids, [row[4] or b"" for row in rows])
     banded = [(row[0], row[1]) for row in rows if row[1] is not None]
     if banded:
         owners = np.array([gid for gid, _ in banded], dtype=np.int64)
@@ -416,6 +430,10 @@ class SqliteStore:
         with self._band_lock:
             return self._refreshed().sequences.gather(gids)
 
+    def numbers(self, gids: I64Array) -> tuple[U32Array, I64Array, NDArray[np.bool_]]:
+        with self._band_lock:
+            return self._refreshed().numbers.gather(gids)
+
     def band_hits(self, codes: U64Array) -> tuple[I64Array, I64Array]:
         with self._band_lock:
             return self._refreshed().bands.lookup(codes)
@@ -423,12 +441,13 @@ class SqliteStore:
     def _refreshed(self) -> _Mirrors:
         """The in-memory mirrors, with what any connection committed since they last looked."""
         if self._mirrors is None:
-            self._mirrors = _Mirrors(BandIndex(), SetMirror(), SetMirror())
+            self._mirrors = _Mirrors(BandIndex(), SetMirror(), SetMirror(), SetMirror())
         mirrors = self._mirrors
         seen = mirrors.sets.next_gid - 1
         sql = (
-            "SELECT gid, g.bands, s.shingles, q.sequence FROM groups g JOIN shingles s USING (gid)"
-            " JOIN sequences q USING (gid) WHERE gid > ? ORDER BY gid"
+            "SELECT gid, g.bands, s.shingles, q.sequence, n.numbers FROM groups g"
+            " JOIN shingles s USING (gid) JOIN sequences q USING (gid)"
+            " LEFT JOIN numbers n USING (gid) WHERE gid > ? ORDER BY gid"
         )
         _absorb(mirrors, self._rows(sql, seen))
         removed = self._rows("SELECT seq, gid FROM removals WHERE seq > ?", mirrors.removal)
@@ -437,6 +456,7 @@ class SqliteStore:
             mirrors.bands.remove(np.array(gone, dtype=np.int64))
             mirrors.sets.remove(gone)
             mirrors.sequences.remove(gone)
+            mirrors.numbers.remove(gone)
             mirrors.removal = int(removed[-1][0])
         return mirrors
 
@@ -461,10 +481,14 @@ class SqliteStore:
         connection.executemany("INSERT INTO shingles VALUES (?, ?, ?)", set_rows)
         sequence_rows = [(g.row.gid, _bytes(g.sets.sequence)) for g in groups]
         connection.executemany("INSERT INTO sequences VALUES (?, ?)", sequence_rows)
+        number_rows = [(g.row.gid, _numbers_bytes(g.sets.numbers)) for g in groups]
+        connection.executemany("INSERT INTO numbers VALUES (?, ?)", number_rows)
         self._absorb_own(
             [
-                (row[0], row[4], blobs[2], order[1])
-                for row, blobs, order in zip(group_rows, set_rows, sequence_rows, strict=True)
+                (row[0], row[4], blobs[2], order[1], numbers[1])
+                for row, blobs, order, numbers in zip(
+                    group_rows, set_rows, sequence_rows, number_rows, strict=True
+                )
             ]
         )
         connection.executemany(
@@ -510,7 +534,7 @@ class SqliteStore:
 
     def drop_group(self, gid: int) -> None:
         connection = self._con()
-        for table in ("groups", "shingles", "sequences"):
+        for table in ("groups", "shingles", "sequences", "numbers"):
             connection.execute(f"DELETE FROM {table} WHERE gid = ?", (gid,))
         connection.execute("DELETE FROM edges WHERE a = ? OR b = ?", (gid, gid))
         connection.execute("INSERT INTO removals (gid) VALUES (?)", (gid,))
@@ -586,6 +610,7 @@ class SqliteStore:
         orphans = self._rows(
             "SELECT gid FROM shingles WHERE gid NOT IN (SELECT gid FROM groups)"
             " UNION SELECT gid FROM sequences WHERE gid NOT IN (SELECT gid FROM groups)"
+            " UNION SELECT gid FROM numbers WHERE gid NOT IN (SELECT gid FROM groups)"
         )
         problems += [f"group {gid}: shingles stored for a group that is gone" for (gid,) in orphans]
         return problems
@@ -600,6 +625,10 @@ def _bytes(values: U32Array | None) -> bytes:
     if values is None:
         raise ValueError("a new group needs its shingle sequence")
     return np.ascontiguousarray(values, dtype="<u4").tobytes()  # no copy when it is already
+
+
+def _numbers_bytes(values: U32Array | None) -> bytes:
+    return b"" if values is None else _bytes(values)
 
 
 def _group_values(group: NewGroup) -> tuple[Any, ...]:
@@ -689,6 +718,8 @@ def _read_or_create(
     if application_id != APPLICATION_ID:
         raise _not_an_index(path, f"an SQLite file of another application, id {application_id:#x}")
     version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version == 2:
+        version = _numbers_added(connection)
     if version < FORMAT_VERSION:
         raise InputError(
             str(path),
@@ -715,11 +746,34 @@ def _read_or_create(
         ) from error
 
 
+def _numbers_added(connection: sqlite3.Connection) -> int:
+    """Format 2 -> 3: the ``numbers`` table, empty (settings from before ``min_number_share``
+    never read it); another process may do the same at once."""
+    with _immediate(connection):
+        connection.execute(_NUMBERS_TABLE)
+        connection.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
+    return FORMAT_VERSION
+
+
+@contextmanager
+def _immediate(connection: sqlite3.Connection) -> Iterator[None]:
+    """A write transaction on ``connection``, committed at the end unless the body ended it,
+    rolled back on an exception."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        if connection.in_transaction:
+            connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+
+
 def _create(connection: sqlite3.Connection, path: Path, settings: IndexSettings) -> IndexSettings:
     """Schema, header and settings in one transaction: a crash leaves no half-made index."""
     connection.execute("PRAGMA journal_mode = WAL")  # persistent: stored in the file
-    connection.execute("BEGIN IMMEDIATE")
-    try:
+    with _immediate(connection):
         if connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
             connection.execute("ROLLBACK")  # another process created it meanwhile
             return _read_or_create(connection, path, None)
@@ -735,9 +789,4 @@ def _create(connection: sqlite3.Connection, path: Path, settings: IndexSettings)
         connection.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
         connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         connection.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
-        connection.execute("COMMIT")
-    except BaseException:
-        if connection.in_transaction:
-            connection.execute("ROLLBACK")
-        raise
     return settings

@@ -72,6 +72,13 @@ def shingle_sequences(
     return (values >> np.uint64(32)).astype(np.uint32), starts
 
 
+def number_sets(utf8: Utf8Batch, config: ShingleConfig) -> tuple[U32Array, I64Array]:
+    """Each normalised text's numbers ("30-1/2", "1,000"; see :mod:`neardup.kernels`), as a
+    sorted, duplicate-free set of 32-bit hashes, flat."""
+    fold = _OCR_FOLD if config.fold_ocr else _IDENTITY
+    return kernels.shingle_sets(*kernels.numbers(*utf8, fold))
+
+
 def sets_of(sequences: U32Array, offsets: I64Array) -> tuple[U32Array, I64Array]:
     """Each sequence as a sorted, duplicate-free set."""
     return kernels.shingle_sets(sequences, offsets)

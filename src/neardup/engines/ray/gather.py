@@ -35,6 +35,7 @@ class Gathered:
     positions: I64Array
     sets: tuple[NDArray[np.uint32], I64Array]
     sequences: tuple[NDArray[np.uint32], I64Array]
+    numbers: tuple[NDArray[np.uint32], I64Array]
     signatures: NDArray[np.uint32] | None
     meta: pa.Table | None  # id, source, line (and field_value), when asked for
     sketches: NDArray[np.uint8] | None = None  # when verifying: to screen candidates
@@ -48,7 +49,13 @@ class Gathered:
         if reps is None:
             reps = np.arange(self.positions.size, dtype=np.int64)
         return Matching(
-            reps, *self.sets, *self.sequences, self.signatures, threads=1, sketches=self.sketches
+            reps,
+            *self.sets,
+            *self.sequences,
+            *self.numbers,
+            self.signatures,
+            threads=1,
+            sketches=self.sketches,
         )
 
     def collected(self, work: WorkDir, offsets: I64Array) -> Collected:
@@ -86,6 +93,7 @@ def gather(
     """
     sets: list[tuple[NDArray[np.uint32], I64Array]] = []
     ordered: list[tuple[NDArray[np.uint32], I64Array]] = []
+    numbers: list[tuple[NDArray[np.uint32], I64Array]] = []
     signatures: list[NDArray[np.uint32]] = []
     sketches: list[NDArray[np.uint8]] = []
     tables: list[pa.Table] = []
@@ -94,6 +102,7 @@ def gather(
         sets.append(_ragged(work, folder, "sets", "set_offsets", rows))
         if sequences:
             ordered.append(_ragged(work, folder, "sequences", "sequence_offsets", rows))
+        numbers.append(_ragged(work, folder, "numbers", "number_offsets", rows))
         if not config.verify:
             signatures.append(np.asarray(work.load_array(folder, "signatures")[rows]))
         else:
@@ -105,6 +114,7 @@ def gather(
         positions,
         _concat_ragged(sets),
         _concat_ragged(ordered),
+        _concat_ragged(numbers),
         None if config.verify else _concat(signatures, (0, num_perm), np.uint32),
         pa.concat_tables(tables) if meta and tables else None,
         _concat(sketches, (0, num_perm), np.uint8) if config.verify else None,
