@@ -229,15 +229,14 @@ def test_pairs_split_among_threads_give_the_single_thread_answer(
     "held, missing, agree",
     [
         (0, 0, True),  # no numbers: nothing to hold against them
-        (1, 1, True),  # one number missing (a year in a footer) never parts
-        (3, 1, True),
-        (3, 2, False),  # two of three missing: under half kept
-        (4, 2, True),  # half kept is enough
+        (3, 2, True),  # two missing (a dateline's date, a footer's year) never part
+        (4, 3, False),  # three of four missing: under half kept
+        (6, 3, True),  # half kept is enough
         (7, 4, False),
         (40, 3, True),
     ],
 )
-def test_numbers_agree_once_two_are_missing_and_half_is_kept(
+def test_numbers_agree_once_three_are_missing_and_half_is_kept(
     held: int, missing: int, agree: bool
 ) -> None:
     assert bool(numbers_agree(held, missing, 0.5)) is agree
@@ -251,3 +250,6 @@ def test_numbers_kept_reads_the_one_holding_fewer() -> None:
     other = np.array([1, 2, 3, 7, 8, 9], dtype=np.uint32)  # {1,2,3}, {7,8,9}
     apart = numbers_kept(np.array([[0, 1]]), other, np.array([0, 3, 6]), 0.5)
     assert apart.tolist() == [False]
+    dated = np.array([1, 2, 3, 4, 5, 6], dtype=np.uint32)  # {1,2,3,4}, {5,6}: two missing
+    kept = numbers_kept(np.array([[0, 1]]), dated, np.array([0, 4, 6]), 0.5)
+    assert kept.tolist() == [True]

@@ -108,7 +108,7 @@ class DedupConfig:
     # above this share part a pair that is not near-identical; 0 turns the check off; README
     max_rewrite_rate: float = 0.05
     # of the numbers ("30-1/2", "1,000") of whichever of a pair holds fewer, the share the
-    # other must hold too once two or more are missing: a copy keeps its story's facts even
+    # other must hold too once three or more are missing: a copy keeps its story's facts even
     # where OCR garbles the words around them; reports of one template differ in them;
     # near-copies aside; 0 turns the check off; see README
     min_number_share: float = 0.5

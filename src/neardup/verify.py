@@ -171,7 +171,8 @@ def plausible_pairs(
     return plausible
 
 
-MIN_MISSING_NUMBERS = 2  # fewer numbers missing never part a pair: a caption's date, a year
+# fewer numbers missing never part a pair: a copy adds a dateline's date and a footer's year
+MIN_MISSING_NUMBERS = 3
 
 
 def numbers_missing(
@@ -209,8 +210,9 @@ def numbers_agree(held: Any, missing: Any, min_share: float) -> Any:
 
     Numbers ("30-1/2", "1,000", "1992/93") are read whole, so OCR noise in the words
     around them does not lose them, as it loses figure shingles; reports of one template
-    (bond issues, dividends, price quotes) differ in exactly them. A year in a footer or a
-    date in a caption is one number; two abridged copies keep the same early ones.
+    (bond issues, dividends, price quotes) differ in exactly them. A copy may add two of
+    its own (a dateline's date, a footer's year) while abridging away the story's others,
+    so two missing never part; two abridged copies keep the same early ones.
     """
     return (missing < MIN_MISSING_NUMBERS) | (held - missing >= min_share * held)
 

@@ -131,7 +131,7 @@ def dedup(
     min_number_share: Annotated[
         float,
         typer.Option(
-            help='Share of its numbers ("30-1/2", "1,000") the one of a pair holding fewer must find in the other once two or more are missing (a template filled in with other facts); near-copies aside; 0 = no check.'
+            help='Share of its numbers ("30-1/2", "1,000") the one of a pair holding fewer must find in the other once three or more are missing (a template filled in with other facts); near-copies aside; 0 = no check.'
         ),
     ] = _DEFAULTS.min_number_share,
     drop_boilerplate: Annotated[
