@@ -38,9 +38,11 @@ and their figure bits. A character n-gram holds a figure by the same rule
 applied to its characters.
 
 A document's *numbers* are its figures read whole: a token, or tokens joined by
-"-", "/", "." or "," next to a digit ("30-1/2", "1,000", "1992/93"), that is a
-figure by the same rule, hashed like a token (joiners included), the set keeping
-the top 32 bits (``numbers``). Reports of one template share figure shingles
+"-", "/", "." or "," standing between two digits ("30-1/2", "1,000", "1992/93"; a
+letter the fold reads as a digit counts beside a digit, "3o-1/2"), that is a figure
+by the same rule, hashed like a token (joiners included), the set keeping the top 32
+bits (``numbers``). "1990-the" and "30-day" are not joined: their numbers are 1990
+and 30, as in "1990 - the" and "30 day". Reports of one template share figure shingles
 ("1/2 pct and", "priced at 101") while their numbers differ; a copy keeps them.
 """
 
@@ -182,15 +184,23 @@ def _is_joiner(b: np.uint8) -> bool:
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _joins(data: NDArray[np.uint8], i: int, start: int, stop: int) -> bool:
-    """Whether the byte at ``i`` joins the word bytes either side of it into one number."""
-    return (
-        _is_joiner(data[i])
-        and start < i
-        and i + 1 < stop
-        and _is_word_byte(data[i - 1])
-        and _is_word_byte(data[i + 1])
-        and (_is_digit(data[i - 1]) or _is_digit(data[i + 1]))
+def _digit_like(b: np.uint8, fold: NDArray[np.uint8]) -> bool:
+    """A digit, or a letter ``fold`` reads as one ("o" for "0", "l" for "1")."""
+    for digit in range(48, 58):  # noqa: SIM110 (numba compiles a loop, not a generator)
+        if fold[b] == fold[digit]:
+            return True
+    return False
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _joins(data: NDArray[np.uint8], i: int, start: int, stop: int, fold: NDArray[np.uint8]) -> bool:
+    """Whether the byte at ``i`` joins the bytes either side of it into one number: a joiner
+    between a digit and a digit (or a letter ``fold`` reads as one)."""
+    if not (_is_joiner(data[i]) and start < i and i + 1 < stop):
+        return False
+    before, after = data[i - 1], data[i + 1]
+    return (_is_digit(before) and _digit_like(after, fold)) or (
+        _is_digit(after) and _digit_like(before, fold)
     )
 
 
@@ -200,9 +210,9 @@ def _number_hashes(
 ) -> int:
     """Hash the numbers of ``data[start:stop]`` into ``out``; return how many (repeats kept).
 
-    A number is a run of word bytes, and of joiners ("-/.,") each between two word
-    bytes with a digit beside it ("30-1/2", "1,000", "51.75-52.00", "1992/93"),
-    that is a figure by the token rule over its word bytes. Hashed like a token,
+    A number is a run of word bytes, and of joiners ("-/.,") each between two digits
+    (one may be a letter ``fold`` reads as a digit: ``_joins``), that is a figure by
+    the token rule over its word bytes ("30-1/2", "1,000", "51.75-52.00", "1992/93"). Hashed like a token,
     through ``fold``, joiners included. Only runs holding a digit are read: from each
     digit found, back to where its run starts, then forward to where it ends.
     """
@@ -214,7 +224,7 @@ def _number_hashes(
             continue
         begin = i
         while begin > start and (
-            _is_word_byte(data[begin - 1]) or _joins(data, begin - 1, start, stop)
+            _is_word_byte(data[begin - 1]) or _joins(data, begin - 1, start, stop, fold)
         ):
             begin -= 1
         h = _FNV_OFFSET
@@ -228,7 +238,7 @@ def _number_hashes(
                 digits += _is_digit(raw)
                 kept += _is_digit(b)
                 length += 1
-            elif _joins(data, i, start, stop):
+            elif _joins(data, i, start, stop, fold):
                 h = (h ^ np.uint64(raw)) * _FNV_PRIME
             else:
                 break

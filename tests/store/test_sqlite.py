@@ -65,17 +65,37 @@ def test_a_format_2_index_opens_and_decides_as_it_did(tmp_path: Path) -> None:
     path = tmp_path / "old.ndx"
     Index(path).close()
     _as_format_2(path)
-    with Index(path) as index:  # gains the numbers table, and keeps deciding without it
+    with Index(path) as index:  # read and written as it is, deciding without numbers
         assert index.config.min_number_share == 0
         index.add([{"id": "sweden", "text": sweden}, {"id": "norway", "text": norway}])
         assert len(index.clusters()) == 1  # one template filled in twice: one cluster, as before
+        assert index.check() == []
+        index.remove(["norway"])
     connection = sqlite3.connect(path)
-    assert connection.execute("PRAGMA user_version").fetchone()[0] == FORMAT_VERSION
-    assert connection.execute("SELECT count(*) FROM numbers").fetchone()[0] == 2
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == 2  # older neardup opens it
+    assert not connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'numbers'").fetchall()
     connection.close()
     with Index(tmp_path / "new.ndx") as index:  # a new index parts them by their numbers
         index.add([{"id": "sweden", "text": sweden}, {"id": "norway", "text": norway}])
         assert len(index.clusters()) == 2
+
+
+def test_check_finds_missing_or_broken_numbers(tmp_path: Path) -> None:
+    sweden, norway, _ = numbered_bonds()
+    path = tmp_path / "a.ndx"
+    with Index(path) as index:
+        index.add([{"id": "sweden", "text": sweden}, {"id": "norway", "text": norway}])
+        assert index.check() == []
+    connection = sqlite3.connect(path)
+    gids = [gid for (gid,) in connection.execute("SELECT gid FROM numbers ORDER BY gid")]
+    connection.execute("DELETE FROM numbers WHERE gid = ?", (gids[0],))
+    connection.execute("UPDATE numbers SET numbers = x'0102030405' WHERE gid = ?", (gids[1],))
+    connection.commit()
+    connection.close()
+    with Index(path) as index:
+        problems = " ".join(index.check())
+        assert f"group {gids[0]}: its numbers" in problems
+        assert f"group {gids[1]}: its numbers" in problems
 
 
 def test_foreign_files_are_refused(tmp_path: Path) -> None:

@@ -7,9 +7,10 @@ The file is an ordinary SQLite 3 database. Its header carries
 ``PRAGMA application_id = 0x4E445550`` ("NDUP"), which tells a neardup index
 from any other SQLite file, and ``PRAGMA user_version = 3``, the format
 version below; a file of a newer version is refused with a message, never
-misread. Version 3 adds the ``numbers`` table; a version 2 file gains it (empty)
-when opened, and its settings, which predate ``min_number_share``, never read
-it. Version 2 differs from version 1 in what the stored shingles mean:
+misread. Version 3 adds the ``numbers`` table. A version 2 file is read and
+written as it is and stays version 2 (so the neardup that wrote it still opens
+it): its settings predate ``min_number_share``, so it decides without numbers
+and stores none. Version 2 differs from version 1 in what the stored shingles mean:
 the lowest bit of each marks a shingle holding a figure (see
 :mod:`neardup.kernels`), where version 1 stored a hash bit, so a version 1
 index must be rebuilt from its documents (``neardup index add``). Tables:
@@ -119,9 +120,7 @@ from neardup.store.base import (
 
 APPLICATION_ID = 0x4E445550  # "NDUP"
 FORMAT_VERSION = 3  # 2: the low bit of a stored shingle marks a figure; 3: numbers (module docs)
-_NUMBERS_TABLE = (
-    "CREATE TABLE IF NOT EXISTS numbers (gid INTEGER PRIMARY KEY, numbers BLOB NOT NULL)"
-)
+_OLDEST_FORMAT = 2  # read and written as it is: without numbers
 _BUSY_MS = 30_000  # a writer waits this long for another process's transaction
 _CACHE_KIB = 65_536  # page cache per connection: the hot part of groups and docs
 _MMAP_BYTES = 1 << 36  # read pages through a memory map: no system call per page read
@@ -243,6 +242,8 @@ class SqliteStore:
         self._write_lock = threading.Lock()
         self._band_lock = threading.Lock()
         self._mirrors: _Mirrors | None = None
+        # a file from before the number check (format 2) has no numbers table, nor needs one
+        self._numbers = "min_number_share" not in settings.predates
 
     # ------------------------------------------------------------------ opening
 
@@ -417,8 +418,13 @@ class SqliteStore:
         if sequences:
             sql = f"SELECT gid, sequence FROM sequences WHERE gid {_IN}"
             order = dict(self._rows(sql, wanted))
+        numbers: dict[int, bytes] = {}
+        if self._numbers:
+            numbers = dict(self._rows(f"SELECT gid, numbers FROM numbers WHERE gid {_IN}", wanted))
         return {
-            gid: GroupSets(_array(shingles), _u32(order.get(gid)), _u32(signature))
+            gid: GroupSets(
+                _array(shingles), _u32(order.get(gid)), _u32(signature), _u32(numbers.get(gid))
+            )
             for gid, signature, shingles in found
         }
 
@@ -444,10 +450,13 @@ class SqliteStore:
             self._mirrors = _Mirrors(BandIndex(), SetMirror(), SetMirror(), SetMirror())
         mirrors = self._mirrors
         seen = mirrors.sets.next_gid - 1
+        numbers = (
+            ("n.numbers", " LEFT JOIN numbers n USING (gid)") if self._numbers else ("NULL", "")
+        )
         sql = (
-            "SELECT gid, g.bands, s.shingles, q.sequence, n.numbers FROM groups g"
-            " JOIN shingles s USING (gid) JOIN sequences q USING (gid)"
-            " LEFT JOIN numbers n USING (gid) WHERE gid > ? ORDER BY gid"
+            f"SELECT gid, g.bands, s.shingles, q.sequence, {numbers[0]} FROM groups g"
+            f" JOIN shingles s USING (gid) JOIN sequences q USING (gid){numbers[1]}"
+            " WHERE gid > ? ORDER BY gid"
         )
         _absorb(mirrors, self._rows(sql, seen))
         removed = self._rows("SELECT seq, gid FROM removals WHERE seq > ?", mirrors.removal)
@@ -482,10 +491,11 @@ class SqliteStore:
         sequence_rows = [(g.row.gid, _bytes(g.sets.sequence)) for g in groups]
         connection.executemany("INSERT INTO sequences VALUES (?, ?)", sequence_rows)
         number_rows = [(g.row.gid, _numbers_bytes(g.sets.numbers)) for g in groups]
-        connection.executemany("INSERT INTO numbers VALUES (?, ?)", number_rows)
+        if self._numbers:
+            connection.executemany("INSERT INTO numbers VALUES (?, ?)", number_rows)
         self._absorb_own(
             [
-                (row[0], row[4], blobs[2], order[1], numbers[1])
+                (row[0], row[4], blobs[2], order[1], numbers[1] if self._numbers else None)
                 for row, blobs, order, numbers in zip(
                     group_rows, set_rows, sequence_rows, number_rows, strict=True
                 )
@@ -534,7 +544,7 @@ class SqliteStore:
 
     def drop_group(self, gid: int) -> None:
         connection = self._con()
-        for table in ("groups", "shingles", "sequences", "numbers"):
+        for table in ("groups", "shingles", "sequences", *(("numbers",) if self._numbers else ())):
             connection.execute(f"DELETE FROM {table} WHERE gid = ?", (gid,))
         connection.execute("DELETE FROM edges WHERE a = ? OR b = ?", (gid, gid))
         connection.execute("INSERT INTO removals (gid) VALUES (?)", (gid,))
@@ -607,13 +617,25 @@ class SqliteStore:
             f"group {gid}: its band keys, shingle set or sequence are missing or the wrong size"
             for (gid,) in bad
         ]
+        tables = ("shingles", "sequences", *(("numbers",) if self._numbers else ()))
         orphans = self._rows(
-            "SELECT gid FROM shingles WHERE gid NOT IN (SELECT gid FROM groups)"
-            " UNION SELECT gid FROM sequences WHERE gid NOT IN (SELECT gid FROM groups)"
-            " UNION SELECT gid FROM numbers WHERE gid NOT IN (SELECT gid FROM groups)"
+            " UNION ".join(
+                f"SELECT gid FROM {table} WHERE gid NOT IN (SELECT gid FROM groups)"
+                for table in tables
+            )
         )
         problems += [f"group {gid}: shingles stored for a group that is gone" for (gid,) in orphans]
-        return problems
+        return problems + self._number_problems()
+
+    def _number_problems(self) -> list[str]:
+        """Groups whose numbers are missing or not a whole number of ``uint32`` values."""
+        if not self._numbers:
+            return []
+        bad = self._rows(
+            "SELECT g.gid FROM groups g LEFT JOIN numbers n USING (gid)"
+            " WHERE n.numbers IS NULL OR length(n.numbers) % 4 != 0"
+        )
+        return [f"group {gid}: its numbers are missing or the wrong size" for (gid,) in bad]
 
 
 def _files(path: Path) -> list[Path]:
@@ -718,20 +740,19 @@ def _read_or_create(
     if application_id != APPLICATION_ID:
         raise _not_an_index(path, f"an SQLite file of another application, id {application_id:#x}")
     version = connection.execute("PRAGMA user_version").fetchone()[0]
-    if version == 2:
-        version = _numbers_added(connection)
-    if version < FORMAT_VERSION:
+    if version < _OLDEST_FORMAT:
         raise InputError(
             str(path),
             f"was written by an older neardup (index format {version}; this neardup "
-            f"{__version__} reads format {FORMAT_VERSION}, whose shingles mark figures)",
+            f"{__version__} reads formats {_OLDEST_FORMAT}-{FORMAT_VERSION}, whose shingles mark "
+            "figures)",
             hint="rebuild it: neardup index add your documents to a new --db",
         )
     if version > FORMAT_VERSION:
         raise InputError(
             str(path),
             f"was written by a newer neardup (index format {version}; this neardup "
-            f"{__version__} reads format {FORMAT_VERSION})",
+            f"{__version__} reads formats {_OLDEST_FORMAT}-{FORMAT_VERSION})",
             hint="upgrade neardup (pip install -U neardup)",
         )
     _journal_mode(connection, "wal")  # back from a bulk load that was killed (see writing)
@@ -744,15 +765,6 @@ def _read_or_create(
             f"its settings cannot be read ({error}); it may come from a newer neardup",
             hint="upgrade neardup, or rebuild the index",
         ) from error
-
-
-def _numbers_added(connection: sqlite3.Connection) -> int:
-    """Format 2 -> 3: the ``numbers`` table, empty (settings from before ``min_number_share``
-    never read it); another process may do the same at once."""
-    with _immediate(connection):
-        connection.execute(_NUMBERS_TABLE)
-        connection.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
-    return FORMAT_VERSION
 
 
 @contextmanager
