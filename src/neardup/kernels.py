@@ -212,9 +212,9 @@ def _number_hashes(
 
     A number is a run of word bytes, and of joiners ("-/.,") each between two digits
     (one may be a letter ``fold`` reads as a digit: ``_joins``), that is a figure by
-    the token rule over its word bytes ("30-1/2", "1,000", "51.75-52.00", "1992/93"). Hashed like a token,
-    through ``fold``, joiners included. Only runs holding a digit are read: from each
-    digit found, back to where its run starts, then forward to where it ends.
+    the token rule over its word bytes ("30-1/2", "1,000", "51.75-52.00", "1992/93").
+    Hashed like a token, through ``fold``, joiners included. Only runs holding a digit
+    are read: from each digit found, back to where its run starts, then forward to its end.
     """
     count = 0
     i = start
