@@ -201,6 +201,12 @@ def test_help_and_version(command: list[str]) -> None:
     assert neardup(*command).stdout
 
 
+def test_help_shows_bracketed_extras_whole() -> None:
+    """Rich reads "[ray]" as markup unless escaped; the install hint must survive it."""
+    flat = " ".join(neardup("dedup", "--help").stdout.replace("│", " ").split())
+    assert "neardup[ray]" in flat.replace(" ", "")
+
+
 def test_entry_point_leaves_the_exit_collections_nothing_to_walk(tmp_path: Path) -> None:
     """The console script freezes what survives a command, sparing shutdown its full
     collections; it does so on success and on error alike."""

@@ -80,6 +80,32 @@ def test_query_remove_stats(tmp_path: Path) -> None:
     assert neardup("index", "get", str(first["id"]), "--db", str(db), check=False).returncode == 1
 
 
+def test_add_takes_every_matching_setting_dedup_takes(tmp_path: Path) -> None:
+    """A new index is made with dedup's settings, chain rule and OCR folding included, and
+    gives dedup's clusters under them."""
+    db = tmp_path / "news.ndx"
+    settings = ["--kept-ratio", "0", "--no-fold-ocr", "--min-number-share", "0.6"]
+    neardup(
+        "index", "add", str(CORPUS), "--db", str(db), "-q", "-o", str(tmp_path / "o"), *settings
+    )
+    config = json.loads(neardup("index", "stats", "--db", str(db)).stdout)["settings"]
+    assert config["kept_ratio"] == 0 and config["shingle"]["fold_ocr"] is False
+    assert config["min_number_share"] == 0.6
+    neardup("dedup", str(CORPUS), "-o", str(tmp_path / "dedup"), "-q", *settings)
+    expected = {
+        frozenset(r["id"] for r in rows)
+        for rows in _by_cluster(read_jsonl(tmp_path / "dedup" / "clusters.jsonl")).values()
+    }
+    assert index_membership(db) == expected
+
+
+def _by_cluster(rows: list[dict[str, object]]) -> dict[object, list[dict[str, object]]]:
+    clusters: dict[object, list[dict[str, object]]] = {}
+    for row in rows:
+        clusters.setdefault(row["cluster"], []).append(row)
+    return clusters
+
+
 def test_errors_name_the_file_and_setting(tmp_path: Path) -> None:
     db = tmp_path / "news.ndx"
     neardup(

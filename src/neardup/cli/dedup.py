@@ -220,7 +220,7 @@ def dedup(
     engine: Annotated[
         Engine,
         typer.Option(
-            help="local: this machine; ray: Ray tasks over partitions (pip install 'neardup[ray]'), same results."
+            help="local: this machine; ray: Ray tasks over partitions (pip install 'neardup\\[ray]'), same results."
         ),
     ] = Engine.local,
     ray_address: Annotated[

@@ -160,6 +160,12 @@ def add(
             help="New index: leave furniture lines out of the shingles.",
         ),
     ] = None,
+    kept_ratio: Annotated[
+        float | None,
+        typer.Option(
+            help="New index: share of the thresholds a copy must reach with its kept one."
+        ),
+    ] = None,
     lsh_threshold: Annotated[
         float | None, typer.Option(help="New index: LSH candidate point.")
     ] = None,
@@ -171,6 +177,12 @@ def add(
     ngram: Annotated[int | None, typer.Option(help="New index: shingle size.")] = None,
     shingle_kind: Annotated[
         ShingleKind | None, typer.Option(help="New index: word or char.")
+    ] = None,
+    fold_ocr: Annotated[
+        bool | None,
+        typer.Option(
+            "--fold-ocr/--no-fold-ocr", help="New index: read letters OCR confuses as one."
+        ),
     ] = None,
     bands: Annotated[int | None, typer.Option(help="New index: LSH bands (with --rows).")] = None,
     rows: Annotated[int | None, typer.Option(help="New index: LSH rows (with --bands).")] = None,
@@ -222,12 +234,14 @@ def add(
         "max_rewrite_rate": max_rewrite_rate,
         "min_number_share": min_number_share,
         "drop_boilerplate": drop_boilerplate,
+        "kept_ratio": kept_ratio,
         "lsh_threshold": lsh_threshold,
         "num_perm": num_perm,
         "seed": seed,
         "sketch": sketch.value if sketch else None,
         "shingle_size": ngram,
         "shingle_kind": shingle_kind.value if shingle_kind else None,
+        "fold_ocr": fold_ocr,
         "bands": bands,
         "rows": rows,
         "verify": verify,
