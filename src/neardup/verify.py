@@ -98,13 +98,21 @@ def pair_similarities(
     threads: int = 1,
 ) -> PairScores:
     """Exact scores of every pair ``(i, j)`` of documents in a flat set store."""
+    shared = overlap_counts(pairs, values, offsets, threads=threads)
+    sizes = np.diff(offsets)
+    return from_overlap(shared, sizes[pairs[:, 0]], sizes[pairs[:, 1]], kind)
+
+
+def overlap_counts(
+    pairs: I64Array, values: NDArray[np.uint32], offsets: I64Array, *, threads: int = 1
+) -> I64Array:
+    """``|A ∩ B|`` of every pair of sorted sets in a flat store."""
 
     def overlaps(left: I64Array, right: I64Array) -> tuple[I64Array]:
         return (kernels.pair_overlaps(values, offsets, left, right),)
 
     (shared,) = _per_pair(pairs, overlaps, threads)
-    sizes = np.diff(offsets)
-    return from_overlap(shared, sizes[pairs[:, 0]], sizes[pairs[:, 1]], kind)
+    return shared
 
 
 def similarity(a: NDArray[np.uint32], b: NDArray[np.uint32], kind: SimilarityKind) -> float:
@@ -180,11 +188,7 @@ def numbers_missing(
 ) -> tuple[I64Array, I64Array]:
     """(numbers held, numbers the other lacks) of whichever of each pair holds fewer
     distinct numbers (sorted sets of ``features.Features.numbers``)."""
-
-    def overlaps(left: I64Array, right: I64Array) -> tuple[I64Array]:
-        return (kernels.pair_overlaps(values, offsets, left, right),)
-
-    (shared,) = _per_pair(pairs, overlaps, threads)
+    shared = overlap_counts(pairs, values, offsets, threads=threads)
     sizes = np.diff(offsets)
     held = np.minimum(sizes[pairs[:, 0]], sizes[pairs[:, 1]])
     return held, held - shared

@@ -30,7 +30,8 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
     decides)."""
     raw = [text_a, text_b]
     texts = shingled_texts(raw, [normalize(text, config.normalize) for text in raw], config)
-    sequences, sequence_offsets = shingle_sequences(texts, config.shingle)
+    utf8 = utf8_batch(texts)
+    sequences, sequence_offsets = shingle_sequences(texts, config.shingle, utf8)
     values, offsets = sets_of(sequences, sequence_offsets)
     pair = np.array([[0, 1]], dtype=np.int64)
     scored = pair_similarities(pair, values, offsets, "containment")
@@ -57,7 +58,7 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
         same_story = same_story and not rewritten(rewrites, aligned, config.max_rewrite_rate)
     held = missing = None
     if config.verify and config.min_number_share and jaccard < NEAR_COPY:
-        numbers, number_offsets = number_sets(utf8_batch(texts), config.shingle)
+        numbers, number_offsets = number_sets(utf8, config.shingle)
         counts = numbers_missing(pair, numbers, number_offsets)
         held, missing = int(counts[0][0]), int(counts[1][0])
         same_story = same_story and bool(numbers_agree(held, missing, config.min_number_share))
