@@ -2,6 +2,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from neardup.lsh import Banding, band_keys, candidate_pairs, candidate_shards, optimal_banding
 
@@ -29,6 +31,39 @@ def test_weighting_false_negatives_raises_recall_at_the_threshold() -> None:
     even = optimal_banding(0.15, 256)
     recall_first = optimal_banding(0.15, 256, false_negative_weight=0.8)
     assert recall(recall_first, 0.15) > recall(even, 0.15)
+
+
+def _banding_by_loop(threshold: float, num_perm: int, weight: float) -> Banding:
+    """The definition, one shape at a time: the least weighted error area, the first of
+    shapes within 1e-12 of each other."""
+    below, above = np.linspace(0.0, threshold, 201), np.linspace(threshold, 1.0, 201)
+
+    def area(ys: np.ndarray, xs: np.ndarray) -> float:
+        return float(np.sum((ys[1:] + ys[:-1]) * np.diff(xs)) / 2.0)
+
+    best: tuple[float, int, int] | None = None
+    for bands in range(1, num_perm + 1):
+        for rows in range(1, num_perm // bands + 1):
+            fp = area(1.0 - (1.0 - below**rows) ** bands, below)
+            fn = area((1.0 - above**rows) ** bands, above)
+            error = (1.0 - weight) * fp + weight * fn
+            if best is None or error < best[0] - 1e-12:
+                best = (error, bands, rows)
+    assert best is not None
+    return Banding(best[1], best[2])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    threshold=st.floats(0.01, 0.99),
+    num_perm=st.integers(1, 300),
+    weight=st.sampled_from([0.2, 0.5, 0.8]),
+)
+def test_optimal_banding_scores_every_shape_as_the_definition(
+    threshold: float, num_perm: int, weight: float
+) -> None:
+    chosen = optimal_banding(threshold, num_perm, false_negative_weight=weight)
+    assert chosen == _banding_by_loop(threshold, num_perm, weight)
 
 
 def test_candidates_share_a_band() -> None:
