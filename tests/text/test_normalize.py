@@ -5,6 +5,7 @@ from __future__ import annotations
 import html.entities
 import sys
 from dataclasses import fields, replace
+from typing import Any
 
 import ftfy
 import pytest
@@ -114,14 +115,79 @@ def test_lone_surrogates_are_replaced() -> None:
 
 
 _LATIN1_AND_CP1252 = bytes(range(128, 256)).decode("latin-1") + "€™œšžŸ‚„†‡‰‹›"
+_GREEK_AND_CYRILLIC = "".join(map(chr, [*range(0x0384, 0x03D0), *range(0x0400, 0x0460)]))
 
 
-@given(st.text(st.sampled_from(list(_LATIN1_AND_CP1252)) | st.characters()))
+@given(
+    st.text(
+        st.sampled_from(list(_LATIN1_AND_CP1252 + _GREEK_AND_CYRILLIC + "Ђв ")) | st.characters()
+    )
+)
 @settings(max_examples=1000, deadline=None)
-def test_mojibake_hint_is_necessary_for_ftfy(line: str) -> None:
-    """The cheap pre-check never skips a line ftfy would change."""
+def test_mojibake_checks_are_necessary_for_ftfy(line: str) -> None:
+    """The cheap pre-checks never skip a line ftfy would change."""
     if not _module._MOJIBAKE_HINT.search(line):
         assert ftfy.fix_encoding(line) == line
+    if _module.mojibake_free(line):
+        assert ftfy.fix_encoding(line) == line
+
+
+def _plain_sets(item: tuple[Any, Any]) -> set[int] | None:
+    """The characters a regex item matches, for a literal or a class of literals and
+    ranges; None for anything wider (a category, a negated class, a repeat)."""
+    import re._parser as parser  # CPython 3.11+ own regex parser
+
+    op, arg = item
+    if op == parser.LITERAL:
+        return {arg}
+    if op != parser.IN:
+        return None
+    found: set[int] = set()
+    for kind, value in arg:
+        if kind == parser.LITERAL:
+            found.add(value)
+        elif kind == parser.RANGE:
+            found.update(range(value[0], value[1] + 1))
+        else:
+            return None
+    return found
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="re._parser is Python 3.11's")
+def test_every_badness_pattern_needs_a_mojibake_mark() -> None:
+    """The proof behind ``_MOJIBAKE_MARK``, on the installed ftfy: each alternative of its
+    badness regex has a literal or class all of whose characters the mark matches, so no
+    line without one is bad, and none is changed."""
+    import re._parser as parser
+
+    from ftfy.badness import BADNESS_RE
+
+    tree = parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
+    (op, (_, alternatives)), *rest = tree.data
+    assert op == parser.BRANCH and not rest and len(alternatives) > 20
+    for alternative in alternatives:
+        sets = [_plain_sets(item) for item in alternative.data]
+        assert any(
+            chars and all(_module._MOJIBAKE_MARK.match(chr(c)) for c in chars) for chars in sets
+        ), f"a badness pattern without a marked character: {alternative.data[:4]}"
+
+
+@pytest.mark.parametrize(
+    ("broken", "fixed"),
+    [
+        ("вЂњquotedвЂќ", "\u201cquoted\u201d"),  # “ ” read as cp1251: letters and "Ђ" only
+        ("РџСЂРёРІРµС‚", "Привет"),  # UTF-8 Cyrillic read as cp1251
+    ],
+)
+def test_cyrillic_mojibake_is_still_repaired(broken: str, fixed: str) -> None:
+    assert ftfy.fix_encoding(broken) == fixed
+    assert normalize(broken, only(fix_mojibake=True)) == fixed
+
+
+@pytest.mark.parametrize("clean", ["Привет, мир", "Ελληνικά κείμενα", "日本語のテキスト", "한국어"])
+def test_greek_cyrillic_and_cjk_text_skips_ftfy(clean: str) -> None:
+    assert _module._MOJIBAKE_HINT.search(clean)  # the first check alone let it through
+    assert _module.mojibake_free(clean)
 
 
 # --- step 2: HTML entities ------------------------------------------------------

@@ -74,6 +74,7 @@ import re
 import unicodedata
 
 import ftfy
+import ftfy.badness
 import ftfy.fixes
 
 from neardup.config import NormalizeConfig
@@ -110,9 +111,39 @@ _MOJIBAKE_HINT = re.compile(
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def _mojibake_mark() -> re.Pattern[str]:
+    """A second necessary condition: one of the characters ftfy's badness regex is made of.
+
+    Not its Greek and Cyrillic letters ("common" to ftfy: "а", "Я"), which Greek
+    and Russian text is made of, and which the hint above lets through in every
+    line, so that such text went through ftfy line by line (~3 MB/s instead of
+    ~20): each of its patterns also needs a character of another of its classes,
+    but for two whose letters all hold "Ђ" ("вЂ", "ГўВЂВ."). CJK and most other
+    scripts hold none. tests/text/test_normalize.py checks every alternative of
+    the installed ftfy's regex; a ftfy without these tables gets every non-ASCII
+    character.
+    """
+    try:
+        categories = dict(ftfy.badness.MOJIBAKE_CATEGORIES)
+        pattern = ftfy.badness.BADNESS_RE.pattern
+        letters = re.compile(f"[{categories.pop('lower_common')}{categories.pop('upper_common')}]")
+    except (AttributeError, KeyError, re.error):
+        return re.compile("[\x80-\U0010ffff]")
+    own = sorted({c for c in pattern if not c.isascii() and not letters.match(c)})
+    return re.compile("[" + "".join(categories.values()) + "".join(own) + "\u0402]")
+
+
+_MOJIBAKE_MARK = _mojibake_mark()
+
+
+def _may_be_mojibake(text: str) -> bool:
+    """Whether ftfy might change ``text`` (both necessary conditions hold)."""
+    return bool(_MOJIBAKE_HINT.search(text)) and bool(_MOJIBAKE_MARK.search(text))
+
+
 def mojibake_free(text: str) -> bool:
     """Whether step 1 surely leaves ``text`` as it is: no surrogate, nothing ftfy could fix."""
-    return text.isascii() or not (_SURROGATE.search(text) or _MOJIBAKE_HINT.search(text))
+    return text.isascii() or not (_SURROGATE.search(text) or _may_be_mojibake(text))
 
 
 def _fix_mojibake(text: str) -> str:
@@ -121,12 +152,12 @@ def _fix_mojibake(text: str) -> str:
     if _SURROGATE.search(text):
         # Paired surrogates become the character they encode, lone ones U+FFFD.
         text = ftfy.fixes.fix_surrogates(text)
-    if not _MOJIBAKE_HINT.search(text):
+    if not _may_be_mojibake(text):
         return text
     # Line by line, like ftfy.fix_text: a bad line does not condemn the rest.
     lines = text.split("\n")
     for i, line in enumerate(lines):
-        if _MOJIBAKE_HINT.search(line):
+        if _may_be_mojibake(line):
             lines[i] = ftfy.fix_encoding(line, _FTFY_CONFIG)
     return "\n".join(lines)
 
