@@ -1,4 +1,5 @@
-"""Tests for neardup.text.batch: the compiled plain-ASCII path agrees with normalize()."""
+"""Tests for neardup.text.batch: the compiled path (ASCII, typography, lettered text in any
+script) agrees with normalize()."""
 
 from __future__ import annotations
 
@@ -63,7 +64,10 @@ def test_compiled_form_folds_typography_and_refuses_the_rest() -> None:
     assert compiled_form("It\u2019s \u201cdone\u201d \u2014 \u00a35\u2026", DEFAULT) == (
         'It\'s "done" - \u00a35...'
     )
-    assert compiled_form("caf\u00e9", DEFAULT) is None  # a letter: casefolding and \\w differ
+    assert compiled_form("Caf\u00c9", DEFAULT) == "caf\u00e9"  # a letter: casefolded here
+    assert compiled_form("Caf\u00c9", replace(DEFAULT, casefold=False)) is None
+    assert compiled_form("e\u0301t\u00e9", DEFAULT) is None  # a mark: NFKC composes it
+    assert compiled_form("\u00c9t\u00e9-\nlong", DEFAULT) is None  # a hyphen ends a line
     assert compiled_form("&lt;IBM&gt; &#8220;up&#8221;", DEFAULT) == '<IBM> "up"'
     assert compiled_form("R&amp;D", DEFAULT) == "R&D"  # output checked for new entities
     assert compiled_form("caf\u00c3\u00a9 &amp; bar", DEFAULT) is None  # ftfy might act first
@@ -84,9 +88,31 @@ _TYPOGRAPHY = [
 typographic_texts = st.lists(st.sampled_from(_ASCII_PIECES + _TYPOGRAPHY), max_size=30).map("".join)
 
 
-@settings(max_examples=500, deadline=None)
-@given(st.lists(typographic_texts, min_size=1, max_size=6), configs)
-def test_typographic_text_equals_normalize(texts: list[str], config: NormalizeConfig) -> None:
+# Letters and numbers of many scripts, and what must keep a text off the lettered path:
+# marks and conjoining jamo (composition), compatibility forms (NFKC), context-free and
+# expanding casefolds (final sigma, sharp s, dotted I), mojibake pairs, spaces, bullets.
+_SCRIPTS = [
+    "\u00e9", "\u00c9", "\u00df", "\u1e9e", "\u00f8", "\u0130", "\u0131", "\u01f0", "caf\u00e9",
+    "\u03a3", "\u03c3", "\u03c2", "\u0390", "\u03ac", "\u0419", "\u0439", "\u0401", "\u0402",
+    "\u041f\u0440\u0438\u0432\u0435\u0442", "\u4e2d\u6587", "\u65e5", "\ud55c", "\u1100", "\u1161", "\u11a8",
+    "\u0301", "\u0308", "\u0915", "\u093e", "\u0bbe", "\u212a", "\ufb01", "\uff21", "\u00b2",
+    "\u24b6", "\u0663", "\u0627\u0644", "\u05e9", "\U0001f600", "\u00c3\u00a9", "\u00e2\u20ac\u2122",
+    "\u0432\u0402\u045a", "\u00a0", "\u3000", "\u2022 ", "\u00ab", "\u00bb", "\u2014", "\u2019",
+]  # fmt: skip
+script_texts = st.lists(st.sampled_from(_ASCII_PIECES + _SCRIPTS), max_size=30).map("".join)
+
+
+@pytest.mark.parametrize(
+    "texts_of", [typographic_texts, script_texts], ids=["typography", "scripts"]
+)
+@settings(max_examples=600, deadline=None)
+@given(data=st.data())
+def test_pieced_text_equals_normalize(
+    texts_of: st.SearchStrategy[str], data: st.DataObject
+) -> None:
+    """Half the configs the default one: the lettered path needs its casefold and NFKC."""
+    texts = data.draw(st.lists(texts_of, min_size=1, max_size=6))
+    config = data.draw(st.one_of(st.just(DEFAULT), configs))
     assert decoded(texts, config) == [normalize(text, config) for text in texts]
 
 
