@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from neardup.config import NormalizeConfig
-from neardup.text import normalize
+from neardup.text import batch, normalize
 from neardup.text.batch import compiled_form, normalized_utf8
 
 DEFAULT = NormalizeConfig()
@@ -114,6 +114,26 @@ def test_pieced_text_equals_normalize(
     texts = data.draw(st.lists(texts_of, min_size=1, max_size=6))
     config = data.draw(st.one_of(st.just(DEFAULT), configs))
     assert decoded(texts, config) == [normalize(text, config) for text in texts]
+
+
+def test_characters_are_judged_once_and_compiled_a_few_times(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A Chinese corpus brings thousands of characters: the class of good ones must not
+    be compiled again for each (that was quadratic: 29 s for 8,000)."""
+    compiled: list[str] = []
+    real = batch.re.compile
+    monkeypatch.setattr(batch.re, "compile", lambda p, *a: compiled.append(p) or real(p, *a))
+    carried = batch._CarriedCharacters()
+    for code in range(0x4E00, 0x4E00 + 5000):
+        assert carried.all_carried(f"x{chr(code)}y")
+    assert len(compiled) <= 16
+    assert not carried.all_carried("\u4e00 e\u0301")  # a mark, after all those
+    assert carried.all_carried("\u4e00\u4e01 \u00e9")
+    cyrillic, russian = "".join(map(chr, range(0x0410, 0x0450))), batch._CarriedCharacters()
+    for _ in range(20):  # a few texts of an alphabet: then the regex alone finds its letters
+        assert russian.all_carried(cyrillic * 3)
+    assert russian._other.search(cyrillic) is None
 
 
 def test_empty_batch() -> None:
