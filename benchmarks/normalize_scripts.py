@@ -2,7 +2,9 @@
 
 ``neardup dedup`` normalises every text before shingling (``text.batch.normalized_utf8``).
 This measures it on ~2 kB documents written in several scripts (sentences written for this
-benchmark, numbered so no two documents are equal), in one run, three ways:
+benchmark, numbered so no two documents are equal; and Chinese-like documents drawing on
+6,000 ideographs, as a real corpus's thousands of characters keep coming), in one run,
+three ways:
 
 - **shipped**: ASCII and lettered text in the compiled pass (``batch._lettered_form``),
   ftfy asked only where a line holds one of its characters (``normalize._MOJIBAKE_MARK``);
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import random
 import re
 import sys
 import time
@@ -55,6 +58,18 @@ def documents(sentence: str, count: int) -> list[str]:
     per_doc = max(1, DOC_BYTES // len(sentence.encode()))
     return [
         "\n".join(f"{sentence} ({doc}.{line})" for line in range(per_doc)) for doc in range(count)
+    ]
+
+
+def many_characters(count: int, distinct: int = 6000) -> list[str]:
+    """Chinese-like documents drawing on ``distinct`` ideographs (a real corpus uses
+    thousands; the sentences above, a few dozen), seeded: new characters keep coming."""
+    rng = random.Random(7)
+    chars = [chr(0x4E00 + code) for code in range(distinct)]
+    per_line, lines = 30, DOC_BYTES // 3 // 30
+    return [
+        "\n".join("".join(rng.choices(chars, k=per_line)) + "。" for _ in range(lines))
+        for _ in range(count)
     ]
 
 
@@ -106,8 +121,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args()
     rows = []
-    for script, sentence in SENTENCES.items():
-        texts = documents(sentence, args.docs)
+    corpora = {script: documents(sentence, args.docs) for script, sentence in SENTENCES.items()}
+    corpora["6,000 ideographs"] = many_characters(args.docs)
+    for script, texts in corpora.items():
         megabytes = sum(len(text.encode()) for text in texts) / 1e6
         seconds = measure(texts, args.rounds)
         row: dict[str, object] = {"script": script}
@@ -119,12 +135,12 @@ def main() -> None:
         return
     print(f"MB/s of ~{DOC_BYTES / 1000:.0f} kB documents, {args.docs:,} per script")
     print(
-        f"{'script':10} {'shipped':>8} {'Python steps':>13} {'before':>8} "
+        f"{'script':16} {'shipped':>8} {'Python steps':>13} {'before':>8} "
         f"{'x Python steps':>15} {'x before':>9}"
     )
     for row in rows:
         print(
-            f"{row['script']:10} {row['shipped_mb_per_s']:8} {row['python_steps_mb_per_s']:13} "
+            f"{row['script']:16} {row['shipped_mb_per_s']:8} {row['python_steps_mb_per_s']:13} "
             f"{row['before_mb_per_s']:8} {row['x_python_steps']:15} {row['x_before']:9}"
         )
 
