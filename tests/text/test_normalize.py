@@ -172,6 +172,8 @@ def test_every_badness_pattern_needs_the_hint_and_a_mark() -> None:
 
     assert not BADNESS_RE.flags & re.IGNORECASE  # each literal matches itself alone
     tree = parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
+    assert tree.getwidth()[1] <= _module._BADNESS_SPAN  # matches fit the windows asked
+    assert "(?<" not in BADNESS_RE.pattern and "(?=" not in BADNESS_RE.pattern  # nor peek out
     (op, (_, alternatives)), *rest = tree.data
     assert op == parser.BRANCH and not rest and len(alternatives) > 20
     for alternative in alternatives:
@@ -183,6 +185,31 @@ def test_every_badness_pattern_needs_the_hint_and_a_mark() -> None:
         pair = any(a and b for a, b in pairwise(non_ascii))
         lone = any(chars and chars <= _LONE_TRIGGERS for chars in sets)
         assert marked and (pair or lone), f"a pattern the checks miss: {alternative.data[:4]}"
+
+
+_FILLER = ["a", " ", "word ", "x" * 9, "\n", "é", "ção ", "ö", "ß", "Ã", "©", "€", "Â ", "é\u00a0"]
+
+
+@given(st.lists(st.sampled_from(_FILLER + list(_LATIN1_AND_CP1252)), max_size=60).map("".join))
+@settings(max_examples=1500, deadline=None)
+def test_badness_asked_in_windows_is_necessary_for_ftfy(text: str) -> None:
+    """Hint places far apart and close together (windows flushed and merged)."""
+    if not _module._may_be_mojibake(text):
+        assert ftfy.fix_encoding(text) == text
+        assert not ftfy.badness.is_bad(text) or not _module._MOJIBAKE_HINT.search(text)
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "A situação da educação e a votação da câmara municipal.",
+        "Der größte Teil der Gebühren wird gemäß dem Gesetz erhoben.",
+        "Większość posłów poparła część projektu, mówi źródło.",
+    ],
+)
+def test_accented_text_skips_ftfy(clean: str) -> None:
+    assert _module._MOJIBAKE_HINT.search(clean) and _module._MOJIBAKE_MARK.search(clean)
+    assert _module.mojibake_free(clean)  # the windows found nothing
 
 
 def test_an_unproven_ftfy_gets_every_line_with_non_ascii(monkeypatch: pytest.MonkeyPatch) -> None:
