@@ -6,8 +6,6 @@ import html.entities
 import re
 import sys
 from dataclasses import fields, replace
-from itertools import pairwise
-from typing import Any
 
 import ftfy
 import pytest
@@ -16,7 +14,7 @@ from hypothesis import strategies as st
 
 import neardup.text
 from neardup.config import NormalizeConfig
-from neardup.text import normalize, normalize_lines
+from neardup.text import mojibake, normalize, normalize_lines
 
 # ``neardup.text.normalize`` is the function (re-exported); the module itself:
 _module = sys.modules["neardup.text.normalize"]
@@ -134,57 +132,44 @@ def test_mojibake_checks_are_necessary_for_ftfy(line: str) -> None:
         assert ftfy.fix_encoding(line) == line
 
 
-def _plain_sets(item: tuple[Any, Any]) -> set[int] | None:
-    """The characters a regex item matches, for a literal or a class of literals and
-    ranges; None for anything wider (a category, a negated class, a repeat)."""
-    import re._parser as parser  # CPython 3.11+ own regex parser
-
-    op, arg = item
-    if op == parser.LITERAL:
-        return {arg}
-    if op != parser.IN:
-        return None
-    found: set[int] = set()
-    for kind, value in arg:
-        if kind == parser.LITERAL:
-            found.add(value)
-        elif kind == parser.RANGE:
-            found.update(range(value[0], value[1] + 1))
-        else:
-            return None
-    return found
-
-
 _LONE_TRIGGERS = {*range(0x80, 0xA0), 0xC2, 0xC3, 0x152, 0x153}
 
 
-@pytest.mark.skipif(sys.version_info < (3, 11), reason="re._parser is Python 3.11's")
 def test_every_badness_pattern_needs_the_hint_and_a_mark() -> None:
-    """The proof behind both checks, on the installed ftfy: each alternative of its
+    """The proof behind the checks, on the installed ftfy: each alternative of its
     badness regex has a literal or class all of whose characters the mark matches, and
-    two such non-ASCII items side by side or one of the lone triggers the hint names;
-    so no line failing either is bad, and ftfy changes none. (Under a ftfy not named in
-    ``normalize._PROVEN_FTFY`` both checks take every non-ASCII character, and this
-    passes trivially: when it passes with the version named, the fast checks hold.)"""
-    import re._parser as parser
-
+    two such non-ASCII items side by side (a pair of ``mojibake.pair_classes``) or one
+    of the lone triggers the hint names; so no line failing a check is bad, and ftfy
+    changes none. (Under a ftfy not named in ``normalize._PROVEN_FTFY`` the checks take
+    every non-ASCII character and are not asked: when this passes with the version
+    named, the fast checks hold.)"""
     from ftfy.badness import BADNESS_RE
 
     assert not BADNESS_RE.flags & re.IGNORECASE  # each literal matches itself alone
-    tree = parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
-    assert tree.getwidth()[1] <= _module._BADNESS_SPAN  # matches fit the windows asked
-    assert "(?<" not in BADNESS_RE.pattern and "(?=" not in BADNESS_RE.pattern  # nor peek out
-    (op, (_, alternatives)), *rest = tree.data
-    assert op == parser.BRANCH and not rest and len(alternatives) > 20
-    for alternative in alternatives:
-        sets = [_plain_sets(item) for item in alternative.data]
+    pattern = BADNESS_RE.pattern
+    assert "(?<" not in pattern and "(?=" not in pattern and "(?!" not in pattern
+    alternatives = mojibake.alternatives()
+    assert len(alternatives) > 20
+    for items in alternatives:
         marked = any(
-            chars and all(_module._MOJIBAKE_MARK.match(chr(c)) for c in chars) for chars in sets
+            chars and all(_module._MOJIBAKE_MARK.match(chr(c)) for c in chars) for chars in items
         )
-        non_ascii = [bool(chars) and min(chars) >= 0x80 for chars in sets]
-        pair = any(a and b for a, b in pairwise(non_ascii))
-        lone = any(chars and chars <= _LONE_TRIGGERS for chars in sets)
-        assert marked and (pair or lone), f"a pattern the checks miss: {alternative.data[:4]}"
+        pair = bool(mojibake.adjacent_pairs(items))
+        lone = any(chars and chars <= _LONE_TRIGGERS for chars in items)
+        assert marked and (pair or lone), f"a pattern the checks miss: {items[:3]}"
+        assert all(pairs in mojibake.pair_classes() for pairs in mojibake.adjacent_pairs(items))
+
+
+def test_badness_matches_fit_the_windows_asked() -> None:
+    from ftfy.badness import BADNESS_RE
+
+    width = mojibake._parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags).getwidth()
+    assert width[1] <= _module._BADNESS_SPAN
+
+
+@pytest.mark.parametrize(("pair", "bad"), [("ção"[:2], False), ("öß", False), ("Ã©", True)])
+def test_pairs_are_judged_by_the_regex_classes(pair: str, bad: bool) -> None:
+    assert mojibake.may_start_badness(pair) is bad
 
 
 _FILLER = ["a", " ", "word ", "x" * 9, "\n", "é", "ção ", "ö", "ß", "Ã", "©", "€", "Â ", "é\u00a0"]

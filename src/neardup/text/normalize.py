@@ -78,6 +78,7 @@ import ftfy.badness
 import ftfy.fixes
 
 from neardup.config import NormalizeConfig
+from neardup.text import mojibake
 
 __all__ = [
     "SPECIAL_CHARACTERS",
@@ -162,22 +163,41 @@ _BADNESS_SPAN = 7
 
 def _may_be_mojibake(text: str) -> bool:
     """Whether ftfy might change ``text``: both checks above hold, and its badness regex
-    matches near a place the hint found.
+    could match there.
 
     That regex costs ~0.2 ms per KB of accented text (it tries each of its patterns at
-    each accented letter), and Portuguese ("ção"), German ("größer"), Polish or Turkish
-    text passes both checks on most lines, so it went through ftfy at 1-3 MB/s. But
-    every match holds a pair or a lone character the hint finds, and is at most
-    ``_BADNESS_SPAN`` long, so it lies within that reach of one of the hint's matches
-    (a pair the hint skips, overlapping the match before, is within reach of that
-    one). So the regex is asked only there: the windows, merged where they overlap,
-    joined by NULs and searched at once. A match the text does not have (across a NUL,
-    or a "^" at a window's start) only sends the text to ftfy, which asks again.
+    each accented letter), and Portuguese ("ção"), German ("größer"), Polish or
+    Vietnamese text passes both checks on most lines, so it went through ftfy at 1-3
+    MB/s. But a match needs two adjacent characters of a pair of its classes, or a lone
+    character of the hint's (:mod:`neardup.text.mojibake`), and "çã", "öß", "ść" are no
+    such pair: such text is not searched at all. Where a pair or lone character is
+    found, the regex is asked near the hint's matches only (``_badness_nearby``).
     """
     if not (_MOJIBAKE_HINT.search(text) and _MOJIBAKE_MARK.search(text)):
         return False
     if not _PROVEN:
         return True
+    if _LONE_TRIGGER.search(text) or any(
+        mojibake.may_start_badness(found.group(1)) for found in _ADJACENT_PAIR.finditer(text)
+    ):
+        return _badness_nearby(text)
+    return False
+
+
+_LONE_TRIGGER = re.compile("[\x80-\x9f\u00c2\u00c3\u0152\u0153]")
+_ADJACENT_PAIR = re.compile("(?=([\x80-\U0010ffff]{2}))")  # every pair, overlapping
+
+
+def _badness_nearby(text: str) -> bool:
+    """Whether the badness regex matches near a place the hint found.
+
+    Every match holds a pair or a lone character the hint finds, and is at most
+    ``_BADNESS_SPAN`` long, so it lies within that reach of one of the hint's matches
+    (a pair the hint skips, overlapping the match before, is within reach of that one).
+    So the regex is asked only there: the windows, merged where they overlap, joined by
+    NULs and searched at once. A match the text does not have (across a NUL, or a "^"
+    at a window's start) only sends the text to ftfy, which asks again.
+    """
     reach = _BADNESS_SPAN - 1
     windows: list[str] = []
     start = stop = -1
