@@ -220,12 +220,12 @@ def mojibake_free(text: str) -> bool:
 
 
 def _fix_mojibake(text: str) -> str:
-    if mojibake_free(text):
+    if text.isascii():
         return text
     if _has_surrogate(text):
         # Paired surrogates become the character they encode, lone ones U+FFFD.
         text = ftfy.fixes.fix_surrogates(text)
-    if not _may_be_mojibake(text):
+    if not _may_be_mojibake(text):  # (asked once: it is no longer cheap on accented text)
         return text
     # Line by line, like ftfy.fix_text: a bad line does not condemn the rest.
     lines = text.split("\n")
