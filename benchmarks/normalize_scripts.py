@@ -7,8 +7,8 @@ benchmark, numbered so no two documents are equal; and Chinese-like documents dr
 three ways:
 
 - **shipped**: ASCII and lettered text in the compiled pass (``batch._lettered_form``),
-  ftfy asked only where a line holds one of its characters (``normalize._MOJIBAKE_MARK``)
-  and its badness regex matches near a pair (``normalize._may_be_mojibake``);
+  ftfy asked only where a line holds one of its characters and its badness regex could
+  match (``text.mojibake.may_be_bad``);
 - **Python steps**: lettered text through :func:`neardup.text.normalize.normalize` instead;
 - **before**: that, and ftfy asked for every line with two non-ASCII characters in a row,
   as neardup did before these changes (every Greek, Cyrillic, Chinese or Japanese line,
@@ -28,12 +28,11 @@ import argparse
 import contextlib
 import json
 import random
-import sys
 import time
 from collections.abc import Iterator, Sequence
 
 from neardup.config import NormalizeConfig
-from neardup.text import batch
+from neardup.text import batch, mojibake
 from neardup.text.batch import normalized_utf8
 
 SENTENCES = {
@@ -53,10 +52,6 @@ SENTENCES = {
 DOC_BYTES = 2048
 BATCH = 1024
 WAYS = ("shipped", "python_steps", "before")
-
-_normalize = sys.modules[
-    "neardup.text.normalize"
-]  # the module (the package re-exports the function)
 
 
 def documents(sentence: str, count: int) -> list[str]:
@@ -82,16 +77,15 @@ def many_characters(count: int, distinct: int = 6000) -> list[str]:
 @contextlib.contextmanager
 def way(name: str) -> Iterator[None]:
     """The code as the named way has it, for the duration."""
-    lettered, gate = batch._lettered_form, _normalize._may_be_mojibake
+    lettered, gate = batch._lettered_form, mojibake.may_be_bad
     if name in ("python_steps", "before"):
         batch._lettered_form = lambda text, config: None  # type: ignore[assignment]
     if name == "before":
-        hint = _normalize._MOJIBAKE_HINT
-        _normalize._may_be_mojibake = lambda text: bool(hint.search(text))
+        mojibake.may_be_bad = lambda text: bool(mojibake.HINT.search(text))
     try:
         yield
     finally:
-        batch._lettered_form, _normalize._may_be_mojibake = lettered, gate
+        batch._lettered_form, mojibake.may_be_bad = lettered, gate
 
 
 def timed(texts: Sequence[str]) -> tuple[float, bytes]:

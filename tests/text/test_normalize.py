@@ -126,7 +126,7 @@ _GREEK_AND_CYRILLIC = "".join(map(chr, [*range(0x0384, 0x03D0), *range(0x0400, 0
 @settings(max_examples=1000, deadline=None)
 def test_mojibake_checks_are_necessary_for_ftfy(line: str) -> None:
     """The cheap pre-checks never skip a line ftfy would change."""
-    if not _module._MOJIBAKE_HINT.search(line):
+    if not mojibake.HINT.search(line):
         assert ftfy.fix_encoding(line) == line
     if _module.mojibake_free(line):
         assert ftfy.fix_encoding(line) == line
@@ -140,7 +140,7 @@ def test_every_badness_pattern_needs_the_hint_and_a_mark() -> None:
     badness regex has a literal or class all of whose characters the mark matches, and
     two such non-ASCII items side by side (a pair of ``mojibake.pair_classes``) or one
     of the lone triggers the hint names; so no line failing a check is bad, and ftfy
-    changes none. (Under a ftfy not named in ``normalize._PROVEN_FTFY`` the checks take
+    changes none. (Under a ftfy not named in ``mojibake._PROVEN_FTFY`` the checks take
     every non-ASCII character and are not asked: when this passes with the version
     named, the fast checks hold.)"""
     from ftfy.badness import BADNESS_RE
@@ -151,9 +151,7 @@ def test_every_badness_pattern_needs_the_hint_and_a_mark() -> None:
     alternatives = mojibake.alternatives()
     assert len(alternatives) > 20
     for items in alternatives:
-        marked = any(
-            chars and all(_module._MOJIBAKE_MARK.match(chr(c)) for c in chars) for chars in items
-        )
+        marked = any(chars and all(mojibake.MARK.match(chr(c)) for c in chars) for chars in items)
         pair = bool(mojibake.adjacent_pairs(items))
         lone = any(chars and chars <= _LONE_TRIGGERS for chars in items)
         assert marked and (pair or lone), f"a pattern the checks miss: {items[:3]}"
@@ -164,7 +162,7 @@ def test_badness_matches_fit_the_windows_asked() -> None:
     from ftfy.badness import BADNESS_RE
 
     width = mojibake._parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags).getwidth()
-    assert width[1] <= _module._BADNESS_SPAN
+    assert width[1] <= mojibake.BADNESS_SPAN
 
 
 @pytest.mark.parametrize(("pair", "bad"), [("ção"[:2], False), ("öß", False), ("Ã©", True)])
@@ -179,9 +177,9 @@ _FILLER = ["a", " ", "word ", "x" * 9, "\n", "é", "ção ", "ö", "ß", "Ã", "
 @settings(max_examples=1500, deadline=None)
 def test_badness_asked_in_windows_is_necessary_for_ftfy(text: str) -> None:
     """Hint places far apart and close together (windows flushed and merged)."""
-    if not _module._may_be_mojibake(text):
+    if not mojibake.may_be_bad(text):
         assert ftfy.fix_encoding(text) == text
-        assert not ftfy.badness.is_bad(text) or not _module._MOJIBAKE_HINT.search(text)
+        assert not ftfy.badness.is_bad(text) or not mojibake.HINT.search(text)
 
 
 @pytest.mark.parametrize(
@@ -193,13 +191,13 @@ def test_badness_asked_in_windows_is_necessary_for_ftfy(text: str) -> None:
     ],
 )
 def test_accented_text_skips_ftfy(clean: str) -> None:
-    assert _module._MOJIBAKE_HINT.search(clean) and _module._MOJIBAKE_MARK.search(clean)
+    assert mojibake.HINT.search(clean) and mojibake.MARK.search(clean)
     assert _module.mojibake_free(clean)  # the windows found nothing
 
 
 def test_an_unproven_ftfy_gets_every_line_with_non_ascii(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_module, "_PROVEN", False)
-    assert _module._mojibake_mark().search("Привет") is not None
+    monkeypatch.setattr(mojibake, "PROVEN", False)
+    assert mojibake._mark().search("Привет") is not None
 
 
 @pytest.mark.parametrize(
@@ -216,7 +214,7 @@ def test_cyrillic_mojibake_is_still_repaired(broken: str, fixed: str) -> None:
 
 @pytest.mark.parametrize("clean", ["Привет, мир", "Ελληνικά κείμενα", "日本語のテキスト", "한국어"])
 def test_greek_cyrillic_and_cjk_text_skips_ftfy(clean: str) -> None:
-    assert _module._MOJIBAKE_HINT.search(clean)  # the first check alone let it through
+    assert mojibake.HINT.search(clean)  # the first check alone let it through
     assert _module.mojibake_free(clean)
 
 

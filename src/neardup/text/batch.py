@@ -223,7 +223,7 @@ _PREFOLD = {
 }
 _PREFOLD_CHARS = re.compile("[" + "".join(_PREFOLD) + "]")  # ~10x faster than str.translate
 _NON_ASCII_RUN = re.compile("[^\x00-\x7f]+")
-_DASHES = "\u2012\u2013\u2014\u2015\u2212"
+_DASHES = "".join(char for char, folded in _PREFOLD.items() if folded == "-")
 _DASH_AT_LINE_END = re.compile(f"[{_DASHES}][ \\t\\x1f]*[\\n\\r\\x0b\\x0c\\x1c\\x1d\\x1e]")
 
 

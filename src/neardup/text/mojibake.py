@@ -1,14 +1,23 @@
-"""Which characters side by side ftfy's badness regex can match, read off the regex itself.
+"""Whether ftfy might change a line, asked cheaply (step 1 of :mod:`neardup.text.normalize`).
 
 ``ftfy.fix_encoding`` changes a line only if ``ftfy.badness.BADNESS_RE`` matches it (its
-first step returns any other line as it is). Every alternative of that regex holds two
-items side by side that match non-ASCII characters only ("[ÂÃÎÐ][€œŠš...]"), or a lone
-character the hint of :mod:`neardup.text.normalize` names (a C1 control, "Â", "Ã", "Œ",
-"œ"); tests/text/test_normalize.py proves it on the installed ftfy. So a line can be bad
-only where two adjacent characters fall in such a pair of classes, or where it holds one
-of those lone characters: "çã", "öß", "ść" fall in none, and Portuguese, German or Polish
-text need not be searched with the regex, which costs ~0.2 ms per KB of accented text.
+first step returns any other line as it is). That regex costs ~0.2 ms per KB of accented
+text (it tries each of its patterns at each accented letter), and the lines of Greek,
+Russian, Chinese, Portuguese ("ção") or German ("größer") text went through it at 1-3
+MB/s. :func:`may_be_bad` asks necessary conditions for a match instead, cheapest first:
 
+1. the hint: two adjacent non-ASCII characters, or one of the lone triggers (a C1
+   control, "Â", "Ã", "Œ", "œ"): every alternative of the regex holds one or the other;
+2. the mark: one of the characters of ftfy's mojibake tables other than its Greek and
+   Cyrillic letters (which Greek and Russian text is made of), or the "Ђ" of its two
+   letters-only patterns ("вЂ", "ГўВЂВ."): every alternative holds one;
+3. a lone trigger, or two adjacent characters of one of the pairs of neighbouring
+   non-ASCII classes the alternatives hold: "çã", "öß", "ść" are none;
+4. only then the regex itself, within reach of the hint's matches (``_badness_nearby``).
+
+They read the regex's make-up, proven for the ftfy versions in ``_PROVEN_FTFY``:
+tests/text/test_normalize.py walks every alternative of the installed one. Under any
+other version every line with a non-ASCII character goes to ftfy, as slow as correct.
 Reading the pairs parses the regex (~50 ms), once per process, the first time a text
 needs it; each pair of characters met is judged once.
 """
@@ -16,9 +25,11 @@ needs it; each pair of characters met is judged once.
 from __future__ import annotations
 
 import functools
+import re
 from itertools import pairwise
 from typing import Any
 
+import ftfy
 import ftfy.badness
 
 try:
@@ -28,7 +39,76 @@ except ImportError:  # Python 3.10
 
 Chars = frozenset[int]
 
+_PROVEN_FTFY = ("6.1.", "6.2.", "6.3.")
+PROVEN = ftfy.__version__.startswith(_PROVEN_FTFY)
+_ANY_NON_ASCII = "[\x80-\U0010ffff]"
+_LONE = "\x80-\x9f\u00c2\u00c3\u0152\u0153"  # the lone triggers, as a class body
+
+# "a non-ASCII character followed by another, or itself a lone trigger": ~5x cheaper than
+# ftfy's own check, and most clean lines fail it
+HINT = re.compile(
+    f"[\x80-\U0010ffff](?:[\x80-\U0010ffff]|(?<=[{_LONE}]))" if PROVEN else _ANY_NON_ASCII
+)
+_LONE_TRIGGER = re.compile(f"[{_LONE}]")
+_ADJACENT_PAIR = re.compile("(?=([\x80-\U0010ffff]{2}))")  # every pair, overlapping
+BADNESS_SPAN = 7  # no match of the regex is longer (tests/text/test_normalize.py)
 _VERDICTS_KEPT = 1 << 16  # pairs judged and remembered; past this they are judged afresh
+
+
+def _mark() -> re.Pattern[str]:
+    """Condition 2 as one class: ftfy's tables (ranges and all) but its common letters,
+    the few characters the regex names outside them, read off its text (escapes and
+    range interiors missed, which the test's walk of the parsed regex would show), and
+    "Ђ". Under an unproven ftfy, every non-ASCII character."""
+    if not PROVEN:
+        return re.compile(_ANY_NON_ASCII)
+    categories = dict(ftfy.badness.MOJIBAKE_CATEGORIES)
+    pattern = ftfy.badness.BADNESS_RE.pattern
+    letters = re.compile(f"[{categories.pop('lower_common')}{categories.pop('upper_common')}]")
+    own = sorted({c for c in pattern if not c.isascii() and not letters.match(c)})
+    return re.compile("[" + "".join(categories.values()) + "".join(own) + "\u0402]")
+
+
+MARK = _mark()
+
+
+def may_be_bad(text: str) -> bool:
+    """Whether ftfy's badness regex might match ``text`` (so ftfy might change it)."""
+    if not (HINT.search(text) and MARK.search(text)):
+        return False
+    if not PROVEN:
+        return True
+    if _LONE_TRIGGER.search(text) or any(
+        may_start_badness(found.group(1)) for found in _ADJACENT_PAIR.finditer(text)
+    ):
+        return _badness_nearby(text)
+    return False
+
+
+def _badness_nearby(text: str) -> bool:
+    """Whether the badness regex matches near a place the hint found.
+
+    Every match holds a pair or a lone character the hint finds, and is at most
+    ``BADNESS_SPAN`` long, so it lies within that reach of one of the hint's matches
+    (a pair the hint skips, overlapping the match before, is within reach of that one).
+    So the regex is asked only there: the windows, merged where they overlap, joined by
+    NULs and searched at once. A match the text does not have (across a NUL, or a "^"
+    at a window's start) only sends the text to ftfy, which asks again.
+    """
+    reach = BADNESS_SPAN - 1
+    windows: list[str] = []
+    start = stop = -1
+    for found in HINT.finditer(text):
+        if stop >= 0 and found.start() - reach > stop:
+            windows.append(text[start:stop])
+            start = -1
+        if start < 0:
+            start = max(0, found.start() - reach)
+        stop = found.end() + reach
+    windows.append(text[start:stop])
+    # one search over the windows, NUL between them: a match across one is spurious, and
+    # only sends the text to ftfy (a search per window cost more than the regex itself)
+    return bool(ftfy.badness.BADNESS_RE.search("\x00".join(windows)))
 
 
 def plain_set(item: tuple[Any, Any]) -> Chars | None:

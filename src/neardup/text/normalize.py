@@ -74,7 +74,6 @@ import re
 import unicodedata
 
 import ftfy
-import ftfy.badness
 import ftfy.fixes
 
 from neardup.config import NormalizeConfig
@@ -99,26 +98,7 @@ _MAX_PASSES = 8
 # fix_encoding step): quotes, widths, ligatures, line breaks and Unicode
 # normalisation are later steps of ours, and HTML is step 2.
 _FTFY_CONFIG = ftfy.TextFixerConfig(unescape_html=False, explain=False)
-
-# ftfy.fix_encoding changes a line only if its badness regex (ftfy.badness.BADNESS_RE)
-# matches it: its first step returns any other line as it is. The two checks below are
-# necessary conditions for a match, so a line failing either is skipped. They read that
-# regex's make-up, proven for the ftfy versions named here (tests/text/test_normalize.py
-# walks every alternative of the installed one); under any other version every non-ASCII
-# character counts, and every line with one goes to ftfy, as slow as correct.
-_PROVEN_FTFY = ("6.1.", "6.2.", "6.3.")
-_PROVEN = ftfy.__version__.startswith(_PROVEN_FTFY)
-_ANY_NON_ASCII = "[\x80-\U0010ffff]"
-
-# Every alternative needs two adjacent non-ASCII characters or one of C1 controls, "Â",
-# "Ã", "Œ", "œ" (surrogates are fixed apart). Written as "a non-ASCII character followed
-# by another, or itself one of those", it is ~5x cheaper than ftfy's own check, and most
-# clean lines fail it.
-_MOJIBAKE_HINT = re.compile(
-    "[\x80-\U0010ffff](?:[\x80-\U0010ffff]|(?<=[\x80-\x9f\u00c2\u00c3\u0152\u0153]))"
-    if _PROVEN
-    else _ANY_NON_ASCII
-)
+# which lines ftfy might change is asked cheaply first: neardup.text.mojibake
 
 
 def _has_surrogate(text: str) -> bool:
@@ -131,92 +111,9 @@ def _has_surrogate(text: str) -> bool:
     return False
 
 
-def _mojibake_mark() -> re.Pattern[str]:
-    """A second necessary condition: one of the characters ftfy's badness regex is made of.
-
-    Not its Greek and Cyrillic letters ("common" to ftfy: "а", "Я"), which Greek
-    and Russian text is made of, and which the hint above lets through in every
-    line, so that such text went through ftfy line by line (~3 MB/s instead of
-    ~20): each of its patterns also needs a character of another of its classes,
-    but for two whose letters all hold "Ђ" ("вЂ", "ГўВЂВ."). CJK and most other
-    scripts hold none. The classes come from ftfy's tables (ranges and all); the
-    few characters the regex names outside them are read off its text, escapes
-    and range interiors missed, which the test's walk of the parsed regex would
-    show. Under an unproven ftfy, every non-ASCII character.
-    """
-    if not _PROVEN:
-        return re.compile(_ANY_NON_ASCII)
-    categories = dict(ftfy.badness.MOJIBAKE_CATEGORIES)
-    pattern = ftfy.badness.BADNESS_RE.pattern
-    letters = re.compile(f"[{categories.pop('lower_common')}{categories.pop('upper_common')}]")
-    own = sorted({c for c in pattern if not c.isascii() and not letters.match(c)})
-    return re.compile("[" + "".join(categories.values()) + "".join(own) + "\u0402]")
-
-
-_MOJIBAKE_MARK = _mojibake_mark()
-_BADNESS = ftfy.badness.BADNESS_RE
-
-
-# No match of ftfy's badness regex is longer than this (tests/text/test_normalize.py)
-_BADNESS_SPAN = 7
-
-
-def _may_be_mojibake(text: str) -> bool:
-    """Whether ftfy might change ``text``: both checks above hold, and its badness regex
-    could match there.
-
-    That regex costs ~0.2 ms per KB of accented text (it tries each of its patterns at
-    each accented letter), and Portuguese ("ção"), German ("größer"), Polish or
-    Vietnamese text passes both checks on most lines, so it went through ftfy at 1-3
-    MB/s. But a match needs two adjacent characters of a pair of its classes, or a lone
-    character of the hint's (:mod:`neardup.text.mojibake`), and "çã", "öß", "ść" are no
-    such pair: such text is not searched at all. Where a pair or lone character is
-    found, the regex is asked near the hint's matches only (``_badness_nearby``).
-    """
-    if not (_MOJIBAKE_HINT.search(text) and _MOJIBAKE_MARK.search(text)):
-        return False
-    if not _PROVEN:
-        return True
-    if _LONE_TRIGGER.search(text) or any(
-        mojibake.may_start_badness(found.group(1)) for found in _ADJACENT_PAIR.finditer(text)
-    ):
-        return _badness_nearby(text)
-    return False
-
-
-_LONE_TRIGGER = re.compile("[\x80-\x9f\u00c2\u00c3\u0152\u0153]")
-_ADJACENT_PAIR = re.compile("(?=([\x80-\U0010ffff]{2}))")  # every pair, overlapping
-
-
-def _badness_nearby(text: str) -> bool:
-    """Whether the badness regex matches near a place the hint found.
-
-    Every match holds a pair or a lone character the hint finds, and is at most
-    ``_BADNESS_SPAN`` long, so it lies within that reach of one of the hint's matches
-    (a pair the hint skips, overlapping the match before, is within reach of that one).
-    So the regex is asked only there: the windows, merged where they overlap, joined by
-    NULs and searched at once. A match the text does not have (across a NUL, or a "^"
-    at a window's start) only sends the text to ftfy, which asks again.
-    """
-    reach = _BADNESS_SPAN - 1
-    windows: list[str] = []
-    start = stop = -1
-    for found in _MOJIBAKE_HINT.finditer(text):
-        if stop >= 0 and found.start() - reach > stop:
-            windows.append(text[start:stop])
-            start = -1
-        if start < 0:
-            start = max(0, found.start() - reach)
-        stop = found.end() + reach
-    windows.append(text[start:stop])
-    # one search over the windows, NUL between them: a match across one is spurious, and
-    # only sends the text to ftfy (a search per window cost more than the regex itself)
-    return bool(_BADNESS.search("\x00".join(windows)))
-
-
 def mojibake_free(text: str) -> bool:
     """Whether step 1 surely leaves ``text`` as it is: no surrogate, nothing ftfy could fix."""
-    return text.isascii() or not (_has_surrogate(text) or _may_be_mojibake(text))
+    return text.isascii() or not (_has_surrogate(text) or mojibake.may_be_bad(text))
 
 
 def _fix_mojibake(text: str) -> str:
@@ -225,12 +122,12 @@ def _fix_mojibake(text: str) -> str:
     if _has_surrogate(text):
         # Paired surrogates become the character they encode, lone ones U+FFFD.
         text = ftfy.fixes.fix_surrogates(text)
-    if not _may_be_mojibake(text):  # (asked once: it is no longer cheap on accented text)
+    if not mojibake.may_be_bad(text):  # (asked once: not cheap on some accented text)
         return text
     # Line by line, like ftfy.fix_text: a bad line does not condemn the rest.
     lines = text.split("\n")
     for i, line in enumerate(lines):
-        if _may_be_mojibake(line):
+        if mojibake.may_be_bad(line):
             lines[i] = ftfy.fix_encoding(line, _FTFY_CONFIG)
     return "\n".join(lines)
 
