@@ -223,3 +223,24 @@ def test_entry_point_leaves_the_exit_collections_nothing_to_walk(tmp_path: Path)
         )
         assert done.returncode == code, done.stderr
         assert done.stdout.splitlines()[-1] == "frozen True"
+
+
+def test_enough_records_are_written_by_every_worker_alike(tmp_path: Path) -> None:
+    """Past ``files._PART_MIN_RECORDS`` the tables are copied in parts, one per worker."""
+    from neardup.files import _PART_MIN_RECORDS
+    from tests.generated import news_like
+
+    corpus = tmp_path / "corpus.jsonl"
+    rows = news_like(_PART_MIN_RECORDS + 500, seed=3)
+    corpus.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    for workers in ("1", "2"):
+        neardup("dedup", str(corpus), "-o", str(tmp_path / workers), "--workers", workers, "-q")
+    for name in ("clusters.jsonl", "kept.jsonl", "removed.jsonl"):
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes()
+    assert len(read_jsonl(tmp_path / "2" / "removed.jsonl")) > 500
+    assert sorted(p.name for p in (tmp_path / "2").iterdir()) == [
+        "clusters.jsonl",
+        "kept.jsonl",
+        "removed.jsonl",
+        "summary.json",
+    ]

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import random
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from neardup.config import DedupConfig, ReadConfig
 from neardup.errors import InputError
-from neardup.files import dedup_files
+from neardup.files import dedup_files, part_bounds
 from tests.conftest import EXAMPLES
 
 CORPUS = EXAMPLES / "corpus" / "news.jsonl"
@@ -145,3 +148,65 @@ def test_an_input_changed_between_the_reads_is_an_error(
     monkeypatch.setattr(neardup.files, "run_dedup", then_edit)
     with pytest.raises(InputError, match="input changed"):
         dedup_files([str(corpus)], tmp_path / "out", DedupConfig(), ReadConfig())
+
+
+def _leftovers(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir() if ".tmp" in p.name or ".part" in p.name)
+
+
+@pytest.mark.parametrize("workers, tricky_first", [(2, False), (3, False), (3, True)])
+def test_tables_copied_in_parts_are_those_of_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int, tricky_first: bool
+) -> None:
+    """Parts begin inside either file, after blank, BOM'd and skipped lines alike."""
+    import neardup.files
+
+    monkeypatch.setattr(neardup.files, "_PART_MIN_RECORDS", 1)  # the small corpus in parts
+    files = [_bigger_corpus(tmp_path / "big.jsonl"), _tricky_corpus(tmp_path / "tricky.jsonl")]
+    inputs = [str(path) for path in (files[::-1] if tricky_first else files)]
+    config, read_config = DedupConfig(), ReadConfig(on_error="skip")
+    one = dedup_files(inputs, tmp_path / "one", config, read_config, workers=1)
+    copied: list[int] = []
+    write = neardup.files._write_lines
+    monkeypatch.setattr(neardup.files, "_write_lines", lambda *a: copied.append(1) or write(*a))
+    parts = dedup_files(inputs, tmp_path / "parts", config, read_config, workers=workers)
+    assert copied == [1]  # this process copied one part: the others were copied elsewhere
+    assert parts.counts == one.counts and one.counts["skipped_errors"] == 2
+    for name in ("clusters.jsonl", "kept.jsonl", "removed.jsonl", "errors.jsonl"):
+        assert (tmp_path / "parts" / name).read_bytes() == (tmp_path / "one" / name).read_bytes()
+    assert _leftovers(tmp_path / "parts") == []
+
+
+def test_an_error_in_a_later_part_leaves_no_part_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import neardup.files
+
+    monkeypatch.setattr(neardup.files, "_PART_MIN_RECORDS", 1)
+    corpus = _bigger_corpus(tmp_path / "corpus.jsonl")
+    first_read = neardup.files.run_dedup
+
+    def then_edit_the_end(*args: object, **kwargs: object) -> object:
+        result = first_read(*args, **kwargs)  # type: ignore[arg-type]
+        lines = corpus.read_text(encoding="utf-8").splitlines()
+        lines[-2] = json.dumps({"id": "someone-else", "text": "new"})
+        corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return result
+
+    monkeypatch.setattr(neardup.files, "run_dedup", then_edit_the_end)
+    with pytest.raises(InputError, match="input changed") as raised:
+        dedup_files([str(corpus)], tmp_path / "out", DedupConfig(), ReadConfig(), workers=2)
+    assert raised.value.line == len(corpus.read_text().splitlines()) - 1
+    assert _leftovers(tmp_path / "out") == []
+    assert not (tmp_path / "out" / "kept.jsonl").exists()
+
+
+@given(st.integers(0, 10**7), st.integers(1, 16))
+def test_part_bounds_cover_the_records_in_order(records: int, parts: int) -> None:
+    bounds = part_bounds(records, parts)
+    assert len(bounds) == parts + 1 and bounds[0] == 0 and bounds[-1] == records
+    assert bounds == sorted(bounds)
+    sizes = [b - a for a, b in pairwise(bounds)]
+    assert all(later <= earlier + 1 for earlier, later in pairwise(sizes))  # (rounded)
+    # a later part passes over more lines first, so copies fewer
+    assert parts == 1 or records < 100 * parts or sizes[0] > sizes[-1]

@@ -1,4 +1,5 @@
-"""Map a function over batches in worker processes, results in input order.
+"""Work shared among processes: a map over batches (results in input order), and
+calls run beside this process's own (:func:`alongside`).
 
 Only a bounded window of batches is in flight, so reading never runs ahead
 of the workers and memory stays flat however large the input. Workers are
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from itertools import chain, islice
 from typing import TypeVar
@@ -67,3 +68,37 @@ def ordered_map(func: Callable[[In], Out], items: Iterable[In], workers: int) ->
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         yield from _windowed(pool, func, items, workers)
+
+
+_inherited: list[Callable[[], object]] = []  # what forked children of `alongside` run
+
+
+def _call_inherited(index: int) -> object:
+    return _inherited[index]()
+
+
+def alongside(here: Callable[[], Out], elsewhere: Sequence[Callable[[], object]]) -> Out:
+    """``here()`` in this process while each of ``elsewhere`` runs in a forked one; its
+    value once all have finished, the first exception of any raised here.
+
+    The callables reach the children by fork, not by pickling, so they may close over
+    large state (a run's result). Without fork, they run here one after another.
+    """
+    if not elsewhere:
+        return here()
+    if "fork" not in multiprocessing.get_all_start_methods():
+        value = here()
+        for call in elsewhere:
+            call()
+        return value
+    _inherited[:] = elsewhere
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=len(elsewhere), mp_context=context) as pool:
+            futures = [pool.submit(_call_inherited, i) for i in range(len(elsewhere))]
+            value = here()
+            for future in futures:
+                future.result()
+    finally:
+        _inherited.clear()
+    return value

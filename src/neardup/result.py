@@ -38,11 +38,12 @@ class DedupResult:
         removed = self.kept_index[self.kept_index != np.arange(len(self.ids))]
         self.counts["clusters_with_duplicates"] = int(sorted_unique(removed).size)
 
-    def iter_assignments(self) -> Iterator[Assignment]:
-        """Rows of ``clusters.jsonl``, built one at a time."""
-        for index, (kept, score) in enumerate(
-            zip(self.kept_index.tolist(), self.similarity.tolist(), strict=True)
-        ):
+    def iter_assignments(self, start: int = 0, stop: int | None = None) -> Iterator[Assignment]:
+        """Rows of ``clusters.jsonl`` (those of records ``start`` to ``stop``), built one at a
+        time."""
+        kept_index = self.kept_index[start:stop].tolist()
+        similarity = self.similarity[start:stop].tolist()
+        for index, (kept, score) in enumerate(zip(kept_index, similarity, strict=True), start):
             kept_id = self.ids[kept]
             if kept == index:
                 yield Assignment(self.ids[index], kept_id, True, None, None)

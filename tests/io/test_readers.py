@@ -8,6 +8,7 @@ import io
 import json
 import math
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import zstandard
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from neardup.config import ReadConfig
 from neardup.errors import ConfigError, InputError
@@ -145,6 +148,29 @@ def test_sources_are_read_in_the_order_given(tmp_path: Path) -> None:
     first = write(tmp_path / "1.jsonl", jsonl(ROWS[2]))
     second = write(tmp_path / "2.csv", b"id,text\nz,last\n")
     assert ids(read([first, second])) == ["c", "z"]
+
+
+@given(st.lists(st.sampled_from(["record", "blank", "bad"]), max_size=12), st.integers(0, 14))
+@settings(max_examples=60, deadline=None)
+def test_record_lines_from_a_later_record_are_the_tail_of_all(kinds: list[str], start: int) -> None:
+    """What a later part of the write reads: the same lines, the earlier ones passed over."""
+    with tempfile.TemporaryDirectory() as folder:
+        rows = {"record": None, "blank": "  ", "bad": "{not json"}
+        lines = [
+            rows[kind] or json.dumps({"id": f"r{i}", "text": "t"}) for i, kind in enumerate(kinds)
+        ]
+        paths = [Path(folder) / "a.jsonl", Path(folder) / "b.jsonl"]
+        paths[0].write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
+        paths[1].write_text("\n".join(reversed(lines)) + "\n", encoding="utf-8")
+        sources = open_inputs([str(path) for path in paths])
+        skipped: list[InputError] = []
+        records = list(read_records(sources, ReadConfig(on_error="skip"), on_skip=skipped.append))
+        every = readers.record_lines(sources, skipped)
+        later = readers.record_lines(sources, skipped, start)
+        assert every is not None and later is not None
+        every_line = list(every)
+        assert [number for _, number, _ in every_line] == [record.line for record in records]
+        assert list(later) == every_line[start:]
 
 
 # --------------------------------------------------------------------------- stdin

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from neardup.config import ReadConfig
-from neardup.errors import InputError, OutputError
+from neardup.errors import ConfigError, InputError, OutputError
 from neardup.io import ResultWriter, open_inputs, read_records
 from neardup.io.writers import _removal_keys, assignment_line
 from neardup.types import Assignment, Record
@@ -181,6 +181,54 @@ def test_a_crash_leaves_earlier_results_and_no_tmp(tmp_path: Path, fmt: Any) -> 
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
+def _write_rows(writer: ResultWriter, rows: list[tuple[Assignment, Record]]) -> None:
+    for assignment, record in rows:
+        writer.write_assignment(assignment)
+        if assignment.kept:
+            writer.write_kept(record)
+        else:
+            writer.write_removed(record, "a", assignment.similarity)
+
+
+_ROWS = [(ASSIGNMENTS[0], KEPT), (ASSIGNMENTS[1], REMOVED)] * 3
+
+
+def test_parts_written_apart_are_appended_in_order(tmp_path: Path) -> None:
+    _write_rows(whole := ResultWriter(tmp_path / "whole"), _ROWS)
+    whole.close()
+    with ResultWriter(tmp_path / "parts") as writer:
+        later = writer.expect_parts(2)
+        assert later == [1, 2]
+        for number, rows in zip(later, (_ROWS[2:3], _ROWS[3:]), strict=True):
+            with ResultWriter(tmp_path / "parts", part=number) as part:
+                _write_rows(part, rows)
+        assert (tmp_path / "parts" / "kept.jsonl.part1.tmp").exists()  # until appended
+        _write_rows(writer, _ROWS[:2])
+        for number in later:
+            writer.append_part(number)
+    for name in ("clusters.jsonl", "kept.jsonl", "removed.jsonl"):
+        assert (tmp_path / "parts" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes()
+    assert sorted(p.name for p in (tmp_path / "parts").iterdir()) == [
+        "clusters.jsonl",
+        "kept.jsonl",
+        "removed.jsonl",
+    ]
+
+
+def test_an_aborted_writer_removes_the_parts_it_expected(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError), ResultWriter(tmp_path) as writer:
+        (number,) = writer.expect_parts(1)
+        with ResultWriter(tmp_path, part=number) as part:
+            _write_rows(part, _ROWS)
+        raise RuntimeError("crash")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_only_jsonl_is_written_in_parts(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="JSONL"):
+        ResultWriter(tmp_path, "parquet", part=1)
+
+
 def test_conflicting_parquet_types_name_the_table_and_jsonl(tmp_path: Path) -> None:
     expected = r"kept\.parquet.*--format jsonl"
     with pytest.raises(OutputError, match=expected), ResultWriter(tmp_path, "parquet") as writer:
@@ -332,3 +380,32 @@ def test_removal_keys_are_what_json_dumps_writes(
 ) -> None:
     added = {"duplicate_of": duplicate_of, "similarity": similarity}
     assert _removal_keys(duplicate_of, similarity) == json.dumps(added, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("kernel_copies", [0, 1, 3])
+def test_appending_a_part_falls_back_to_copying_where_the_kernel_stops(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernel_copies: int
+) -> None:
+    """copy_file_range may be missing, refuse these files, or fail part way (then the
+    rest is copied from where it stopped)."""
+    import os
+
+    from neardup.io import writers
+
+    source, target = tmp_path / "part", tmp_path / "table"
+    source.write_bytes(bytes(range(256)) * 40)
+    target.write_bytes(b"head\n")
+    calls = []
+
+    def copy_some(src: int, dst: int, count: int) -> int:
+        calls.append(count)
+        if len(calls) > kernel_copies:
+            raise OSError(18, "Invalid cross-device link")
+        return os.write(dst, os.read(src, 1000))
+
+    monkeypatch.setattr(writers, "_COPY_CHUNK", 1000)
+    monkeypatch.setattr(writers.os, "copy_file_range", copy_some, raising=False)
+    with source.open("rb") as part, target.open("ab") as table:
+        writers._copy_to_end(part, table)
+    assert target.read_bytes() == b"head\n" + source.read_bytes()
+    assert len(calls) == kernel_copies + 1

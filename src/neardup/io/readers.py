@@ -269,10 +269,11 @@ def read_shard(
 
 
 def record_lines(
-    sources: Sequence[Source], skipped: Iterable[InputError]
+    sources: Sequence[Source], skipped: Iterable[InputError], start: int = 0
 ) -> Iterator[tuple[Source, int, str]] | None:
     """A second read of JSONL inputs without parsing: ``(source, line number, line)`` of
-    each line :func:`read_records` made a record of, ``skipped`` being what it rejected.
+    each line :func:`read_records` made a record of, ``skipped`` being what it rejected,
+    from record ``start`` on (the lines before it are passed over undecoded).
 
     None when an input is not JSONL or an error covered more than one line: then only a
     full read tells which records there are.
@@ -285,17 +286,22 @@ def record_lines(
     names = [source.name for source in sources]
     if any(source.format != "jsonl" for source in sources) or len(set(names)) < len(names):
         return None  # (a file given twice: its errors could not be told apart by name)
-    return (
-        (source, number, text)
-        for source in sources
-        for number, text in _jsonl_lines(source, skip.get(source.name, set()))
-    )
+    return _lines_from(sources, skip, start)
 
 
-def _jsonl_lines(source: Source, skip: set[int]) -> Iterator[tuple[int, str]]:
-    for number, line in _record_lines(source, 0, None, 1):
-        if number not in skip:
-            yield number, line.decode("utf-8", "replace").rstrip("\r\n")
+def _lines_from(
+    sources: Sequence[Source], skip: dict[str, set[int]], start: int
+) -> Iterator[tuple[Source, int, str]]:
+    left = start  # records still to pass over: one plain loop, the cost of a later part
+    for source in sources:
+        passed = skip.get(source.name, set())
+        for number, line in _record_lines(source, 0, None, 1):
+            if number in passed:
+                continue
+            if left:
+                left -= 1
+                continue
+            yield source, number, line.decode("utf-8", "replace").rstrip("\r\n")
 
 
 def parse_record_line(source: Source, number: int, text: str, config: ReadConfig) -> Parsed:

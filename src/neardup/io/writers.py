@@ -11,6 +11,11 @@ Files in ``output_dir`` (``EXT`` is ``jsonl`` or ``parquet``):
 Every file is written as ``NAME.tmp`` and renamed into place only when the
 writer closes cleanly: a crashed run never leaves a half-written file that
 looks complete, and an aborted one leaves no ``.tmp`` behind.
+
+JSONL tables can be written in parts by several processes at once: part ``N``
+(a later stretch of the records) goes to ``NAME.partN.tmp`` through a writer
+made with ``part=N``, and the main writer appends the parts in order before
+publishing (:meth:`ResultWriter.append_part`).
 """
 
 from __future__ import annotations
@@ -20,10 +25,11 @@ import datetime as dt
 import decimal
 import json
 import os
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, Protocol
+from typing import Any, BinaryIO, Literal, Protocol
 
 from neardup.errors import ConfigError, InputError, OutputError
 from neardup.types import Assignment, Record
@@ -31,6 +37,7 @@ from neardup.types import Assignment, Record
 OutputFormat = Literal["jsonl", "parquet"]
 
 _TABLES = ("clusters", "kept", "removed")
+_COPY_CHUNK = 1 << 24
 # Column types that must not depend on the values seen (an all-null
 # similarity column would otherwise be typed null). Names only: pyarrow is
 # imported lazily so that writing JSONL never pays for it.
@@ -54,11 +61,17 @@ class ResultWriter:
     an exception discards them all (see :meth:`close` and :meth:`abort`).
     """
 
-    def __init__(self, output_dir: Path, fmt: OutputFormat = "jsonl") -> None:
+    def __init__(
+        self, output_dir: Path, fmt: OutputFormat = "jsonl", *, part: int | None = None
+    ) -> None:
         if fmt not in ("jsonl", "parquet"):
             raise ConfigError(f"output format must be jsonl or parquet, got {fmt!r}")
+        if part is not None and fmt != "jsonl":
+            raise ConfigError("only JSONL tables are written in parts")
         self.output_dir = _prepare_dir(Path(output_dir))
         self.format: OutputFormat = fmt
+        self.part = part  # this writer's tables are part ``part`` of the main writer's
+        self._parts: list[int] = []  # parts other writers were given, in order
         self._tables: dict[str, _Table] = {}
         self._errors: _JsonlTable | None = None
         self._summary: Mapping[str, Any] | None = None
@@ -146,7 +159,9 @@ class ResultWriter:
         self._summary = summary
 
     def close(self) -> None:
-        """Publish every table, then the summary; on failure leave no ``.tmp`` behind."""
+        """Publish every table, then the summary; on failure leave no ``.tmp`` behind.
+
+        A part's tables are only finished: the main writer appends them."""
         if self._closed:
             return
         self._closed = True
@@ -154,20 +169,46 @@ class ResultWriter:
         try:
             for table in tables:
                 table.finish()
+            if self.part is not None:
+                return
             for table in tables:
                 table.publish()
             self._publish_summary()
         except BaseException:
             self._discard(tables)
+            self._discard_parts()
             raise
 
     def abort(self) -> None:
         """Drop everything written so far; earlier results in ``output_dir`` stay."""
         self._closed = True
         self._discard(self._all_tables())
+        self._discard_parts()
+
+    def expect_parts(self, count: int) -> list[int]:
+        """Numbers for ``count`` parts to be written by writers made with ``part=N`` (in
+        other processes); they are removed with this writer's files if it aborts."""
+        first = len(self._parts) + 1
+        self._parts.extend(range(first, first + count))
+        return self._parts[-count:] if count else []
+
+    def append_part(self, part: int) -> None:
+        """Append part ``part``'s finished tables to this writer's, then remove them."""
+        for name in _TABLES:
+            path = _part_path(self._jsonl(name).path, part)
+            self._jsonl(name).append_file(_tmp_path(path))
+            _tmp_path(path).unlink()
+
+    def _discard_parts(self) -> None:
+        for part in self._parts:
+            for name in _TABLES:
+                path = _part_path(self.output_dir / f"{name}.{self.format}", part)
+                _tmp_path(path).unlink(missing_ok=True)
 
     def _open_table(self, name: str) -> _Table:
         path = self.output_dir / f"{name}.{self.format}"
+        if self.part is not None:
+            return _JsonlTable(_part_path(path, self.part))
         if self.format == "parquet":
             return _ParquetTable(path, _KNOWN_COLUMNS[name])
         return _JsonlTable(path)
@@ -265,6 +306,32 @@ def _tmp_path(path: Path) -> Path:
     return path.with_name(path.name + ".tmp")
 
 
+class _FileSink(Protocol):
+    def fileno(self) -> int: ...
+
+    def write(self, data: bytes, /) -> object: ...
+
+    def flush(self) -> object: ...
+
+
+def _copy_to_end(source: BinaryIO, target: _FileSink) -> None:
+    """Append the rest of ``source`` to ``target``, in the kernel where it can (a part
+    of a million records is a gigabyte)."""
+    target.flush()
+    copied = 0
+    try:
+        while step := os.copy_file_range(source.fileno(), target.fileno(), _COPY_CHUNK):
+            copied += step
+    except (AttributeError, OSError):  # no copy_file_range, or not between these files
+        source.seek(copied)  # (the target's offset moved with what was copied)
+        shutil.copyfileobj(source, target, _COPY_CHUNK)
+    target.flush()
+
+
+def _part_path(path: Path, part: int) -> Path:
+    return path.with_name(f"{path.name}.part{part}")
+
+
 class _Table(Protocol):
     """One output file: rows go in, then it is finished and published, or discarded."""
 
@@ -304,6 +371,15 @@ class _JsonlTable:
     def write_line(self, line: str) -> None:
         """One already-encoded JSON object (a record's own raw line)."""
         self._file.write(line + "\n")  # one call: a write per line was a tenth of the stage
+
+    def append_file(self, path: Path) -> None:
+        """Append another file's bytes (a part of this table written elsewhere)."""
+        try:
+            self._file.flush()
+            with path.open("rb") as part:
+                _copy_to_end(part, self._file.buffer)
+        except OSError as exc:
+            raise OutputError(f"cannot append {path} to {self._tmp}: {exc.strerror}") from exc
 
     def finish(self) -> None:
         self._file.close()

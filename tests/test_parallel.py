@@ -1,0 +1,49 @@
+"""Work in other processes: ``alongside`` (the write stage's parts)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from pathlib import Path
+
+import pytest
+
+from neardup import parallel
+
+
+def _note_pid(path: Path) -> None:
+    path.write_text(str(os.getpid()))
+
+
+def test_alongside_runs_the_others_in_forked_processes(tmp_path: Path) -> None:
+    large = list(range(100_000))  # reaches the children by fork, never pickled
+    marks = [tmp_path / f"{i}" for i in range(2)]
+    value = parallel.alongside(
+        lambda: sum(large), [lambda mark=mark: _note_pid(mark) for mark in marks]
+    )
+    assert value == sum(large)
+    pids = {int(mark.read_text()) for mark in marks}
+    assert len(pids) == 2 and os.getpid() not in pids
+    assert parallel._inherited == []
+
+
+def test_an_error_elsewhere_is_raised_here(tmp_path: Path) -> None:
+    def fail() -> None:
+        raise ValueError("in a child")
+
+    ran = tmp_path / "ran"
+    with pytest.raises(ValueError, match="in a child"):
+        parallel.alongside(lambda: ran.write_text("yes"), [fail])
+    assert ran.read_text() == "yes"  # this process's share finished first
+    assert parallel._inherited == []
+
+
+def test_without_fork_the_others_run_here_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    order: list[str] = []
+    value = parallel.alongside(
+        lambda: order.append("here") or 7, [lambda: order.append("a"), lambda: order.append("b")]
+    )
+    assert value == 7 and order == ["here", "a", "b"]
