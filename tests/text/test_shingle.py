@@ -187,3 +187,24 @@ def _reference_numbers(text: str) -> list[str]:
 def test_numbers_are_found_as_defined(text: str) -> None:
     (numbers,) = _numbers(text)
     assert numbers == _numbers(" ".join(_reference_numbers(text)))[0]
+
+
+_HASHES = st.integers(0, 2**32 - 1) | st.integers(0, 300)  # (the second: repeats)
+
+
+@given(
+    st.lists(
+        st.integers(0, 300).flatmap(lambda size: st.lists(_HASHES, min_size=size, max_size=size)),
+        max_size=6,
+    )
+)
+def test_sets_are_each_documents_sorted_unique_values(documents: list[list[int]]) -> None:
+    """Short documents are sorted one way, long ones (from kernels._RADIX_FROM) another."""
+    from neardup.text.shingle import sets_of
+
+    flat = np.array([v for doc in documents for v in doc], dtype=np.uint32)
+    offsets = np.cumsum([0] + [len(doc) for doc in documents], dtype=np.int64)
+    values, starts = sets_of(flat, offsets)
+    for d, doc in enumerate(documents):
+        expected = np.unique(np.array(doc, dtype=np.uint32))
+        np.testing.assert_array_equal(values[starts[d] : starts[d + 1]], expected)
