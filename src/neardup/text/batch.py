@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 from neardup.config import NormalizeConfig
 from neardup.text.normalize import (
     SPECIAL_CHARACTERS,
+    fix_mojibake,
     mojibake_free,
     normalize,
     unescape_entities,
@@ -245,22 +246,27 @@ def _inert(char: str) -> bool:
 def compiled_form(text: str, config: NormalizeConfig) -> str | None:
     """``text`` made ready for :func:`normalize_plain`, or None if it needs :func:`normalize`.
 
-    Plain ASCII is ready as it is, text with entities once they are replaced
-    (unless an "&" remains, or ftfy could act on it first). Other text without "&" is ready when its
-    non-ASCII characters stand alone (two together may be mojibake for ftfy)
-    and are typographic quotes, dashes or ellipses (folded here to ASCII) or
-    inert punctuation and symbols ("£", "©", "°"), which pass through; or, with
-    the default steps, once casefolded, when it holds letters too (see
-    :func:`_lettered_form`).
+    Text ftfy would change is first fixed (mojibake like "Â£" in 2% of news), then:
+    plain ASCII is ready as it is, text with entities once they are replaced
+    (unless an "&" remains). Other text without "&" is ready when its
+    non-ASCII characters stand alone and are typographic quotes, dashes or
+    ellipses (folded here to ASCII) or inert punctuation and symbols ("£",
+    "©", "°"), which pass through; or, with the default steps, once casefolded,
+    when it holds letters too (see :func:`_lettered_form`).
     """
     if not config.collapse_whitespace:
         return None
+    if config.fix_mojibake and not mojibake_free(text):
+        # Every pass of normalize starts with this fix, and its result is left as it is by
+        # the fix (checked), so normalize reads the fixed text alike: go on with that.
+        text = fix_mojibake(text)
+        if not mojibake_free(text):
+            return None
     escaped = "&" in text
     if escaped:
-        # When ftfy has nothing to do (ASCII, or no character pair it could fix),
-        # normalize's first pass starts by unescaping; the compiled path can take
-        # over from there if no "&" is left.
-        if not config.unescape_html or (config.fix_mojibake and not mojibake_free(text)):
+        # With nothing left for ftfy, normalize's first pass starts by unescaping; the
+        # compiled path can take over from there if no "&" is left.
+        if not config.unescape_html:
             return None
         text = unescape_entities(text)  # an "&" left is checked after: see normalized_utf8
     if text.isascii():
@@ -283,7 +289,8 @@ def _lettered_form(text: str, config: NormalizeConfig) -> str | None:
     Why the result is :func:`normalize`'s: its steps on such text are ftfy, NFKC,
     bullets, hyphen joins, folding, whitespace, then casefold and NFKC again. Here:
 
-    - ftfy changes nothing, on the text (checked) nor on any later form of it. Its
+    - ftfy changes nothing, on the text (checked by :func:`compiled_form`, which hands
+      over the text ftfy fixed) nor on any later form of it. Its
       later passes see the text casefolded and NFKC'd (checked too) with whitespace
       collapsed, bullets gone and lines joined by spaces, and none of that makes two
       non-ASCII characters adjacent or adds one of ftfy's characters, which both of
@@ -302,8 +309,6 @@ def _lettered_form(text: str, config: NormalizeConfig) -> str | None:
     took the Python steps at 10-25 MB/s.
     """
     if not (config.casefold and config.unicode_nfkc and config.join_hyphenated):
-        return None
-    if config.fix_mojibake and not mojibake_free(text):
         return None
     if _HYPHEN_AT_LINE_END.search(text):
         return None

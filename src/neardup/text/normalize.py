@@ -116,7 +116,8 @@ def mojibake_free(text: str) -> bool:
     return text.isascii() or not (_has_surrogate(text) or mojibake.may_be_bad(text))
 
 
-def _fix_mojibake(text: str) -> str:
+def fix_mojibake(text: str) -> str:
+    """Step 1: surrogates decoded, and ftfy's encoding fix on each line it may change."""
     if text.isascii():
         return text
     if _has_surrogate(text):
@@ -328,7 +329,7 @@ def _casefold(text: str, nfkc: bool) -> str:
 def _pass(text: str, config: NormalizeConfig) -> str:
     """One application of every enabled step; line breaks are kept."""
     if config.fix_mojibake:
-        text = _fix_mojibake(text)
+        text = fix_mojibake(text)
     if config.unescape_html:
         text = unescape_entities(text)
     if config.fold_punctuation:
@@ -382,7 +383,7 @@ def _settle_flat(flat: str, config: NormalizeConfig) -> str:
     which no step but ftfy can tell apart (ftfy now sees one segment where it
     saw several, and may judge it differently); so that is what is checked.
     """
-    if not config.fix_mojibake or _fix_mojibake(flat) == flat:
+    if not config.fix_mojibake or fix_mojibake(flat) == flat:
         return flat
     for _ in range(_MAX_PASSES):
         again = _pass(flat, config).replace("\n", " ")
