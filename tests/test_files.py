@@ -6,6 +6,7 @@ import json
 import random
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -210,3 +211,38 @@ def test_part_bounds_cover_the_records_in_order(records: int, parts: int) -> Non
     assert all(later <= earlier + 1 for earlier, later in pairwise(sizes))  # (rounded)
     # a later part passes over more lines first, so copies fewer
     assert parts == 1 or records < 100 * parts or sizes[0] > sizes[-1]
+
+
+class _Recorded:
+    """A Progress that keeps what it was told."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, Any]] = []
+
+    def start(self, stage: str, total: int | None = None) -> None:
+        self.events.append(("start", stage))
+
+    def advance(self, amount: int = 1) -> None:
+        self.events.append(("advance", amount))
+
+    def finish(self) -> None:
+        self.events.append(("finish", None))
+
+
+@pytest.mark.parametrize("fmt, parts", [("jsonl", 1), ("jsonl", 2), ("parquet", 1)])
+def test_the_write_stage_reports_every_record_and_finishes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, parts: int
+) -> None:
+    import neardup.files
+
+    monkeypatch.setattr(neardup.files, "_PART_MIN_RECORDS", 1 if parts > 1 else 10**9)
+    corpus = _bigger_corpus(tmp_path / "corpus.jsonl")
+    progress = _Recorded()
+    result = dedup_files(
+        [str(corpus)], tmp_path / "out", DedupConfig(), ReadConfig(),
+        output_format=fmt, workers=parts, progress=progress,
+    )  # fmt: skip
+    write = progress.events[progress.events.index(("start", "write")) :]
+    assert write[-1] == ("finish", None) and write.count(("finish", None)) == 1
+    advanced = [amount for kind, amount in write if kind == "advance"]
+    assert sum(advanced) == len(result.ids)

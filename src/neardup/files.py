@@ -145,6 +145,7 @@ def _write_records(
             writer.write_removed(record, row.duplicate_of, row.similarity, extra=extra)
         progress.advance()
     _check_ended(rows)
+    progress.finish()
 
 
 _PART_MIN_RECORDS = 4096  # below this, forking a writer costs more than it saves

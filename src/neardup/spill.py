@@ -26,7 +26,7 @@ class SpillArray:
         self._handle = path.open("wb")
 
     def append(self, values: NDArray[Any]) -> None:
-        self._handle.write(memoryview(np.ascontiguousarray(values, dtype=self.dtype)))
+        self._handle.write(np.ascontiguousarray(values, dtype=self.dtype).data)
         self.size += int(values.size)
 
     def close(self) -> None:
