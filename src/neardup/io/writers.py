@@ -195,20 +195,24 @@ class ResultWriter:
     def append_part(self, part: int) -> None:
         """Append part ``part``'s finished tables to this writer's, then remove them."""
         for name in _TABLES:
-            path = _part_path(self._jsonl(name).path, part)
-            self._jsonl(name).append_file(_tmp_path(path))
-            _tmp_path(path).unlink()
+            finished = _tmp_path(self._table_path(name, part))
+            self._jsonl(name).append_file(finished)
+            finished.unlink()
 
     def _discard_parts(self) -> None:
         for part in self._parts:
             for name in _TABLES:
-                path = _part_path(self.output_dir / f"{name}.{self.format}", part)
-                _tmp_path(path).unlink(missing_ok=True)
+                _tmp_path(self._table_path(name, part)).unlink(missing_ok=True)
+
+    def _table_path(self, name: str, part: int | None) -> Path:
+        """Where table ``name`` is published, or where part ``part`` of it is written."""
+        path = self.output_dir / f"{name}.{self.format}"
+        return path if part is None else path.with_name(f"{path.name}.part{part}")
 
     def _open_table(self, name: str) -> _Table:
-        path = self.output_dir / f"{name}.{self.format}"
+        path = self._table_path(name, self.part)
         if self.part is not None:
-            return _JsonlTable(_part_path(path, self.part))
+            return _JsonlTable(path)
         if self.format == "parquet":
             return _ParquetTable(path, _KNOWN_COLUMNS[name])
         return _JsonlTable(path)
@@ -326,10 +330,6 @@ def _copy_to_end(source: BinaryIO, target: _FileSink) -> None:
         source.seek(copied)  # (the target's offset moved with what was copied)
         shutil.copyfileobj(source, target, _COPY_CHUNK)
     target.flush()
-
-
-def _part_path(path: Path, part: int) -> Path:
-    return path.with_name(f"{path.name}.part{part}")
 
 
 class _Table(Protocol):
