@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -11,15 +12,20 @@ import pytest
 from neardup import parallel
 
 
-def _note_pid(path: Path) -> None:
+def _note_pid_and_wait(path: Path, others: list[Path]) -> None:
+    """Record this process, then wait for the others: were two calls to share one
+    process, one after the other, the first would wait in vain."""
     path.write_text(str(os.getpid()))
+    deadline = time.monotonic() + 20
+    while not all(other.exists() for other in others) and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def test_alongside_runs_the_others_in_forked_processes(tmp_path: Path) -> None:
     large = list(range(100_000))  # reaches the children by fork, never pickled
     marks = [tmp_path / f"{i}" for i in range(2)]
     value = parallel.alongside(
-        lambda: sum(large), [lambda mark=mark: _note_pid(mark) for mark in marks]
+        lambda: sum(large), [lambda mark=mark: _note_pid_and_wait(mark, marks) for mark in marks]
     )
     assert value == sum(large)
     pids = {int(mark.read_text()) for mark in marks}
