@@ -61,6 +61,37 @@ def test_a_common_phrase_does_not_cut_a_passage_short() -> None:
     assert longest[0] >= 8 * 15  # the whole opening counts as one passage, not 15-word pieces
 
 
+def test_a_short_report_found_only_further_down_a_roundup_is_a_passage_of_it() -> None:
+    # A roundup tells two stories; the short report of the second is all of it in the
+    # roundup, but below the first: copies are cut from the bottom, not from the top.
+    first, second = _words("first", 110), _words("second", 60)
+    roundup = f"{first}\n{second}\n{_words('close', 10)}"
+    abridged = f"{first[: len(first) // 2]}"
+    arrays = _flat([second, roundup, abridged])
+    scores = pair_similarities(np.array([[0, 1]]), *arrays[:2], "containment")
+    assert scores.similarity[0] == 1.0 and scores.jaccard[0] >= 0.3  # sets can't tell
+    ok = within_passage_limit(np.array([[0, 1], [2, 1]]), *arrays, 70, 20)
+    assert ok.tolist() == [False, True]  # the roundup's own start makes the other its copy
+
+
+def test_a_stock_phrase_standing_apart_does_not_mark_where_shared_text_begins() -> None:
+    # Both open with "Treasury Secretary James Baker said"; the report is a later
+    # paragraph of the interview story, which has 150 words of its own before it.
+    opener = "Treasury Secretary James Baker said"
+    paragraph = _words("tax", 50)
+    report = f"{opener} {paragraph}"
+    story = f"{opener} {_words('deficit', 150)} {paragraph} {_words('banks', 60)}"
+    longest, lead = _geometry([report, story], [(0, 1)])
+    assert longest[0] >= 150 and lead[0] == 0
+    assert not within_passage_limit(np.array([[0, 1]]), *_flat([report, story]), 70, 20)[0]
+    # a stretch of shared text as long as a sentence is the start of the shared text
+    sentence = f"{opener} {_words('sentence', 8)}"
+    longest, _ = _geometry(
+        [f"{sentence} {paragraph}", f"{sentence} {_words('deficit', 150)} {paragraph}"], [(0, 1)]
+    )
+    assert longest[0] <= 3
+
+
 def test_a_copy_with_added_lines_passes() -> None:
     story = _words("s", 200)
     copy = f"Headline words\nBy A Reporter\n{story[: len(story) * 2 // 3]}\nRead more at Outlet"

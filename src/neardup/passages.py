@@ -6,8 +6,12 @@ paragraph of another is a story of its own around the quote. Three facts
 about a pair tell them apart, all measured in shingles (about words) of the
 shingle sequences, the smaller set playing ``small``:
 
-- **flanked**: text of ``large``'s own on *both* sides of the shared text
-  (the shorter side): a quoter around its quote;
+- **preamble**: text of ``large``'s own before the shared text. Copies are
+  cut from the bottom, so what the larger holds above the smaller's text is
+  what it put on top (a headline, a byline, a caption, key points); a short
+  text found only further down a long one is a passage of it: a quote in
+  its quoter, a short report folded into a roundup, a post quoted below
+  another reply's text;
 - **missing**: the longest stretch of ``small`` that ``large`` lacks: the
   quoted article keeps paragraphs the quoter never had;
 - **lead**: text of its own that *each* document holds before the shared text
@@ -23,6 +27,9 @@ said") as a sign of copied text, and sprinkled through a story's own
 paragraphs it would cut them into short "missing" runs and move the shared
 text's edges. Two in a row (four words) rarely happen by chance, and an OCR'd
 copy, whose misread words break shingles here and there, still has many.
+Longer stock phrases do ("Treasury Secretary James Baker said"), so a short
+run standing apart from the rest of the shared text does not mark where it
+begins (see ``_geometry``).
 
 A fourth fact tells a copy from another report written from one template:
 **rewrites**, places between shared text where *both* documents hold short text
@@ -48,6 +55,8 @@ U32Array = NDArray[np.uint32]
 I64Array = NDArray[np.int64]
 
 ANCHOR = 2  # consecutive shared shingles that make shared text; see the module docs
+STRAY_GAP = 20  # own shingles around a shared phrase that set it apart; see _geometry
+STRAY_RUN = 8  # shared shingles (~words) from which a phrase set apart is shared text
 NEAR_IDENTICAL = 0.5  # Jaccard from which a pair shares half its union: no passage check needed
 
 
@@ -111,37 +120,60 @@ def _geometry(
     doc: int,
     other: int,
     anchor: int,
-) -> tuple[int, int, int]:
-    """(head, tail, longest gap) of ``doc``'s own text around what it shares with ``other``.
+) -> tuple[int, int]:
+    """(head, longest gap) of ``doc``'s own text around what it shares with ``other``.
 
     Shared text is every run of at least ``anchor`` consecutive shingles of
-    ``doc`` found in ``other``'s set; head and tail are the shingles before
-    the first and after the last such run; the longest gap is the longest
-    stretch outside every run, head and tail included. Nothing shared: all
-    three are the document's length. A document shorter than ``anchor``
-    shingles is anchored by all of them.
+    ``doc`` found in ``other``'s set; the head is the shingles before it and
+    the longest gap the longest stretch outside every run, head and tail
+    included. A run standing ``STRAY_GAP`` shingles apart from any other,
+    with fewer than ``STRAY_RUN`` shingles in its group, is a stock phrase:
+    head and tail reach past it (unless every run is one). Nothing shared: both
+    are the document's length. A document shorter than ``anchor`` shingles is
+    anchored by all of them.
     """
     begin, end = seq_offsets[doc], seq_offsets[doc + 1]
     lo, hi = set_offsets[other], set_offsets[other + 1]
     length = end - begin
     anchor = min(anchor, length)
-    first, last_end, gap, run = -1, 0, 0, 0
+    starts = np.empty(length // max(anchor, 1) + 1, dtype=np.int64)
+    ends = np.empty_like(starts)
+    runs, run = 0, 0
     for i in range(length + 1):
-        shared = i < length and _contains(sets, lo, hi, seqs[begin + i])
-        if shared:
+        if i < length and _contains(sets, lo, hi, seqs[begin + i]):
             run += 1
             continue
         if run >= anchor:
-            start = i - run
-            if first < 0:
-                first = start
-            gap = max(gap, start - last_end)
-            last_end = i
+            starts[runs], ends[runs] = i - run, i
+            runs += 1
         run = 0
-    if first < 0:
-        return length, length, length
-    tail = length - last_end
-    return first, tail, max(gap, tail)
+    if runs == 0:
+        return length, length
+    first, last = _edge_runs(starts[:runs], ends[:runs])
+    head = starts[first]
+    gap = max(head, length - ends[last])
+    for k in range(1, runs):
+        gap = max(gap, starts[k] - ends[k - 1])
+    return head, gap
+
+
+@njit(cache=True, nogil=True)
+def _edge_runs(starts: I64Array, ends: I64Array) -> tuple[int, int]:
+    """The first and the last run that is not a stray phrase (see :func:`_geometry`);
+    the first and last of all when every run is one."""
+    runs = starts.size
+    first, last = -1, runs - 1
+    k = 0
+    while k < runs:  # a group: runs less than STRAY_GAP apart
+        g, size = k, ends[k] - starts[k]
+        while g + 1 < runs and starts[g + 1] - ends[g] < STRAY_GAP:
+            g += 1
+            size += ends[g] - starts[g]
+        if size >= STRAY_RUN:
+            first = k if first < 0 else first
+            last = g
+        k = g + 1
+    return max(first, 0), last
 
 
 @njit(cache=True, nogil=True)
@@ -154,14 +186,14 @@ def pair_passages(
     right: I64Array,
     anchor: int,
 ) -> tuple[I64Array, I64Array]:
-    """For each pair: (the longer of flanked and missing, the lead), as the module docs define them."""
+    """For each pair: (the longer of preamble and missing, the lead), as the module docs define them."""
     longest = np.empty(left.size, dtype=np.int64)
     lead = np.empty(left.size, dtype=np.int64)
     for k in range(left.size):
         small, large = smaller_first(sets, set_offsets, seqs, seq_offsets, left[k], right[k])
-        head_s, _, missing = _geometry(sets, set_offsets, seqs, seq_offsets, small, large, anchor)
-        head_l, tail_l, _ = _geometry(sets, set_offsets, seqs, seq_offsets, large, small, anchor)
-        longest[k] = max(min(head_l, tail_l), missing)
+        head_s, missing = _geometry(sets, set_offsets, seqs, seq_offsets, small, large, anchor)
+        head_l, _ = _geometry(sets, set_offsets, seqs, seq_offsets, large, small, anchor)
+        longest[k] = max(head_l, missing)
         lead[k] = min(head_s, head_l)
     return longest, lead
 

@@ -363,10 +363,10 @@ def within_passage_limit(
 ) -> NDArray[np.bool_]:
     """Pairs whose unshared passages are all short enough to be a copy's additions.
 
-    A copy adds lines around its story (a headline, a caption, a footer) or
-    loses its tail; a document that quotes a paragraph of another holds its
-    own text on both sides of the quote, the quoted article keeps paragraphs
-    the quoter lacks (both at most ``max_passage``), and when each opens with
+    A copy adds lines on top of its story (a headline, a caption) or loses
+    its tail; a document that quotes a paragraph of another holds its own
+    text above the quote, the quoted article keeps paragraphs the quoter
+    lacks (both at most ``max_passage``), and when each opens with
     text of its own before the shared paragraph, they are two stories (at
     most ``max_lead``). A limit of 0 is no limit. See :mod:`neardup.passages`.
     """
