@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -53,3 +54,19 @@ def test_without_fork_the_others_run_here_after(
         lambda: order.append("here") or 7, [lambda: order.append("a"), lambda: order.append("b")]
     )
     assert value == 7 and order == ["here", "a", "b"]
+
+
+def _stream_ids(_: object) -> tuple[int, int]:
+    return id(sys.stdout), id(sys.stderr)
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork")
+def test_forked_workers_write_through_streams_of_their_own() -> None:
+    # A thread of the parent (the progress display) may hold a stream's buffer lock at
+    # the instant of fork; a child writing through the inherited object would wait for
+    # it forever (CPython gh-84579), so workers get new objects on the same descriptors.
+    inherited = _stream_ids(None)
+    seen = set(parallel.ordered_map(_stream_ids, range(6), 2))
+    assert inherited in seen  # the first item is done here
+    assert len(seen) > 1 and all(set(ids).isdisjoint(inherited) for ids in seen - {inherited})
+    assert parallel.alongside(lambda: 0, [lambda: None]) == 0

@@ -4,15 +4,19 @@ calls run beside this process's own (:func:`alongside`).
 Only a bounded window of batches is in flight, so reading never runs ahead
 of the workers and memory stays flat however large the input. Workers are
 forked where the platform can (they start at once and need no importable
-``__main__``; they touch nothing but the function they run), else spawned.
+``__main__``; they touch nothing but the function they run, and write through
+stdout and stderr objects of their own), else spawned.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import suppress
 from itertools import chain, islice
 from typing import TypeVar
 
@@ -64,10 +68,45 @@ def ordered_map(func: Callable[[In], Out], items: Iterable[In], workers: int) ->
         yield from map(func, chain(head[1:], iterator))
         return
     items = chain(head[1:], iterator)
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with _process_pool(workers) as pool:
         yield from _windowed(pool, func, items, workers)
+
+
+def _process_pool(workers: int) -> ProcessPoolExecutor:
+    """Workers forked where the platform can (spawned elsewhere), each writing through its
+    own stdout and stderr (see :func:`_own_std_streams`)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_own_std_streams,
+        initargs=(_descriptor(sys.stdout), _descriptor(sys.stderr)),
+    )
+
+
+def _descriptor(stream: object) -> int | None:
+    try:
+        return int(stream.fileno())  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):  # a capture buffer, a closed stream
+        return None
+
+
+def _own_std_streams(stdout: int | None, stderr: int | None) -> None:
+    """In a forked worker: new ``sys.stdout`` and ``sys.stderr`` on the same descriptors.
+
+    A thread of the parent (the progress display) may hold the lock of a stream's
+    buffer at the instant of fork; the child inherits it held by a thread it does not
+    have, and would hang the first time it writes there (a warning, a traceback:
+    CPython gh-84579). The worker never touches the inherited objects again.
+    """
+    for name, descriptor in (("stdout", stdout), ("stderr", stderr)):
+        target: int | str = os.devnull
+        if descriptor is not None:
+            with suppress(OSError):  # closed since: nowhere to write
+                target = os.dup(descriptor)
+        stream = open(target, "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115  (the worker's for life)
+        setattr(sys, name, stream)
 
 
 _inherited: list[Callable[[], object]] = []  # what forked children of `alongside` run
@@ -93,8 +132,7 @@ def alongside(here: Callable[[], Out], elsewhere: Sequence[Callable[[], object]]
         return value
     _inherited[:] = elsewhere
     try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=len(elsewhere), mp_context=context) as pool:
+        with _process_pool(len(elsewhere)) as pool:
             futures = [pool.submit(_call_inherited, i) for i in range(len(elsewhere))]
             value = here()
             for future in futures:
