@@ -151,8 +151,8 @@ def _geometry(
         return length, length
     first, last = _edge_runs(starts[:runs], ends[:runs])
     head = starts[first]
-    gap = max(head, length - ends[last])
-    for k in range(1, runs):
+    gap = max(head, length - ends[last])  # they hold every gap outside first..last
+    for k in range(first + 1, last + 1):
         gap = max(gap, starts[k] - ends[k - 1])
     return head, gap
 
