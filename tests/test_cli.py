@@ -225,6 +225,32 @@ def test_entry_point_leaves_the_exit_collections_nothing_to_walk(tmp_path: Path)
         assert done.stdout.splitlines()[-1] == "frozen True"
 
 
+def test_entry_point_spares_numba_the_scipy_blas_probe(tmp_path: Path) -> None:
+    """With SciPy installed, the first kernel numba loads would import ``scipy.linalg``
+    (0.15 s) to look for BLAS; the console script tells numba there is none, and SciPy
+    still imports whole afterwards."""
+    pytest.importorskip("scipy.linalg", reason="the probe costs nothing without SciPy")
+    probe = (
+        "import sys\n"
+        "from neardup.cli import main\n"
+        "sys.argv = ['neardup', *sys.argv[1:]]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as done:\n"
+        "    assert not done.code, done.code\n"
+        "print('probed', 'scipy.linalg' in sys.modules)\n"
+        "import scipy.linalg.cython_blas\n"
+        "print('importable', scipy.linalg.cython_blas is not None)\n"
+    )
+    args = ["dedup", str(CORPUS), "-o", str(tmp_path / "out"), "-q", "--workers", "1"]
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *args], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-2:] == ["probed False", "importable True"]
+    assert (tmp_path / "out" / "clusters.jsonl").exists()
+
+
 def test_enough_records_are_written_by_every_worker_alike(tmp_path: Path) -> None:
     """Past ``files._PART_MIN_RECORDS`` the tables are copied in parts, one per worker."""
     from neardup.files import _PART_MIN_RECORDS
