@@ -72,7 +72,7 @@ _SUPPORTED = (
 _SNIFF_BYTES = 8192  # as git and grep do: a NUL this early means binary
 _RAW_LIMIT = 10_000  # enough to fix a record by hand, bounded for errors.jsonl
 _PARQUET_BATCH_ROWS = 1024  # bounded memory; large enough to amortise conversion
-_CHUNK_BYTES = 1 << 20  # decompression read size
+_CHUNK_BYTES = 1 << 20  # read size of local files and of decompression (8 KiB reads cost ~2x)
 _CSV_FIELD_LIMIT = 2**31 - 1  # a long article exceeds csv's 128 KiB default
 _MAX_LISTED_FIELDS = 20  # keep "this record has: ..." hints readable
 _SKIP_HINT = "or pass --on-error skip to skip bad records"
@@ -522,7 +522,7 @@ def _open_bytes(source: Source) -> io.BufferedIOBase:
 def _open_raw(source: Source) -> Any:
     """The file's bytes: a local file, or through fsspec for a URL (``s3://``, ``gs://``)."""
     if source.url is None:
-        return source.path.open("rb")
+        return source.path.open("rb", buffering=_CHUNK_BYTES)
     import fsspec
 
     return fsspec.open(source.url, "rb").open()

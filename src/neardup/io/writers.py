@@ -38,6 +38,7 @@ OutputFormat = Literal["jsonl", "parquet"]
 
 _TABLES = ("clusters", "kept", "removed")
 _COPY_CHUNK = 1 << 24
+_WRITE_BUFFER = 1 << 20  # bytes buffered per table: 8 KiB writes took 0.13 of 0.8 s at 100k
 # Column types that must not depend on the values seen (an all-null
 # similarity column would otherwise be typed null). Names only: pyarrow is
 # imported lazily so that writing JSONL never pays for it.
@@ -353,7 +354,11 @@ class _JsonlTable:
             # A lone surrogate (from a "\ud800" escape) cannot be UTF-8; written
             # as backslashreplace it becomes that same JSON escape again.
             self._file = self._tmp.open(
-                "w", encoding="utf-8", newline="\n", errors="backslashreplace"
+                "w",
+                buffering=_WRITE_BUFFER,
+                encoding="utf-8",
+                newline="\n",
+                errors="backslashreplace",
             )
         except OSError as exc:
             raise OutputError(f"cannot write {self._tmp}: {exc.strerror}") from exc
