@@ -267,7 +267,7 @@ def load_sources(corpora: Path = CORPORA) -> Sources:
     return Sources(articles, pools, [len(p) for p in pools])
 
 
-def _headline_from(paragraph: str, rng: Random) -> str:
+def headline_from(paragraph: str, rng: Random) -> str:
     words = _SENTENCE.split(paragraph, maxsplit=1)[0].split()[: rng.randint(5, 10)]
     return " ".join(words).rstrip(".,;:").title()
 
@@ -292,7 +292,7 @@ def synthetic_base(
             chars += pool.lengths[j] + 2
     a, c = rng.randrange(2, BAND), rng.randrange(BAND)  # a >= 2: never the identity map
     paragraphs = tuple(pool.texts(picked, a, c) if relexicalise else pool.texts(picked, 1, 0))
-    title = _headline_from(paragraphs[0], rng)
+    title = headline_from(paragraphs[0], rng)
     return Article(doc_id, "synthetic", "+".join(used), title, paragraphs, "\n\n".join(paragraphs))
 
 
@@ -519,7 +519,7 @@ def curly(text: str) -> str:
     return text
 
 
-def _insert_adverts(paragraphs: list[str], rng: Random) -> list[str]:
+def insert_adverts(paragraphs: list[str], rng: Random) -> list[str]:
     out = list(paragraphs)
     for _ in range(rng.randint(1, 3)):
         out.insert(rng.randint(1, max(1, len(out) - 1)), rng.choice(ADVERTS))
@@ -538,7 +538,7 @@ def add_boilerplate(base: Article, paragraphs: list[str], rng: Random) -> list[s
     if "caption" in kinds:
         body.insert(min(len(body), rng.randint(1, 2)), caption(rng, outlet))
     if "advert" in kinds:
-        body = _insert_adverts(body, rng)
+        body = insert_adverts(body, rng)
     top = [byline(rng, outlet)] if "byline" in kinds else []
     if "headline" in kinds and base.title:
         top.insert(
