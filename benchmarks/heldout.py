@@ -10,19 +10,21 @@ describes the recipe, so that a change tuned on the dev set can be checked on ar
 never seen, and on other seeds. Every line is ``{"id", "text", "cluster", "level", "role",
 "made"}``, as in the dev set. The same ``--seed`` and ``--clusters`` give byte-identical output.
 
-* **Articles.** Reuters-21578 bodies and BBC News title + body of at least 100 words, minus
-  those the dev set uses: an article whose first paragraphs share a word 8-gram with any dev
-  document is left out (OCR'd and edited copies still keep most 8-grams; a shared stock
-  phrase leaves an unused article out too, which costs nothing).
-* **Clusters.** Each seeds one: the article itself (in four clusters of five) and 0-6 copies,
-  easy, medium or hard (40 / 35 / 25 %), made by ``copy``:
+* **Articles.** Reuters-21578 and BBC News bodies of at least 100 words, minus those the dev
+  set uses: an article whose first paragraphs share a word 8-gram with any dev document is
+  left out (OCR'd and edited copies still keep most 8-grams; a shared stock phrase leaves an
+  unused article out too, which costs nothing), and so is one that is a version of a story
+  already picked (``independent``).
+* **Clusters.** Each seeds one: 0-6 copies and, in 81 % of clusters and always when there is
+  no copy, the article itself as the dev set prints one (a line per paragraph, no title).
+  Copies are easy, medium or hard (40 / 35 / 25 %), made by ``copy``:
 
   - *easy*: 1-4 of a headline line, a "KEY POINTS" bullet block, a byline or a "CITY
     (Agency) -" dateline, a photo caption with its credit, footers, advertisement lines; and,
     each by chance, typography (curly quotes and dashes, HTML entities or mojibake) and
     re-wrapped lines;
-  - *medium*: easy, abridged from the bottom (60-95 % of paragraphs kept) and lightly edited
-    (a sentence dropped, words swapped for synonyms);
+  - *medium*: easy, abridged from the bottom (60-95 % of paragraphs kept) and, mostly,
+    lightly edited (a sentence dropped, words swapped for synonyms);
   - *hard*: medium, abridged harder (45-80 %), and OCR noise: 1-4 % of letters misread as a
     confusable one, lines wrapped with words hyphenated across the breaks.
 * **Quotes.** One document in ten clusters is another article (in no cluster) quoting one
@@ -74,6 +76,8 @@ from scale import (  # a sibling script, not a package
 DEV = SHARED / "bench" / "syndication-dev.jsonl.gz"
 MIN_WORDS = 100  # the dev set's articles have 98 words or more
 COPIES = (0, 0, 0, 0, 0, 1, 1, 2, 3, 4, 5, 6)  # 0-6 copies, most clusters without any
+ORIGINAL_SHARE = 0.67  # of clusters with copies holding the original too: 81 % in all, as dev
+EDITED_SHARE = 0.83  # of medium and hard copies lightly edited (dev: 81-84 %)
 LEVELS = (("easy", 0.40), ("medium", 0.35), ("hard", 0.25))
 QUOTE_SHARE = 0.1  # quoting documents per cluster
 QUOTED_WORDS = 220  # the longest paragraph a dev-set quoter takes (BBC bodies hold longer ones)
@@ -204,18 +208,19 @@ def copy(article: Article, level: str, rng: Random) -> tuple[str, list[str]]:
         if kept < len(paragraphs):
             paragraphs = paragraphs[:kept]
             made.append("abridged")
-        paragraphs = swap_words(drop_sentence(paragraphs, rng), rng)
-        made.append("edited")
+        if rng.random() < EDITED_SHARE:
+            paragraphs = swap_words(drop_sentence(paragraphs, rng), rng)
+            made.append("edited")
     body = _with_boilerplate(article, paragraphs, rng, made)
-    if level == "hard":
-        made.append("ocr")
-        return ocr(body, rng), made
-    if rng.random() < 0.5:
+    if level != "hard" and rng.random() < 0.5:
         made.append("wrapping")
-        body = "\n\n".join(wrap(p, rng.choice([0, 60, 68, 72])) for p in body.split("\n\n"))
+        body = "\n\n".join(wrap(p, rng.choice([60, 68, 72, 80])) for p in body.split("\n\n"))
     if rng.random() < 0.5:
         made.append("typography")
         body = typography(body, rng)
+    if level == "hard":
+        made.append("ocr")
+        body = ocr(body, rng)
     return body, made
 
 
@@ -233,7 +238,7 @@ def _with_boilerplate(article: Article, paragraphs: list[str], rng: Random, made
             made.append("byline")
         else:
             body[0] = dateline(rng, outlet) + body[0]
-            made.append("dateline")
+            made.append("byline")  # the dev set's label for a dateline too
     if "key_points" in kinds:
         top.append(key_points(paragraphs, rng))
     if "headline" in kinds:
@@ -248,16 +253,14 @@ def _with_boilerplate(article: Article, paragraphs: list[str], rng: Random, made
 
 
 def quoting(host: Article, quoted: Article, rng: Random) -> str:
-    """``host`` with one of the first four paragraphs of ``quoted`` between two of its own."""
+    """``host`` with one of the first four paragraphs of ``quoted`` before, between or after
+    its own."""
     paragraphs = paragraphs_of(host)
     source = [p for p in paragraphs_of(quoted)[:4] if len(p.split()) <= QUOTED_WORDS]
     passage = rng.choice(source or [" ".join(paragraphs_of(quoted)[0].split()[:QUOTED_WORDS])])
     at = rng.randint(0, len(paragraphs))  # anywhere, first to last, as in the dev set
     quote = f"{rng.choice(LEAD_INS)}: {passage}"
-    text = [*paragraphs[:at], quote, *paragraphs[at:]]
-    if host.title_in_text:  # as its own text reads (BBC: title, then body)
-        text.insert(0, host.title)
-    return "\n\n".join(text)
+    return "\n\n".join([*paragraphs[:at], quote, *paragraphs[at:]])
 
 
 # --------------------------------------------------------------------------- the set
@@ -273,9 +276,10 @@ def documents(articles: Sequence[Article], clusters: int, seed: int) -> Iterator
     docs: list[dict[str, Any]] = []
     for number, article in enumerate(seeds):
         cluster = f"h{number:05d}"
-        if rng.random() < 0.8:
-            docs.append(_doc(article.text, cluster, "original", "original", []))
-        for _ in range(rng.choice(COPIES)):
+        copies = rng.choice(COPIES)
+        if copies == 0 or rng.random() < ORIGINAL_SHARE:
+            docs.append(_doc(original(article, rng), cluster, "original", "original", []))
+        for _ in range(copies):
             level = rng.choices([name for name, _ in LEVELS], [w for _, w in LEVELS])[0]
             text, made = copy(article, level, rng)
             docs.append(_doc(text, cluster, level, "copy", made))
@@ -285,6 +289,15 @@ def documents(articles: Sequence[Article], clusters: int, seed: int) -> Iterator
     rng.shuffle(docs)
     for number, doc in enumerate(docs):
         yield {"id": f"held-{number:06d}", **doc}
+
+
+def original(article: Article, rng: Random) -> str:
+    """The article as the dev set prints one: a line per paragraph, no title, and in a third
+    of them without the "Reuter" sign-off."""
+    paragraphs = paragraphs_of(article)
+    if len(paragraphs) > 1 and paragraphs[-1].lower() == "reuter" and rng.random() < 0.36:
+        paragraphs = paragraphs[:-1]
+    return "\n\n".join(paragraphs)
 
 
 def _doc(text: str, cluster: str, level: str, role: str, made: list[str]) -> dict[str, Any]:
@@ -301,6 +314,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not DEV.exists():
         sys.exit(f"{DEV} is missing: the dev set tells which articles to leave out")
     articles = unused_articles(dev_8grams())
+    most = int(len(articles) / (1 + QUOTE_SHARE))
+    if not 1 <= args.clusters <= most:
+        sys.exit(
+            f"--clusters must be 1 to {most:,} ({len(articles):,} unused articles, one in "
+            f"{1 + QUOTE_SHARE:g} for a cluster), got {args.clusters}"
+        )
     count = 0
     with args.output.open("w", encoding="utf-8") as out:
         for doc in documents(articles, args.clusters, args.seed):

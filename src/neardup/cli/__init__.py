@@ -39,7 +39,7 @@ def _numba_without_blas() -> None:
     try:
         import numba.np.arraymath  # noqa: F401  (records that no BLAS is present)
     finally:
-        del sys.modules[probe]
+        sys.modules.pop(probe, None)
 
 
 def _spare_the_exit_collections() -> None:
