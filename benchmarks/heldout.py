@@ -56,6 +56,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from scale import (  # a sibling script, not a package
+    SENTENCE,
     SHARED,
     Article,
     Outlet,
@@ -69,6 +70,7 @@ from scale import (  # a sibling script, not a package
     insert_adverts,
     load_articles,
     require_corpora,
+    split_paragraphs,
     swap_words,
     wrap,
 )
@@ -91,8 +93,6 @@ _WORD8 = 8
 RELATED = 0.3  # shared share of word 3-grams from which two articles are one story's versions
 _STOCK = 50
 _WORDS = re.compile(r"[a-z]+")
-_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*|\n(?=[ \t]+\S)")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
 
 
 def word8grams(text: str) -> set[tuple[str, ...]]:
@@ -145,8 +145,9 @@ def independent(articles: Sequence[Article]) -> list[Article]:
 
 
 def paragraphs_of(article: Article) -> list[str]:
-    parts = [" ".join(p.split()) for p in _PARAGRAPH.split(article.body) if p.strip()]
-    return parts or [" ".join(article.body.split())]
+    """The body's paragraphs, each on one line (the corpora's hard line wraps undone)."""
+    lines = [" ".join(p.split()) for p in split_paragraphs(article.body)]
+    return lines or [" ".join(article.body.split())]
 
 
 # --------------------------------------------------------------------------- variations
@@ -162,7 +163,7 @@ def headline(article: Article, rng: Random) -> str:
 
 def key_points(paragraphs: Sequence[str], rng: Random) -> str:
     bullet = rng.choice(["*", "-", "•", "▪"])
-    firsts = [_SENTENCE.split(p, maxsplit=1)[0] for p in paragraphs[: rng.randint(2, 3)]]
+    firsts = [SENTENCE.split(p, maxsplit=1)[0] for p in paragraphs[: rng.randint(2, 3)]]
     return "KEY POINTS\n\n" + "\n\n".join(f"{bullet} {sentence}" for sentence in firsts)
 
 

@@ -74,7 +74,7 @@ BAND = 509  # prime: words are remapped within frequency bands of this size
 BASE_CHARS = (900.0, 3600.0, 1300.0)  # triangular(low, high, mode): mean 1.9 KB + overshoot
 
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*|\n(?=[ \t]+\S)")  # blank line, or Reuters' indent
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
+SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
 _ALPHA = re.compile(r"([A-Za-z]+)")
 _NOT_PROSE = re.compile(r"[^A-Za-z ]+")
 
@@ -268,7 +268,7 @@ def load_sources(corpora: Path = CORPORA) -> Sources:
 
 
 def headline_from(paragraph: str, rng: Random) -> str:
-    words = _SENTENCE.split(paragraph, maxsplit=1)[0].split()[: rng.randint(5, 10)]
+    words = SENTENCE.split(paragraph, maxsplit=1)[0].split()[: rng.randint(5, 10)]
     return " ".join(words).rstrip(".,;:").title()
 
 
@@ -469,7 +469,7 @@ def abridge(paragraphs: list[str], rng: Random) -> list[str]:
 def drop_sentence(paragraphs: list[str], rng: Random) -> list[str]:
     for _ in range(4):  # a few tries to find a paragraph with two sentences or more
         i = rng.randrange(len(paragraphs))
-        sentences = _SENTENCE.split(paragraphs[i])
+        sentences = SENTENCE.split(paragraphs[i])
         if len(sentences) > 1:
             del sentences[rng.randrange(len(sentences))]
             return [*paragraphs[:i], " ".join(sentences), *paragraphs[i + 1 :]]
