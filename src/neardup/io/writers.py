@@ -212,9 +212,7 @@ class ResultWriter:
 
     def _open_table(self, name: str) -> _Table:
         path = self._table_path(name, self.part)
-        if self.part is not None:
-            return _JsonlTable(path)
-        if self.format == "parquet":
+        if self.format == "parquet":  # (never a part: parts are JSONL, see __init__)
             return _ParquetTable(path, _KNOWN_COLUMNS[name])
         return _JsonlTable(path)
 
