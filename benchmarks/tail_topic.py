@@ -26,8 +26,6 @@ the ~3,500 true pairs of the dev set takes about three minutes on two cores.
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import re
 import sys
 import tempfile
@@ -41,7 +39,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from quality import run_neardup  # a sibling script, not a package
+from explain_accuracy import read_jsonl  # sibling scripts, not a package
+from quality import run_neardup
 from semantic import load_model
 
 from neardup.boilerplate import content_text
@@ -80,12 +79,6 @@ def shared_and_tail(text_a: str, text_b: str) -> tuple[str, str] | None:
     return " ".join(b[first:last][-SPAN_WORDS:]), " ".join(tail[:SPAN_WORDS])
 
 
-def read(path: Path) -> list[dict[str, Any]]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle]
-
-
 def true_pairs(records: list[dict[str, Any]]) -> Iterator[tuple[int, int]]:
     members = defaultdict(list)
     for index, record in enumerate(records):
@@ -100,7 +93,7 @@ def joined_quotes(path: Path, records: list[dict[str, Any]]) -> list[tuple[int, 
     index = {record["id"]: k for k, record in enumerate(records)}
     with tempfile.TemporaryDirectory() as scratch:
         run_neardup(path, Path(scratch) / "out", [])
-        rows = read(Path(scratch) / "out" / "clusters.jsonl")
+        rows = read_jsonl(Path(scratch) / "out" / "clusters.jsonl")
     members = defaultdict(list)
     for row in rows:
         members[row["cluster"]].append(index[row["id"]])
@@ -130,7 +123,7 @@ def main() -> None:
     args = parser.parse_args()
     model = load_model()
     for path in args.corpora:
-        records = read(path)
+        records = read_jsonl(path)
         texts = [r["text"] for r in records]
         spans = [shared_and_tail(texts[a], texts[b]) for a, b in true_pairs(records)]
         true = cosines(model, [s for s in spans if s])
