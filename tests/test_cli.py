@@ -40,6 +40,18 @@ def membership(out: Path) -> dict[object, tuple[object, object]]:
 
 CORPUS = EXAMPLES / "corpus" / "news.jsonl"
 
+# The console script's ``main`` run in a fresh interpreter on its arguments, for probes of
+# what it leaves in that process (``python -c RUN_MAIN + probe *args``); it must succeed.
+RUN_MAIN = (
+    "import sys\n"
+    "from neardup.cli import main\n"
+    "sys.argv = ['neardup', *sys.argv[1:]]\n"
+    "try:\n"
+    "    main()\n"
+    "except SystemExit as done:\n"
+    "    assert not done.code, done.code\n"
+)
+
 
 def test_dedup_writes_every_table(tmp_path: Path) -> None:
     neardup("dedup", str(CORPUS), "-o", str(tmp_path / "out"), "--quiet")
@@ -231,14 +243,7 @@ def test_entry_point_spares_numba_the_scipy_blas_probe(tmp_path: Path) -> None:
     still imports whole afterwards."""
     pytest.importorskip("scipy.linalg", reason="the probe costs nothing without SciPy")
     probe = (
-        "import sys\n"
-        "from neardup.cli import main\n"
-        "sys.argv = ['neardup', *sys.argv[1:]]\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit as done:\n"
-        "    assert not done.code, done.code\n"
-        "print('probed', 'scipy.linalg' in sys.modules)\n"
+        RUN_MAIN + "print('probed', 'scipy.linalg' in sys.modules)\n"
         "import scipy.linalg.cython_blas\n"
         "print('importable', scipy.linalg.cython_blas is not None)\n"
     )

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from neardup.cli._app import app, fail, progress_bars, stderr
+from neardup.cli._heap import keep_freed_memory_for_reuse
 from neardup.cli._options import InputFormat, OnError, read_config
 from neardup.config import DedupConfig, RayConfig, ReadConfig
 from neardup.errors import ConfigError, NeardupError
@@ -282,6 +283,7 @@ def dedup(
                 explain,
             )
             return
+        keep_freed_memory_for_reuse()
         with progress_bars(quiet) as progress:
             result = dedup_files(
                 inputs,
