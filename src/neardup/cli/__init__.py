@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import sys
 
+from neardup.cli import _heap
 from neardup.cli import dedup as _dedup  # noqa: F401  (registers the command)
 from neardup.cli import eval as _eval  # noqa: F401  (registers the command)
 from neardup.cli import explain as _explain  # noqa: F401  (registers the command)
@@ -19,6 +20,7 @@ __all__ = ["app", "main"]
 def main() -> None:
     """The ``neardup`` console script."""
     _numba_without_blas()
+    _heap.allow()
     try:
         app()
     finally:
