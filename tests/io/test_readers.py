@@ -378,6 +378,11 @@ RECORD_ERRORS = {
     "text_not_string": (b'{"id": "b", "text": 5}', "is a number, not a string", "--text-field"),
     "empty_text": (b'{"id": "b", "text": ""}', "text field 'text' is empty", "fix or remove"),
     "blank_text": (b'{"id": "b", "text": " \\n\\t "}', "text field 'text' is empty", "remove"),
+    "unicode_blank_text": (  # em space, a file separator, NEL: what str.strip takes off
+        b'{"id": "b", "text": "\\u2003\\u001c\\u0085"}',
+        "text field 'text' is empty",
+        "remove",
+    ),
     "bad_utf8": (b'{"id": "b", "text": "caf\xe9"}', "invalid UTF-8 at byte 24", "iconv"),
     "id_object": (b'{"id": {"x": 1}, "text": "t"}', "is an object, not a string", "--id-field"),
     "duplicate": (b'{"id": "a", "text": "again"}', "duplicate id 'a' (first seen at", "unique"),
@@ -563,3 +568,9 @@ def test_records_from_python_errors() -> None:
         (5, "text field 'text' is empty"),
     ]
     assert errors[2].raw == '{"id": "x"}'
+
+
+def test_a_text_of_a_zero_width_space_alone_is_a_text(tmp_path: Path) -> None:
+    """U+200B is no whitespace to Python (nor to the old ``strip`` check): the record is kept."""
+    path = write(tmp_path / "d.jsonl", b'{"id": "b", "text": "\\u200b"}\n')
+    assert [record.text for record in read_records(open_inputs([path]), FAIL)] == ["\u200b"]
