@@ -12,7 +12,8 @@ for ~10 % more peak memory (1.04 -> 1.13 GB). Forked workers inherit the setting
 Only ``neardup dedup`` run by the console script sets it (:func:`allow`, called by
 ``cli.main``): that process is ours alone. A long-lived server, a library caller's process,
 or one that runs the Typer app itself keeps the allocator's own policy, as does a user
-who set malloc's thresholds through the environment.
+who tuned malloc through the environment (any ``MALLOC_*`` variable, or ``glibc.malloc``
+tunables): theirs is left whole, not half overridden.
 """
 
 from __future__ import annotations
