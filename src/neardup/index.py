@@ -420,6 +420,11 @@ def _new_settings(
     if config is not None and options:
         raise TypeError("pass either config or keyword options, not both")
     config = config or DedupConfig.from_options(**options)
+    if config.semantic:
+        raise ConfigError(
+            "the semantic stage (semantic=True) runs in batch dedup only, not in an index yet; "
+            "drop it here, or run `neardup dedup --semantic` over the corpus"
+        )
     return IndexSettings(config, choose_banding(config), bool(store_text))
 
 

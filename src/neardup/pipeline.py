@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 from neardup.arrays import sorted_unique
 from neardup.cluster import components
 from neardup.config import DedupConfig
+from neardup.errors import ConfigError
 from neardup.features import Features, Featurizer
 from neardup.gcpause import gc_paused
 from neardup.keep import Candidate, choose_kept
@@ -37,7 +38,15 @@ from neardup.parallel import ordered_map
 from neardup.passages import NEAR_IDENTICAL, rewritten
 from neardup.progress import NullProgress, Progress, StageClock
 from neardup.result import DedupResult
-from neardup.spill import SpillArray, SpillColumns, SpillRagged, release_pages
+from neardup.semantic import TailTopics
+from neardup.spill import (
+    SpillArray,
+    SpillColumns,
+    SpillRagged,
+    release_pages,
+    text_reader,
+    utf8_rows,
+)
 from neardup.types import Record
 from neardup.verify import (
     NEAR_COPY,
@@ -147,6 +156,8 @@ def collect(
         if each is not None:
             each(batch, features)
         _absorb(collected, features, store)
+        if store.texts is not None:
+            store.texts.append(*utf8_rows([record.text for record in batch]))
         for stage, seconds in features.seconds.items():
             clock.add(stage, seconds)
         progress.advance(len(features.text_keys))
@@ -191,6 +202,7 @@ class Store:
     signatures: SpillArray | None  # only when similarities are estimated from them
     sketches: SpillArray | None  # only when they are verified
     directory: Path  # where the candidate pairs spill too
+    texts: SpillRagged | None = None  # UTF-8, only for the semantic stage (it reads them)
 
     @classmethod
     def create(cls, directory: Path, config: DedupConfig, banding: Banding) -> Store:
@@ -200,7 +212,8 @@ class Store:
         sequences = SpillRagged(directory / "sequences.u32", np.uint32)
         numbers = SpillRagged(directory / "numbers.u32", np.uint32)
         bands = SpillColumns(directory, banding.bands, np.uint32)
-        return cls(sets, sequences, numbers, bands, signatures, sketches, directory)
+        texts = SpillRagged(directory / "texts.u8", np.uint8) if config.semantic else None
+        return cls(sets, sequences, numbers, bands, signatures, sketches, directory, texts)
 
 
 @dataclass
@@ -217,6 +230,7 @@ class Matching:
     signatures: NDArray[np.uint32] | None
     threads: int  # for the bucketing and verification kernels
     sketches: NDArray[np.uint8] | None = None  # screen candidates before verifying them
+    topics: TailTopics | None = None  # the semantic stage's texts and model, when it runs
 
     def mapped_bytes(self) -> int:
         return sum(array.nbytes for array in self._mapped() if array is not None)
@@ -307,7 +321,22 @@ def duplicates(
     if config.verify and config.max_rewrite_rate:
         check = np.flatnonzero(ok & (scores.jaccard < NEAR_IDENTICAL))
         ok[check] = _few_rewrites(pairs[check], matching, config)
+    if config.semantic:
+        check = np.flatnonzero(ok & (scores.jaccard < NEAR_IDENTICAL))
+        ok[check] = _same_topic(pairs[check], matching)
     return ok, scores
+
+
+def _same_topic(pairs: I64Array, matching: Matching) -> NDArray[np.bool_]:
+    """The semantic stage's verdict (``semantic.TailTopics.same_topic``)."""
+    if matching.topics is None:
+        raise ConfigError(
+            "the semantic stage reads the documents' texts, which only `neardup dedup` with the "
+            "local engine (or neardup.dedup / dedup_files) keeps; drop --semantic here"
+        )
+    if len(pairs) == 0:
+        return np.ones(0, dtype=bool)
+    return matching.topics.same_topic(pairs)
 
 
 def _figure_scores(pairs: I64Array, matching: Matching) -> FigureScores:
@@ -709,6 +738,7 @@ def match(
         _rows(store.signatures, width),
         threads,
         _rows(store.sketches, width),
+        None if store.texts is None else TailTopics(text_reader(*store.texts.finish()), config),
     )
     count = matching.reps.size
     counts = {

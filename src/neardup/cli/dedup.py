@@ -142,6 +142,18 @@ def dedup(
             help="Leave bylines, photo captions and credits, copyright / read-more footers and ad lines out of the shingles.",
         ),
     ] = _DEFAULTS.drop_boilerplate,
+    semantic: Annotated[
+        bool,
+        typer.Option(
+            help="Part a pair whose longer text runs on past the shared part about something else (an article quoting another's paragraph at its top), by an embedding model; needs the extra: pip install torch==2.13.0 'neardup[semantic]'.",
+        ),
+    ] = _DEFAULTS.semantic,
+    min_tail_cosine: Annotated[
+        float,
+        typer.Option(
+            help="With --semantic: the cosine of the shared part and the longer text's own tail under which a pair is parted."
+        ),
+    ] = _DEFAULTS.min_tail_cosine,
     kept_ratio: Annotated[
         float,
         typer.Option(
@@ -250,6 +262,8 @@ def dedup(
         "max_rewrite_rate": max_rewrite_rate,
         "min_number_share": min_number_share,
         "drop_boilerplate": drop_boilerplate,
+        "semantic": semantic,
+        "min_tail_cosine": min_tail_cosine,
         "kept_ratio": kept_ratio,
         "lsh_threshold": lsh_threshold,
         "num_perm": num_perm,
@@ -325,7 +339,7 @@ def _dedup_on_ray(
     explain: bool,
 ) -> None:
     """``--engine ray``: the Ray engine (imported only now), partitioned tables in OUTPUT_DIR."""
-    from neardup.engines.ray import dedup_files_ray
+    from neardup.engines.ray import dedup_files_ray, refuse_semantic
 
     if explain or workdir is not None:
         option = "--explain" if explain else "--workdir"
@@ -333,6 +347,7 @@ def _dedup_on_ray(
             f"{option} is not available with --engine ray (its work files live in "
             "OUTPUT_DIR/_neardup); drop it, or use --engine local"
         )
+    refuse_semantic(config)  # before Ray starts
     with progress_bars(quiet) as progress:
         run = dedup_files_ray(
             inputs,

@@ -19,7 +19,15 @@ from numpy.typing import NDArray
 
 from neardup._version import __version__
 from neardup.config import DedupConfig, RayConfig, ReadConfig
-from neardup.engines.ray import assign, candidates, components, groups, output, verify
+from neardup.engines.ray import (
+    assign,
+    candidates,
+    components,
+    groups,
+    output,
+    refuse_semantic,
+    verify,
+)
 from neardup.engines.ray.featurize import featurize_partition, read_meta
 from neardup.engines.ray.plan import Shard, count_lines, fingerprint, numbered, sources_of, split
 from neardup.engines.ray.rundir import check_manifest, feature_errors, finish
@@ -67,6 +75,7 @@ def dedup_files_ray(
     (``OUT/clusters/part-NNNNN.jsonl``, ...). ``after_stage`` is called with
     each finished stage's name (tests interrupt runs with it).
     """
+    refuse_semantic(config)
     ray = require_ray()
     ray_config = ray_config or RayConfig()
     sources = sources_of(inputs, input_format)
