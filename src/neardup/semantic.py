@@ -118,7 +118,13 @@ class TailTopics:
     def same_topic(self, pairs: NDArray[np.int64]) -> NDArray[np.bool_]:
         """For each pair of document indices: False where the pair has the shape and the
         larger text's tail is about something else than what it shares."""
-        ok = np.ones(len(pairs), dtype=bool)
+        ok: NDArray[np.bool_] = ~(self.tail_cosines(pairs) < self.config.min_tail_cosine)
+        return ok
+
+    def tail_cosines(self, pairs: NDArray[np.int64]) -> F64Array:
+        """For each pair: the cosine of the larger text's shared part and its own tail;
+        NaN where the pair lacks the shape (it is then never parted)."""
+        cosines = np.full(len(pairs), np.nan)
         shaped, shared, tails = [], [], []
         for k, (i, j) in enumerate(pairs):
             span = shared_and_tail(self._words_of(int(i)), self._words_of(int(j)))
@@ -127,8 +133,8 @@ class TailTopics:
                 shared.append(span[0])
                 tails.append(span[1])
         if shaped:
-            ok[shaped] = self._cosines(shared, tails) >= self.config.min_tail_cosine
-        return ok
+            cosines[shaped] = self._cosines(shared, tails)
+        return cosines
 
     def _words_of(self, doc: int) -> list[str]:
         if doc not in self._words:

@@ -64,6 +64,8 @@ def _figures(console: Console, explanation: Explanation) -> None:
                 f"{figures.aligned} aligned"
             )
     rule += _numbers_rule(figures)
+    if figures.tail_cosine is not None:
+        rule += f", tail topic {figures.tail_cosine:.3f} {_vs(figures.tail_cosine, figures.min_tail_cosine)}"
     console.print(f"\nVerdict: {verdict} ({rule})")
     console.print(
         f"Jaccard {figures.jaccard:.3f} · containment {figures.containment:.3f} · "

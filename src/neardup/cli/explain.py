@@ -10,6 +10,7 @@ and the aligned passages, in colour on a terminal, plain in a pipe.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -48,6 +49,13 @@ def explain_command(
     ] = "text",
     as_json: Annotated[bool, typer.Option("--json", help="Print the explanation as JSON.")] = False,
     full: Annotated[bool, typer.Option("--full", help="Print every passage whole.")] = False,
+    semantic: Annotated[
+        bool,
+        typer.Option(
+            "--semantic",
+            help="Judge as `neardup dedup --semantic` does (the extra neardup[semantic]); with --output-dir, a run made with it is judged so anyway.",
+        ),
+    ] = False,
 ) -> None:
     """Explain a match: similarity figures, then the two texts aligned, passage by passage."""
     # imported here, so that the other commands start without them
@@ -58,6 +66,7 @@ def explain_command(
         text_a, text_b, counts, config = _texts(
             first, second, corpus, output_dir, id_field, text_field
         )
+        config = replace(config, semantic=True) if semantic else config
         explanation = explain(text_a, text_b, config, counts=counts)
     except NeardupError as error:
         raise fail(error) from error

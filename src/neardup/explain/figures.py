@@ -9,6 +9,7 @@ from neardup.config import DedupConfig
 from neardup.explain.model import Figures
 from neardup.minhash import Permutations, estimate_jaccard, signatures
 from neardup.passages import ANCHOR, NEAR_IDENTICAL, pair_passages, rewritten
+from neardup.semantic import TailTopics
 from neardup.text.normalize import normalize
 from neardup.text.shingle import number_sets, sets_of, shingle_sequences, utf8_batch
 from neardup.verify import (
@@ -26,8 +27,8 @@ __all__ = ["figures"]
 
 def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
     """Jaccard and containment of the shingle sets, the MinHash estimate, and the verdict
-    (with the passage, rewrite, figure and number checks, as ``pipeline.duplicates``
-    decides)."""
+    (with the passage, rewrite, figure and number checks, and with ``config.semantic`` the
+    tail's topic, as ``pipeline.duplicates`` decides)."""
     raw = [text_a, text_b]
     texts = shingled_texts(raw, [normalize(text, config.normalize) for text in raw], config)
     utf8 = utf8_batch(texts)
@@ -68,6 +69,12 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
         same_story = same_story and bool(compared.agree(config)[0])
         if not compared.compared(config)[0]:
             compared = None
+    tail_cosine = None
+    if config.semantic and same_story and jaccard < NEAR_IDENTICAL:
+        cosine = float(TailTopics(raw.__getitem__, config).tail_cosines(pair)[0])
+        if not np.isnan(cosine):
+            tail_cosine = cosine
+            same_story = cosine >= config.min_tail_cosine
     return Figures(
         jaccard=jaccard,
         containment=containment,
@@ -92,4 +99,6 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
         numbers=held,
         numbers_missing=missing,
         min_number_share=config.min_number_share,
+        tail_cosine=tail_cosine,
+        min_tail_cosine=config.min_tail_cosine,
     )

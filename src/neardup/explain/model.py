@@ -131,6 +131,10 @@ class Figures:
     numbers: int | None = None
     numbers_missing: int | None = None
     min_number_share: float = 0.0  # of its numbers the one holding fewer must find in the other
+    # with the semantic stage: the cosine of the larger text's shared part and its own tail
+    # (None when dedup would not read it: no --semantic, no tail, or already parted)
+    tail_cosine: float | None = None
+    min_tail_cosine: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -145,6 +149,8 @@ class Figures:
             "numbers": self.numbers,
             "numbers_missing": self.numbers_missing,
             "min_number_share": self.min_number_share,
+            "tail_cosine": None if self.tail_cosine is None else round(self.tail_cosine, 6),
+            "min_tail_cosine": self.min_tail_cosine,
             "passage": self.passage,
             "lead": self.lead,
             "max_passage": self.max_passage,
