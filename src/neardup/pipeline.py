@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+from neardup import semantic
 from neardup.arrays import sorted_unique
 from neardup.cluster import components
 from neardup.config import DedupConfig
@@ -691,6 +692,8 @@ def run_dedup(
     to ``workdir`` (a temporary directory by default, removed afterwards).
     """
     progress = progress or NullProgress()
+    if config.semantic:
+        semantic.require_extra()  # now, not after reading the corpus
     clock = StageClock()
     banding = choose_banding(config)
     began = time.perf_counter()

