@@ -158,6 +158,26 @@ def test_near_identical_pairs_are_never_read_again(
     assert seen == []
 
 
+def test_a_member_joining_its_kept_copy_through_a_chain_is_judged_too(loads: list[int]) -> None:
+    """report ~ excerpt ~ roundup: the roundup (kept, the longest) quotes the report's second
+    paragraph above its own story, as does the excerpt, which then runs into that story. The
+    stage parts report ~ roundup as an edge; the chain rule must not bring it back as a member."""
+    longer_lead = SEED_LEAD + (
+        " Drivers of buses and delivery vans will have to use the ring road through the "
+        "industrial estate, adding about twenty minutes to the trip into the town centre."
+    )
+    records = [
+        {"id": "report", "text": longer_lead + "\n\n" + QUOTED},
+        {"id": "excerpt", "text": QUOTED + "\n\n" + " ".join(QUOTER_OWN.split()[:20])},
+        {"id": "roundup", "text": "Elsewhere today: " + QUOTED + "\n\n" + QUOTER_OWN},
+    ]
+    assert clusters(records) == {"roundup": ["excerpt", "report", "roundup"]}
+    assert clusters(records, semantic=True) == {
+        "report": ["report"],
+        "roundup": ["excerpt", "roundup"],
+    }
+
+
 def test_shuffled_input_and_workers_leave_the_clusters(loads: list[int]) -> None:
     shuffled = RECORDS[:]
     random.Random(7).shuffle(shuffled)
