@@ -39,7 +39,6 @@ from neardup.parallel import ordered_map
 from neardup.passages import NEAR_IDENTICAL, rewritten
 from neardup.progress import NullProgress, Progress, StageClock
 from neardup.result import DedupResult
-from neardup.semantic import TailTopics
 from neardup.spill import (
     SpillArray,
     SpillColumns,
@@ -231,7 +230,7 @@ class Matching:
     signatures: NDArray[np.uint32] | None
     threads: int  # for the bucketing and verification kernels
     sketches: NDArray[np.uint8] | None = None  # screen candidates before verifying them
-    topics: TailTopics | None = None  # the semantic stage's texts and model, when it runs
+    topics: semantic.TailTopics | None = None  # the semantic stage's texts and model, if it runs
 
     def mapped_bytes(self) -> int:
         return sum(array.nbytes for array in self._mapped() if array is not None)
@@ -741,7 +740,9 @@ def match(
         _rows(store.signatures, width),
         threads,
         _rows(store.sketches, width),
-        None if store.texts is None else TailTopics(text_reader(*store.texts.finish()), config),
+        None
+        if store.texts is None
+        else semantic.TailTopics(text_reader(*store.texts.finish()), config),
     )
     count = matching.reps.size
     counts = {
