@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from neardup.spill import SpillRagged, text_reader, utf8_rows
+from neardup.spill import SpillRagged, text_reader
+from neardup.text.shingle import utf8_batch
 
 
 @given(st.lists(st.lists(st.text(), max_size=5), max_size=4))
@@ -19,7 +20,7 @@ def test_texts_read_back_as_written_batch_by_batch(
     """Any text survives, lone surrogates (JSON may carry them) and empty ones included."""
     spill = SpillRagged(Path(tmp_path_factory.mktemp("spill")) / "texts.u8", np.uint8)
     for batch in batches:
-        spill.append(*utf8_rows(batch))
+        spill.append(*utf8_batch(batch))
     text_of = text_reader(*spill.finish())
     written = [text for batch in batches for text in batch]
     assert [text_of(doc) for doc in range(len(written))] == written
@@ -27,6 +28,6 @@ def test_texts_read_back_as_written_batch_by_batch(
 
 def test_a_lone_surrogate_round_trips(tmp_path: Path) -> None:
     spill = SpillRagged(tmp_path / "texts.u8", np.uint8)
-    spill.append(*utf8_rows(["caf\u00e9 \ud800 end", ""]))
+    spill.append(*utf8_batch(["caf\u00e9 \ud800 end", ""]))
     text_of = text_reader(*spill.finish())
     assert (text_of(0), text_of(1)) == ("caf\u00e9 \ud800 end", "")

@@ -45,8 +45,8 @@ from neardup.spill import (
     SpillRagged,
     release_pages,
     text_reader,
-    utf8_rows,
 )
+from neardup.text.shingle import utf8_batch
 from neardup.types import Record
 from neardup.verify import (
     NEAR_COPY,
@@ -157,7 +157,7 @@ def collect(
             each(batch, features)
         _absorb(collected, features, store)
         if store.texts is not None:
-            store.texts.append(*utf8_rows([record.text for record in batch]))
+            store.texts.append(*utf8_batch([record.text for record in batch]))
         for stage, seconds in features.seconds.items():
             clock.add(stage, seconds)
         progress.advance(len(features.text_keys))

@@ -95,16 +95,9 @@ def release_pages(array: NDArray[Any]) -> None:
         mapping.madvise(mmap.MADV_DONTNEED)
 
 
-def utf8_rows(texts: list[str]) -> tuple[NDArray[np.uint8], NDArray[np.int64]]:
-    """``texts`` as a ragged row of UTF-8 bytes each, for a :class:`SpillRagged` of ``uint8``."""
-    encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    np.cumsum([len(row) for row in encoded], out=offsets[1:])
-    return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
-
-
 def text_reader(values: NDArray[np.uint8], offsets: NDArray[np.int64]) -> Callable[[int], str]:
-    """Row ``d`` of a spilled :func:`utf8_rows` store, decoded: texts read back one at a time."""
+    """Row ``d`` of a spilled ``text.shingle.utf8_batch`` store, decoded: texts read back one
+    at a time."""
 
     def text_of(doc: int) -> str:
         return bytes(values[offsets[doc] : offsets[doc + 1]]).decode("utf-8", "surrogatepass")
