@@ -339,7 +339,7 @@ def _dedup_on_ray(
     explain: bool,
 ) -> None:
     """``--engine ray``: the Ray engine (imported only now), partitioned tables in OUTPUT_DIR."""
-    from neardup.engines.ray import dedup_files_ray, refuse_semantic
+    from neardup.engines.ray import dedup_files_ray
 
     if explain or workdir is not None:
         option = "--explain" if explain else "--workdir"
@@ -347,7 +347,6 @@ def _dedup_on_ray(
             f"{option} is not available with --engine ray (its work files live in "
             "OUTPUT_DIR/_neardup); drop it, or use --engine local"
         )
-    refuse_semantic(config)  # before Ray starts
     with progress_bars(quiet) as progress:
         run = dedup_files_ray(
             inputs,

@@ -25,20 +25,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from neardup.config import DedupConfig
-from neardup.errors import ConfigError
-
 if TYPE_CHECKING:
     from neardup.engines.ray.runner import RayRun
-
-
-def refuse_semantic(config: DedupConfig) -> None:
-    """The semantic stage reads texts the Ray engine does not keep: say so before any work."""
-    if config.semantic:
-        raise ConfigError(
-            "--semantic is not available with --engine ray (the stage reads the documents' "
-            "texts, which the Ray engine does not keep); drop it, or use --engine local"
-        )
 
 
 def dedup_files_ray(*args: Any, **kwargs: Any) -> RayRun:

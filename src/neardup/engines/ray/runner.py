@@ -25,7 +25,6 @@ from neardup.engines.ray import (
     components,
     groups,
     output,
-    refuse_semantic,
     verify,
 )
 from neardup.engines.ray.featurize import featurize_partition, read_meta
@@ -75,7 +74,11 @@ def dedup_files_ray(
     (``OUT/clusters/part-NNNNN.jsonl``, ...). ``after_stage`` is called with
     each finished stage's name (tests interrupt runs with it).
     """
-    refuse_semantic(config)
+    if config.semantic:  # before any work, and before Ray is imported
+        raise ConfigError(
+            "--semantic is not available with --engine ray (the stage reads the documents' "
+            "texts, which the Ray engine does not keep); drop it, or use --engine local"
+        )
     ray = require_ray()
     ray_config = ray_config or RayConfig()
     sources = sources_of(inputs, input_format)
