@@ -123,6 +123,25 @@ def test_repo_scrape_pair_is_one_cluster(tmp_path: Path) -> None:
     assert len(rows) == 2 and len({r["cluster"] for r in rows}) == 1
 
 
+def test_copies_in_scripts_without_spaces_are_found(tmp_path: Path) -> None:
+    """examples/unspaced (see its TRUTH.md): a Chinese, a Japanese and a Thai story each
+    with a copy; read a clause at a time (--no-split-unspaced) none is found."""
+    news = EXAMPLES / "unspaced" / "news.jsonl"
+    neardup("dedup", str(news), "-o", str(tmp_path / "split"), "-q")
+    neardup("dedup", str(news), "-o", str(tmp_path / "clauses"), "-q", "--no-split-unspaced")
+    groups: dict[object, set[object]] = {}
+    for record_id, (cluster, _) in membership(tmp_path / "split").items():
+        groups.setdefault(cluster, set()).add(record_id)
+    stories = ("zh-harvest", "ja-lunch", "th-rain")
+    copies = [{s, f"{s}-scan" if s.startswith("zh") else f"{s}-flash"} for s in stories]
+    assert sorted(map(sorted, groups.values())) == sorted([*map(sorted, copies), ["zh-weather"]])
+    assert {cluster for cluster, _ in membership(tmp_path / "clauses").values()} == set(
+        membership(tmp_path / "clauses")
+    )
+    summary = json.loads((tmp_path / "clauses" / "summary.json").read_text())
+    assert summary["parameters"]["shingle"]["split_unspaced"] is False
+
+
 def test_shared_scrape_pair_is_one_cluster(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()

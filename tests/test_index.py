@@ -272,6 +272,27 @@ def test_the_index_decides_a_pair_as_batch_dedup_in_either_order() -> None:
         assert index.check() == []
 
 
+def test_an_index_from_before_unspaced_scripts_were_split_keeps_its_shingles(
+    tmp_path: Path,
+) -> None:
+    """An index stored as one from before the setting goes on reading a Chinese clause as
+    one word: a whole config does not change that, an explicit option is refused."""
+    db = tmp_path / "older.ndx"
+    story = "国家统计局今天发布数据显示，今年前三季度全国粮食总产量比去年同期增长百分之二点一。"
+    with Index(db, split_unspaced=False) as index:
+        index.add([{"id": "a", "text": story}])
+    with Index(db, config=DedupConfig()) as index:
+        assert index.config.shingle.split_unspaced is False
+        misread = story.replace("计", "汁")  # one character: a clause read whole changes
+        assert not index.query([misread])[0].duplicate
+    with pytest.raises(ConfigError, match="made before split_unspaced existed"):
+        Index(db, split_unspaced=True)
+    with Index(tmp_path / "new.ndx") as index:
+        index.add([{"id": "a", "text": story}])
+        (found,) = index.query([story.replace("计", "汁")])
+        assert found.duplicate and [match.id for match in found.matches] == ["a"]
+
+
 def test_an_index_from_before_the_rewrite_check_opens_with_a_whole_config(tmp_path: Path) -> None:
     db = tmp_path / "older.ndx"
     Index(db, max_rewrite_rate=0).close()  # stored as an index made before the setting

@@ -39,6 +39,10 @@ class ShingleConfig:
     kind: ShingleKind = "word"  # words resist OCR-free edits best; "char" for noisy scans
     fold_ocr: bool = True  # read letters OCR confuses (c/e, l/1/i, o/0, ...) as one; see README
     size: int = 3  # 2 lets topic phrases through, 5 loses OCR'd copies; see README
+    # each character of Chinese, Japanese, Thai, Lao, Khmer or Myanmar text a word: they put no
+    # spaces between words, and a clause as one token makes a copy with one character changed
+    # in each sentence share nothing; see README ("Scripts without spaces")
+    split_unspaced: bool = True
 
     def __post_init__(self) -> None:
         if self.size < 1:
@@ -70,6 +74,7 @@ NESTED_OPTIONS: dict[str, tuple[str, str]] = {
     "ngram": ("shingle", "size"),
     "shingle_kind": ("shingle", "kind"),
     "fold_ocr": ("shingle", "fold_ocr"),
+    "split_unspaced": ("shingle", "split_unspaced"),
     **{f.name: ("normalize", f.name) for f in fields(NormalizeConfig)},
 }
 

@@ -15,6 +15,12 @@ Hash functions (a change here changes every signature and stored index):
 - a token is a maximal run of word bytes (ASCII letters, digits, ``_``, or
   any byte >= 0x80, i.e. any non-ASCII character) of the UTF-8 text; its
   hash is FNV-1a 64 over its bytes, finalised with splitmix64;
+- except (``split``, the default) in scripts written without spaces between
+  words: each character of Chinese, Japanese, Thai, Lao, Khmer or Myanmar
+  text is a token of its own, and their punctuation ("。", "、", "「」")
+  separates tokens as ASCII punctuation does (see :func:`_unspaced`); else a
+  whole clause would be one token, and one changed character would cost a
+  copy three shingles that each span three clauses;
 - a word n-gram chains its token hashes, ``h = h * CHAIN + t`` from 0,
   then ``mix(h)``; a text shorter than n tokens is one shingle of them all;
 - a character n-gram chains the Unicode code points the same way;
@@ -97,23 +103,98 @@ def _is_figure(digits: int, kept: int, length: int) -> bool:
     return (digits >= 2 and 2 * digits >= length) or 2 * kept > length
 
 
+# Scripts written without spaces between words, as (first, last) code points: Thai and Lao,
+# Myanmar, Khmer, the marks "々", "〆", "〇", kana (but "・"), the ideographs (planes 2-3 too)
+UNSPACED_LETTERS = (
+    (0x0E00, 0x0EFF),
+    (0x1000, 0x109F),
+    (0x1780, 0x17FF),
+    (0x3005, 0x3007),
+    (0x3040, 0x30FA),
+    (0x30FC, 0x30FF),
+    (0x31F0, 0x31FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x3FFFF),
+)
+# and their punctuation: "。", "、", "「", "」", "《", "》", "・" (the rest of U+3000-303F)
+UNSPACED_PUNCTUATION = ((0x3000, 0x3004), (0x3008, 0x303F), (0x30FB, 0x30FB))
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _within(point: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    for first, last in ranges:  # noqa: SIM110 (numba compiles a loop, not a generator)
+        if first <= point <= last:
+            return True
+    return False
+
+
+@njit(cache=True, nogil=True)
+def _unspaced(data: NDArray[np.uint8], i: int, stop: int) -> int:
+    """The bytes of the character starting at ``data[i]`` when it is a letter of a script
+    written without spaces (``UNSPACED_LETTERS``: a token of its own), minus them when it
+    is their punctuation (``UNSPACED_PUNCTUATION``: a separator), else 0 (a word byte like
+    any other). Only lead bytes of three or four are looked at; a character cut off by
+    ``stop`` is a word byte."""
+    lead = np.int64(data[i])
+    if lead < 0xE0:
+        return 0
+    if lead < 0xF0:
+        if i + 2 >= stop:
+            return 0
+        width = 3
+        point = ((lead & 0x0F) << 12) | ((np.int64(data[i + 1]) & 0x3F) << 6)
+        point |= np.int64(data[i + 2]) & 0x3F
+    else:
+        if i + 3 >= stop:
+            return 0
+        width = 4
+        point = ((lead & 0x07) << 18) | ((np.int64(data[i + 1]) & 0x3F) << 12)
+        point |= ((np.int64(data[i + 2]) & 0x3F) << 6) | (np.int64(data[i + 3]) & 0x3F)
+    if _within(point, UNSPACED_LETTERS):
+        return width
+    if _within(point, UNSPACED_PUNCTUATION):
+        return -width
+    return 0
+
+
 @njit(cache=True, nogil=True)
 def _token_hashes(
     data: NDArray[np.uint8],
     start: int,
     stop: int,
     fold: NDArray[np.uint8],
+    split: bool,
     out: U64Array,
     figures: NDArray[np.bool_],
 ) -> int:
     """Hash the tokens of ``data[start:stop]``, each byte read through ``fold``,
-    into ``out``, and whether each is a figure into ``figures``; return how many."""
+    into ``out``, and whether each is a figure into ``figures``; return how many.
+    ``split``: a character of an unspaced script is a token of its own (:func:`_unspaced`)."""
     count = 0
     h = _FNV_OFFSET
     inside = False
     digits, kept, length = 0, 0, 0
-    for i in range(start, stop):
+    i = start
+    while i < stop:
         raw = data[i]
+        width = _unspaced(data, i, stop) if split and raw >= 0xE0 else 0
+        if width != 0:
+            if inside:
+                out[count] = _mix(h)
+                figures[count] = _is_figure(digits, kept, length)
+                count += 1
+                inside = False
+            if width > 0:
+                h = _FNV_OFFSET
+                for k in range(i, i + width):
+                    h = (h ^ np.uint64(data[k])) * _FNV_PRIME
+                out[count] = _mix(h)
+                figures[count] = False
+                count += 1
+            i += abs(width)
+            continue
         b = fold[raw]
         if _is_word_byte(b):
             if not inside:
@@ -129,6 +210,7 @@ def _token_hashes(
             figures[count] = _is_figure(digits, kept, length)
             count += 1
             inside = False
+        i += 1
     if inside:
         out[count] = _mix(h)
         figures[count] = _is_figure(digits, kept, length)
@@ -159,11 +241,12 @@ def _chain_ngrams(
 
 @njit(cache=True, nogil=True)
 def word_shingles(
-    data: NDArray[np.uint8], offsets: I64Array, size: int, fold: NDArray[np.uint8]
+    data: NDArray[np.uint8], offsets: I64Array, size: int, fold: NDArray[np.uint8], split: bool
 ) -> tuple[U64Array, I64Array]:
     """Word n-gram hashes of every document in a UTF-8 batch (not deduplicated).
 
-    ``fold`` maps each byte before hashing (identity, or OCR look-alikes to one letter).
+    ``fold`` maps each byte before hashing (identity, or OCR look-alikes to one letter);
+    ``split``: characters of unspaced scripts are tokens of their own (:func:`_unspaced`).
     """
     docs = offsets.size - 1
     out = np.empty(max(data.size, 1), dtype=np.uint64)  # never more shingles than bytes
@@ -172,7 +255,7 @@ def word_shingles(
     figures = np.empty(max(data.size, 1), dtype=np.bool_)
     at = 0
     for d in range(docs):
-        count = _token_hashes(data, offsets[d], offsets[d + 1], fold, scratch, figures)
+        count = _token_hashes(data, offsets[d], offsets[d + 1], fold, split, scratch, figures)
         at += _chain_ngrams(scratch, figures, count, size, out, at)
         starts[d + 1] = at
     return out[:at].copy(), starts
@@ -204,9 +287,24 @@ def _joins(data: NDArray[np.uint8], i: int, start: int, stop: int, fold: NDArray
     )
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _unspaced_before(data: NDArray[np.uint8], end: int, start: int, stop: int) -> bool:
+    """Whether the character ending just before ``data[end]`` is an unspaced script's letter
+    or punctuation (:func:`_unspaced`): where a number read backwards ends."""
+    lead = end - 1
+    while lead > start and 0x80 <= data[lead] < 0xC0:
+        lead -= 1
+    return data[lead] >= 0xE0 and _unspaced(data, lead, stop) != 0
+
+
 @njit(cache=True, nogil=True)
 def _number_hashes(
-    data: NDArray[np.uint8], start: int, stop: int, fold: NDArray[np.uint8], out: U64Array
+    data: NDArray[np.uint8],
+    start: int,
+    stop: int,
+    fold: NDArray[np.uint8],
+    split: bool,
+    out: U64Array,
 ) -> int:
     """Hash the numbers of ``data[start:stop]`` into ``out``; return how many (repeats kept).
 
@@ -215,6 +313,7 @@ def _number_hashes(
     the token rule over its word bytes ("30-1/2", "1,000", "51.75-52.00", "1992/93").
     Hashed like a token, through ``fold``, joiners included. Only runs holding a digit
     are read: from each digit found, back to where its run starts, then forward to its end.
+    ``split``: a character of an unspaced script ends a run, as it ends a token ("1998年").
     """
     count = 0
     i = start
@@ -226,12 +325,16 @@ def _number_hashes(
         while begin > start and (
             _is_word_byte(data[begin - 1]) or _joins(data, begin - 1, start, stop, fold)
         ):
+            if split and data[begin - 1] >= 0x80 and _unspaced_before(data, begin, start, stop):
+                break
             begin -= 1
         h = _FNV_OFFSET
         digits, kept, length = 0, 0, 0
         i = begin
         while i < stop:
             raw = data[i]
+            if split and raw >= 0xE0 and _unspaced(data, i, stop) != 0:
+                break
             if _is_word_byte(raw):
                 b = fold[raw]
                 h = (h ^ np.uint64(b)) * _FNV_PRIME
@@ -251,7 +354,7 @@ def _number_hashes(
 
 @njit(cache=True, nogil=True)
 def numbers(
-    data: NDArray[np.uint8], offsets: I64Array, fold: NDArray[np.uint8]
+    data: NDArray[np.uint8], offsets: I64Array, fold: NDArray[np.uint8], split: bool
 ) -> tuple[U32Array, I64Array]:
     """Each document's numbers (see ``_number_hashes``), the top 32 bits of their hashes,
     in text order (repeats kept; ``shingle_sets`` makes sets of them)."""
@@ -260,7 +363,7 @@ def numbers(
     starts = np.zeros(docs + 1, dtype=np.int64)
     at = 0
     for d in range(docs):
-        at += _number_hashes(data, offsets[d], offsets[d + 1], fold, out[at:])
+        at += _number_hashes(data, offsets[d], offsets[d + 1], fold, split, out[at:])
         starts[d + 1] = at
     return (out[:at] >> np.uint64(32)).astype(np.uint32), starts
 

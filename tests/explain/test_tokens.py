@@ -36,3 +36,13 @@ def test_a_dash_inside_a_line_stays_as_normalize_keeps_it() -> None:
 def test_lines_know_blank_lines_before_them() -> None:
     lines = tokenize("one\n\n\ntwo\nthree").lines
     assert [line.blank_before for line in lines] == [False, True, False]
+
+
+def test_each_character_of_an_unspaced_script_is_a_word_of_its_own() -> None:
+    """As the shingles read them (neardup.kernels): so a misread character is shown as one
+    changed word, not as a changed clause. Punctuation runs stay words, as in English."""
+    text = "北京电 新年讲话。东京タワー、ภาษา said: ok"
+    tokens = tokenize(text).tokens
+    assert [t.norm for t in tokens][:9] == ["北", "京", "电", "新", "年", "讲", "话", "。", "东"]
+    assert [t.norm for t in tokens][-6:] == ["ภ", "า", "ษ", "า", "said:", "ok"]
+    assert all(text[t.start : t.end] == t.norm for t in tokens[:9])

@@ -46,6 +46,12 @@ def test_a_run_from_before_the_rewrite_check_is_explained_without_it() -> None:
     assert config_from_summary({"max_rewrite_rate": 0.05}).max_rewrite_rate == 0.05
 
 
+def test_a_run_from_before_unspaced_scripts_were_split_is_explained_reading_clauses() -> None:
+    assert config_from_summary({"shingle": {"size": 3}}).shingle.split_unspaced is False
+    run = {"shingle": {"size": 3, "split_unspaced": True}}
+    assert config_from_summary(run).shingle.split_unspaced is True
+
+
 def test_by_a_field_no_record_has_is_an_error(example_run: Path, tmp_path: Path) -> None:
     from neardup.report import build_report
 

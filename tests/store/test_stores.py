@@ -137,3 +137,22 @@ def test_index_files_leave_out_the_semantic_settings_older_neardup_lacks() -> No
     assert "semantic" not in stored and "min_tail_cosine" not in stored
     moved = IndexSettings(replace(SETTINGS.config, min_tail_cosine=0.3), Banding(3, 2), True)
     assert settings_from_json(settings_to_json(moved)) == moved
+
+
+def test_an_index_from_before_unspaced_scripts_were_split_keeps_reading_clauses() -> None:
+    """A file without the setting was filled reading a Chinese clause as one word: it keeps
+    doing so; one made with the setting off is stored as such a file, so older neardup opens
+    it; one made with it on says so, so older neardup refuses it (its shingles differ)."""
+    stored = settings_to_json(SETTINGS)
+    assert stored["config"]["shingle"]["split_unspaced"] is True
+    assert settings_from_json(stored) == SETTINGS and not settings_from_json(stored).predates
+    older = {**stored, "config": {**stored["config"], "shingle": dict(stored["config"]["shingle"])}}
+    del older["config"]["shingle"]["split_unspaced"]
+    assert settings_from_json(older).config.shingle.split_unspaced is False
+    assert settings_from_json(older).predates == {"split_unspaced"}
+    unsplit = replace(
+        SETTINGS.config, shingle=replace(SETTINGS.config.shingle, split_unspaced=False)
+    )
+    off = IndexSettings(unsplit, Banding(3, 2), True)
+    assert settings_to_json(off)["config"]["shingle"] == older["config"]["shingle"]
+    assert settings_from_json(settings_to_json(off)) == off

@@ -208,3 +208,60 @@ def test_sets_are_each_documents_sorted_unique_values(documents: list[list[int]]
     for d, doc in enumerate(documents):
         expected = np.unique(np.array(doc, dtype=np.uint32))
         np.testing.assert_array_equal(values[starts[d] : starts[d + 1]], expected)
+
+
+# --- scripts written without spaces --------------------------------------------------------
+
+SPLIT, CLAUSES = ShingleConfig(size=1), ShingleConfig(size=1, split_unspaced=False)
+
+
+def test_each_character_of_an_unspaced_script_is_a_word() -> None:
+    """Chinese, Japanese (kana and kanji), Thai, Khmer, Myanmar: a letter is a token; "。",
+    "、", "「」" and "・" separate tokens as ASCII punctuation does."""
+    assert _words("新年讲话。东京タワー、ภาษา", SPLIT) == 4 + 2 + 3 + 4
+    assert np.array_equal(shingle("新年讲话", SPLIT), shingle("新 年 讲 话", SPLIT))
+    assert np.array_equal(shingle("「讲话」・东京", SPLIT), shingle("讲话 东京", SPLIT))
+    assert _words("ភាសា မြန်မာ 々〇 𠀀", SPLIT) == 4 + 6 + 2 + 1
+    assert _words("新年讲话。东京", CLAUSES) == 1  # as before the setting: one word
+
+
+def _words(text: str, config: ShingleConfig) -> int:
+    """How many tokens ``text`` has (its 1-gram sequence, repeats kept)."""
+    return len(shingle_sequences([text], config)[0])
+
+
+def test_spaced_scripts_and_ascii_are_read_as_before() -> None:
+    for text in ("café über naïve, 30-1/2 pct", "Москва и Київ", "서울 특별시", "ελληνικά"):
+        assert np.array_equal(shingle(text, SPLIT), shingle(text, CLAUSES))
+
+
+def test_a_copy_with_one_character_changed_per_clause_keeps_most_shingles() -> None:
+    """Split: one misread character costs three character 3-grams; read by clauses it cost
+    every shingle the clause was in, so the two texts shared none."""
+    original = "中共中央总书记发表新年讲话，回顾过去一年的工作，展望新世纪的前景。"
+    misread = "中共中央总书记发表新年讲语，回顾过去一年的工作，展望新世纪的前最。"
+    split, clauses = ShingleConfig(), ShingleConfig(split_unspaced=False)
+    kept = np.intersect1d(shingle(original, split), shingle(misread, split)).size
+    assert kept / shingle(original, split).size > 0.7
+    assert np.intersect1d(shingle(original, clauses), shingle(misread, clauses)).size == 0
+
+
+def test_a_number_ends_where_an_unspaced_letter_begins() -> None:
+    """ "1998年" holds the number 1998, as "1998 年" does; read by clauses it was "1998年"."""
+    assert _numbers("1998年3月", fold_ocr=True) == _numbers("1998 年 3 月")
+    assert _numbers("在1998年") == _numbers("1998")
+    split, clauses = (
+        number_sets(utf8_batch(["1998年"]), config)[0].tolist() for config in (SPLIT, CLAUSES)
+    )
+    assert split != clauses and split == number_sets(utf8_batch(["1998"]), SPLIT)[0].tolist()
+
+
+@given(st.text(alphabet="a1 -/.,年中。、タ", max_size=30))
+def test_unspaced_letters_read_as_if_spaced(text: str) -> None:
+    """Splitting is exactly a space either side of every unspaced letter, and a space for
+    their punctuation: for shingles and numbers alike."""
+    spaced = "".join(f" {c} " if c in "年中タ" else " " if c in "。、" else c for c in text)
+    for size in (1, 3):
+        config = ShingleConfig(size=size)
+        assert np.array_equal(shingle(text, config), shingle(spaced, config))
+    assert _numbers(text) == _numbers(spaced)

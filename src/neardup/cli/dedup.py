@@ -187,6 +187,13 @@ def dedup(
             help="Read letters OCR confuses (c/e, l/1/i, o/0, n/u, h/b, t/f, s/5, g/q/9) as one.",
         ),
     ] = _DEFAULTS.shingle.fold_ocr,
+    split_unspaced: Annotated[
+        bool,
+        typer.Option(
+            "--split-unspaced/--no-split-unspaced",
+            help="Read each character of Chinese, Japanese, Thai, Lao, Khmer or Myanmar text as a word (they put no spaces between words).",
+        ),
+    ] = _DEFAULTS.shingle.split_unspaced,
     bands: Annotated[
         int | None,
         typer.Option(help="LSH bands (with --rows; default: optimal for the threshold)."),
@@ -272,6 +279,7 @@ def dedup(
         "shingle_size": ngram,
         "shingle_kind": shingle_kind.value,
         "fold_ocr": fold_ocr,
+        "split_unspaced": split_unspaced,
         "bands": bands,
         "rows": rows,
         "verify": verify,

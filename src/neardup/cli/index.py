@@ -184,6 +184,13 @@ def add(
             "--fold-ocr/--no-fold-ocr", help="New index: read letters OCR confuses as one."
         ),
     ] = None,
+    split_unspaced: Annotated[
+        bool | None,
+        typer.Option(
+            "--split-unspaced/--no-split-unspaced",
+            help="New index: each character of Chinese, Japanese, Thai... text a word.",
+        ),
+    ] = None,
     bands: Annotated[int | None, typer.Option(help="New index: LSH bands (with --rows).")] = None,
     rows: Annotated[int | None, typer.Option(help="New index: LSH rows (with --bands).")] = None,
     verify: Annotated[
@@ -242,6 +249,7 @@ def add(
         "shingle_size": ngram,
         "shingle_kind": shingle_kind.value if shingle_kind else None,
         "fold_ocr": fold_ocr,
+        "split_unspaced": split_unspaced,
         "bands": bands,
         "rows": rows,
         "verify": verify,

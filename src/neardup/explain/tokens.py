@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from neardup.config import NormalizeConfig
+from neardup.kernels import UNSPACED_LETTERS
 from neardup.text.normalize import normalize
 
 __all__ = ["Line", "Token", "Tokens", "tokenize"]
@@ -34,7 +35,10 @@ __all__ = ["Line", "Token", "Tokens", "tokenize"]
 _LINE = re.compile(
     r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]*(\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029])?"
 )
-_WORD = re.compile(r"\S+")
+_UNSPACED = "".join(f"{chr(first)}-{chr(last)}" for first, last in UNSPACED_LETTERS)
+# a word: a letter of a script written without spaces alone, as the shingles read it
+# (neardup.kernels), else a run of other non-space characters
+_WORD = re.compile(f"[{_UNSPACED}]|[^\\s{_UNSPACED}]+")
 # A line-final word that may continue on the next line: a letter or digit, then a hyphen.
 _HYPHEN_END = re.compile(r"[^\W_][-\u00ad\u2010\u2011]$")
 _CACHE_SIZE = 1 << 16  # a corpus's working vocabulary; words repeat across copies

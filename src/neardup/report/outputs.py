@@ -99,7 +99,10 @@ def config_from_summary(parameters: dict[str, Any]) -> DedupConfig:
     try:
         return DedupConfig(
             normalize=NormalizeConfig(**pick(NormalizeConfig, parameters.get("normalize"))),
-            shingle=ShingleConfig(**pick(ShingleConfig, parameters.get("shingle"))),
+            # a run from before scripts without spaces were split read a clause as one word
+            shingle=ShingleConfig(
+                **{"split_unspaced": False, **pick(ShingleConfig, parameters.get("shingle"))}
+            ),
             minhash=MinHashConfig(**pick(MinHashConfig, parameters.get("minhash"))),
             **top,
         )

@@ -255,6 +255,8 @@ def settings_to_json(settings: IndexSettings) -> dict[str, Any]:
         del config["minhash"]["sketch"]  # older versions of neardup can still open
     if not config["max_rewrite_rate"]:  # likewise: the check off, as it was before it existed
         del config["max_rewrite_rate"]
+    if not config["shingle"]["split_unspaced"]:  # likewise: clauses of unspaced scripts as tokens
+        del config["shingle"]["split_unspaced"]
     defaults = DedupConfig()
     for name in ("semantic", "min_tail_cosine"):  # an index never runs the semantic stage
         if config[name] == getattr(defaults, name):
@@ -272,12 +274,14 @@ def settings_from_json(data: dict[str, Any]) -> IndexSettings:
     ``TypeError`` (the caller says which file)."""
     config: dict[str, Any] = dict(data["config"])
     config["normalize"] = NormalizeConfig(**config["normalize"])
-    config["shingle"] = ShingleConfig(**config["shingle"])
+    # files written before scripts without spaces were split made a token of a whole clause
+    unsplit = frozenset({"split_unspaced"} - config["shingle"].keys())
+    config["shingle"] = ShingleConfig(**{"split_unspaced": False, **config["shingle"]})
     # files written before the sketch setting existed were filled by classic MinHash
     config["minhash"] = MinHashConfig(**{"sketch": "classic", **config["minhash"]})
     # and without the rewrite and number checks, which an index made before them keeps making
     # its decisions by
-    predates = frozenset({"max_rewrite_rate", "min_number_share"} - config.keys())
+    predates = frozenset({"max_rewrite_rate", "min_number_share"} - config.keys()) | unsplit
     config.setdefault("max_rewrite_rate", 0.0)
     config.setdefault("min_number_share", 0.0)
     return IndexSettings(

@@ -63,7 +63,9 @@ def shingle_sequences(
     fold = _OCR_FOLD if config.fold_ocr else _IDENTITY
     if config.kind == "word":
         data, offsets = utf8 if utf8 is not None else utf8_batch(texts)
-        values, starts = kernels.word_shingles(data, offsets, config.size, fold)
+        values, starts = kernels.word_shingles(
+            data, offsets, config.size, fold, config.split_unspaced
+        )
     else:
         encoded = [text.encode("utf-32-le", "surrogatepass") for text in texts]
         points = np.frombuffer(b"".join(encoded), dtype=np.uint32)
@@ -76,7 +78,7 @@ def number_sets(utf8: Utf8Batch, config: ShingleConfig) -> tuple[U32Array, I64Ar
     """Each normalised text's numbers ("30-1/2", "1,000"; see :mod:`neardup.kernels`), as a
     sorted, duplicate-free set of 32-bit hashes, flat."""
     fold = _OCR_FOLD if config.fold_ocr else _IDENTITY
-    return kernels.shingle_sets(*kernels.numbers(*utf8, fold))
+    return kernels.shingle_sets(*kernels.numbers(*utf8, fold, config.split_unspaced))
 
 
 def sets_of(sequences: U32Array, offsets: I64Array) -> tuple[U32Array, I64Array]:
