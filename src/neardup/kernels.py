@@ -118,8 +118,18 @@ UNSPACED_LETTERS = (
     (0xF900, 0xFAFF),
     (0x20000, 0x3FFFF),
 )
-# and their punctuation: "。", "、", "「", "」", "《", "》", "・" (the rest of U+3000-303F)
-UNSPACED_PUNCTUATION = ((0x3000, 0x3004), (0x3008, 0x303F), (0x30FB, 0x30FB))
+# and their punctuation: "。", "、", "「", "」", "《", "》", "・" (the rest of U+3000-303F), the
+# Thai, Myanmar and Khmer sentence and section marks ("๚", "။", "។"); looked up first
+UNSPACED_PUNCTUATION = (
+    (0x0E4F, 0x0E4F),
+    (0x0E5A, 0x0E5B),
+    (0x104A, 0x104B),
+    (0x17D4, 0x17D6),
+    (0x17D8, 0x17DA),
+    (0x3000, 0x3004),
+    (0x3008, 0x303F),
+    (0x30FB, 0x30FB),
+)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -152,10 +162,10 @@ def _unspaced(data: NDArray[np.uint8], i: int, stop: int) -> int:
         width = 4
         point = ((lead & 0x07) << 18) | ((np.int64(data[i + 1]) & 0x3F) << 12)
         point |= ((np.int64(data[i + 2]) & 0x3F) << 6) | (np.int64(data[i + 3]) & 0x3F)
-    if _within(point, UNSPACED_LETTERS):
-        return width
     if _within(point, UNSPACED_PUNCTUATION):
         return -width
+    if _within(point, UNSPACED_LETTERS):
+        return width
     return 0
 
 

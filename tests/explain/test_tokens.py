@@ -46,3 +46,11 @@ def test_each_character_of_an_unspaced_script_is_a_word_of_its_own() -> None:
     assert [t.norm for t in tokens][:9] == ["北", "京", "电", "新", "年", "讲", "话", "。", "东"]
     assert [t.norm for t in tokens][-6:] == ["ภ", "า", "ษ", "า", "said:", "ok"]
     assert all(text[t.start : t.end] == t.norm for t in tokens[:9])
+
+
+def test_half_width_kana_are_words_as_their_normal_forms_are() -> None:
+    """NFKC makes "ﾀﾜｰ" "タワー": three words either way, so the two align as shared."""
+    from neardup.explain import compare
+
+    assert [t.norm for t in tokenize("ﾀﾞﾜｰ").tokens] == ["ダ", "ワ", "ー"]
+    assert [p.kind for p in compare("東京タワーに行った", "東京ﾀﾜｰに行った")] == ["shared"]

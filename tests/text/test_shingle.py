@@ -223,6 +223,8 @@ def test_each_character_of_an_unspaced_script_is_a_word() -> None:
     assert np.array_equal(shingle("「讲话」・东京", SPLIT), shingle("讲话 东京", SPLIT))
     assert _words("ភាសា မြန်မာ 々〇 𠀀", SPLIT) == 4 + 6 + 2 + 1
     assert _words("新年讲话。东京", CLAUSES) == 1  # as before the setting: one word
+    for mark in "๚", "။", "។":  # Thai, Myanmar and Khmer sentence marks separate too
+        assert np.array_equal(shingle(f"ก{mark}ข", SPLIT), shingle("ก ข", SPLIT))
 
 
 def _words(text: str, config: ShingleConfig) -> int:

@@ -36,9 +36,11 @@ _LINE = re.compile(
     r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]*(\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029])?"
 )
 _UNSPACED = "".join(f"{chr(first)}-{chr(last)}" for first, last in UNSPACED_LETTERS)
+_HALF_KANA = "\uff66-\uff9d"  # half-width katakana, which NFKC makes letters of _UNSPACED
 # a word: a letter of a script written without spaces alone, as the shingles read it
-# (neardup.kernels), else a run of other non-space characters
-_WORD = re.compile(f"[{_UNSPACED}]|[^\\s{_UNSPACED}]+")
+# (neardup.kernels; a half-width kana with its voicing mark), else a run of other non-space
+# characters
+_WORD = re.compile(f"[{_HALF_KANA}][\uff9e\uff9f]?|[{_UNSPACED}]|[^\\s{_UNSPACED}{_HALF_KANA}]+")
 # A line-final word that may continue on the next line: a letter or digit, then a hyphen.
 _HYPHEN_END = re.compile(r"[^\W_][-\u00ad\u2010\u2011]$")
 _CACHE_SIZE = 1 << 16  # a corpus's working vocabulary; words repeat across copies
