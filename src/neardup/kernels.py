@@ -169,6 +169,14 @@ def _unspaced(data: NDArray[np.uint8], i: int, stop: int) -> int:
     return 0
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _put(out: U64Array, figures: NDArray[np.bool_], count: int, h: np.uint64, figure: bool) -> int:
+    """Write a token's finished hash and figure flag at ``count``; return the next place."""
+    out[count] = _mix(h)
+    figures[count] = figure
+    return count + 1
+
+
 @njit(cache=True, nogil=True)
 def _token_hashes(
     data: NDArray[np.uint8],
@@ -192,17 +200,13 @@ def _token_hashes(
         width = _unspaced(data, i, stop) if split and raw >= 0xE0 else 0
         if width != 0:
             if inside:
-                out[count] = _mix(h)
-                figures[count] = _is_figure(digits, kept, length)
-                count += 1
+                count = _put(out, figures, count, h, _is_figure(digits, kept, length))
                 inside = False
             if width > 0:
                 h = _FNV_OFFSET
                 for k in range(i, i + width):
                     h = (h ^ np.uint64(data[k])) * _FNV_PRIME
-                out[count] = _mix(h)
-                figures[count] = False
-                count += 1
+                count = _put(out, figures, count, h, False)
             i += abs(width)
             continue
         b = fold[raw]
@@ -216,15 +220,11 @@ def _token_hashes(
             kept += _is_digit(b)
             length += 1
         elif inside:
-            out[count] = _mix(h)
-            figures[count] = _is_figure(digits, kept, length)
-            count += 1
+            count = _put(out, figures, count, h, _is_figure(digits, kept, length))
             inside = False
         i += 1
     if inside:
-        out[count] = _mix(h)
-        figures[count] = _is_figure(digits, kept, length)
-        count += 1
+        count = _put(out, figures, count, h, _is_figure(digits, kept, length))
     return count
 
 
