@@ -100,6 +100,30 @@ def test_known_signature_values_are_stable_across_machines() -> None:
     assert pinned[0].tolist() == [496125570, 2001864845, 395066069, 119627130]
 
 
+@settings(max_examples=80, deadline=None)
+@given(
+    sets=st.lists(
+        st.lists(st.integers(min_value=0, max_value=2**32 - 1), max_size=11, unique=True),
+        max_size=6,
+    ),
+    seed=st.integers(min_value=0, max_value=2**16),
+)
+def test_classic_signature_is_the_minimum_of_each_permutation(
+    sets: list[list[int]], seed: int
+) -> None:
+    """The compiled loop (four shingles at a time, then the rest) against the definition,
+    computed in Python integers: ``min((a * x + b) mod 2**64 >> 32)`` per permutation."""
+    perms = Permutations.from_config(MinHashConfig(num_perm=9, seed=seed))
+    arrays = [np.array(s, dtype=np.uint32) for s in sets]
+    got = _sigs(arrays, perms)
+    for row, values in zip(got.tolist(), sets, strict=True):
+        expected = [
+            min((((int(a) * x + int(b)) % 2**64) >> 32 for x in values), default=int(EMPTY))
+            for a, b in zip(perms.a, perms.b, strict=True)
+        ]
+        assert row == expected
+
+
 @pytest.mark.parametrize("sketch", SKETCHES)
 def test_empty_set_signature_matches_nothing(sketch: SketchKind) -> None:
     perms = Permutations.from_config(MinHashConfig(num_perm=8, sketch=sketch))
