@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from neardup.config import DedupConfig
 from neardup.errors import MissingDependencyError
 
 
@@ -14,7 +15,7 @@ def test_missing_ray_names_the_pip_command(monkeypatch: pytest.MonkeyPatch) -> N
 
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray now raises ImportError
     with pytest.raises(MissingDependencyError, match=r"pip install 'neardup\[ray\]'"):
-        dedup_files_ray(["x.jsonl"], "out", None, None)
+        dedup_files_ray(["x.jsonl"], "out", DedupConfig(), None)
 
 
 def test_the_cli_and_the_engine_package_import_ray_only_when_run() -> None:

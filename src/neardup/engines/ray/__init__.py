@@ -32,10 +32,8 @@ if TYPE_CHECKING:
 def dedup_files_ray(*args: Any, **kwargs: Any) -> RayRun:
     """See :func:`neardup.engines.ray.runner.dedup_files_ray`."""
     from neardup.engines.ray.runner import dedup_files_ray as run
-    from neardup.engines.ray.tasks import require_ray
 
-    require_ray()
-    return run(*args, **kwargs)
+    return run(*args, **kwargs)  # checks its settings, then that Ray is installed
 
 
 __all__ = ["dedup_files_ray"]
