@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import random
 from itertools import pairwise
@@ -117,6 +118,25 @@ def test_the_raw_second_read_writes_what_a_full_read_writes(
     assert all(r["similarity"] != "theirs" for r in removed)  # neardup's value wins, once
     escaped = next(line for line in (tmp_path / "fast" / "removed.jsonl").open() if '"e"' in line)
     assert escaped.count("duplicate") == 1  # the escaped key is neardup's, not added twice
+
+
+@pytest.mark.parametrize("workers, batch_size", [(2, 2), (2, 5), (1, 3)])
+def test_bad_lines_and_repeated_ids_read_by_workers_give_the_tables_of_one_read(
+    tmp_path: Path, workers: int, batch_size: int
+) -> None:
+    """Workers read ranges of a plain JSONL file; a gzipped one after it is read here."""
+    tricky = _tricky_corpus(tmp_path / "tricky.jsonl")
+    packed = tmp_path / "more.jsonl.gz"
+    packed.write_bytes(gzip.compress(b'{"id": "z", "text": "again"}\n{"id": "n", "text": "new"}\n'))
+    inputs = [str(tricky), str(packed)]
+    config, read_config = DedupConfig(), ReadConfig(on_error="skip")
+    one = dedup_files(inputs, tmp_path / "one", config, read_config, workers=1, batch_size=1024)
+    other = dedup_files(
+        inputs, tmp_path / "other", config, read_config, workers=workers, batch_size=batch_size
+    )
+    assert other.counts == one.counts and one.counts["skipped_errors"] == 3
+    for name in ("clusters.jsonl", "kept.jsonl", "removed.jsonl", "errors.jsonl"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "other" / name).read_bytes()
 
 
 def test_a_file_given_twice_is_read_twice_alike(tmp_path: Path) -> None:

@@ -47,6 +47,31 @@ class Features:
     sketches: NDArray[np.uint8] | None  # a byte of each signature value, to screen candidates
     seconds: dict[str, float] = field(default_factory=dict)
 
+    def take(self, rows: Sequence[int]) -> Features:
+        """The features of ``rows`` alone, in that order: a batch without the records
+        rejected after it was featurised (a repeated id)."""
+        index = np.asarray(rows, dtype=np.int64)
+        return Features(
+            self.text_keys[index],
+            *_take_ragged(self.sets, self.set_offsets, index),
+            *_take_ragged(self.sequences, self.sequence_offsets, index),
+            *_take_ragged(self.numbers, self.number_offsets, index),
+            self.band_keys[:, index],
+            None if self.signatures is None else self.signatures[index],
+            None if self.sketches is None else self.sketches[index],
+            self.seconds,
+        )
+
+
+def _take_ragged(
+    values: NDArray[np.uint32], offsets: NDArray[np.int64], rows: NDArray[np.int64]
+) -> tuple[NDArray[np.uint32], NDArray[np.int64]]:
+    parts = [values[offsets[row] : offsets[row + 1]] for row in rows.tolist()]
+    taken = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum([part.size for part in parts], out=taken[1:])
+    joined = np.concatenate(parts) if parts else values[:0]
+    return joined.astype(values.dtype, copy=False), taken
+
 
 @dataclass(frozen=True)
 class Featurizer:

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from neardup.config import DedupConfig, ReadConfig
 from neardup.errors import InputError
+from neardup.featurize_inputs import Inputs
 from neardup.io.readers import (
     Parsed,
     Source,
@@ -62,9 +63,9 @@ def dedup_files(
     workers = workers or default_workers()
     sources = open_inputs(inputs, input_format=input_format)
     errors: list[InputError] = []
-    records = read_records(sources, read_config, on_skip=errors.append)
+    to_read = Inputs(sources, read_config, on_skip=errors.append)
     result = run_dedup(
-        records, config, progress=progress, workers=workers, workdir=workdir, batch_size=batch_size
+        to_read, config, progress=progress, workers=workers, workdir=workdir, batch_size=batch_size
     )
     result.errors = errors
     result.counts["skipped_errors"] = len(errors)

@@ -32,6 +32,7 @@ from neardup.cluster import components
 from neardup.config import DedupConfig
 from neardup.errors import ConfigError
 from neardup.features import Features, Featurizer
+from neardup.featurize_inputs import Batch, Inputs, featurized_inputs
 from neardup.gcpause import gc_paused
 from neardup.keep import Candidate, choose_kept
 from neardup.lsh import Banding, candidate_shards, optimal_banding, shard_count
@@ -133,7 +134,7 @@ def featurized(
 
 
 def collect(
-    records: Iterable[Record],
+    records: Iterable[Record] | Inputs,
     featurize: Featurizer,
     store: Store,
     workers: int,
@@ -144,25 +145,49 @@ def collect(
 ) -> Collected:
     """The streaming pass: features of every record, sets spilled to disk, and the
     per-record facts the later stages need; ``each`` is shown every batch with its
-    features, in input order."""
+    features, in input order (with texts: ``records`` is read here then)."""
     collected = Collected()
-    keep_field = featurize.config.keep_field
     progress.start("read + sketch")
-    for batch, features in featurized(records, featurize, workers, batch_size):
-        for record in batch:
-            collected.ids.append(record.id)
-            collected.lengths.append(len(record.text))
-            collected.field_values.append(record.fields.get(keep_field) if keep_field else None)
-        if each is not None:
-            each(batch, features)
+    if isinstance(records, Inputs) and (each is not None or store.texts is not None):
+        records = records.records()  # texts needed here: read them here
+    if isinstance(records, Inputs):
+        batches = featurized_inputs(records, featurize, workers, batch_size)
+    else:
+        batches = _batches_of(records, featurize, workers, batch_size, each, store)
+    for ids, keep_values, lengths, features in batches:
+        collected.ids.extend(ids)
+        collected.field_values.extend(keep_values)
+        collected.lengths.extend(lengths)
         _absorb(collected, features, store)
-        if store.texts is not None:
-            store.texts.append(*utf8_batch([record.text for record in batch]))
         for stage, seconds in features.seconds.items():
             clock.add(stage, seconds)
         progress.advance(len(features.text_keys))
     progress.finish()
     return collected
+
+
+def _batches_of(
+    records: Iterable[Record],
+    featurize: Featurizer,
+    workers: int,
+    batch_size: int,
+    each: Callable[[list[Record], Features], None] | None,
+    store: Store,
+) -> Iterator[Batch]:
+    """Batches of ``records`` read here, shown to ``each`` and their texts spilled when
+    the run keeps them."""
+    keep_field = featurize.config.keep_field
+    for batch, features in featurized(records, featurize, workers, batch_size):
+        if each is not None:
+            each(batch, features)
+        if store.texts is not None:
+            store.texts.append(*utf8_batch([record.text for record in batch]))
+        yield Batch(
+            [record.id for record in batch],
+            [record.fields.get(keep_field) if keep_field else None for record in batch],
+            [len(record.text) for record in batch],
+            features,
+        )
 
 
 def _absorb(collected: Collected, features: Features, store: Store) -> None:
@@ -676,7 +701,7 @@ def similarity_to_kept(
 
 
 def run_dedup(
-    records: Iterable[Record],
+    records: Iterable[Record] | Inputs,
     config: DedupConfig,
     *,
     progress: Progress | None = None,
@@ -686,8 +711,9 @@ def run_dedup(
 ) -> DedupResult:
     """Cluster ``records`` and choose the copy to keep; writes nothing but scratch files.
 
-    ``workers`` processes compute the per-document features; the result is
-    identical for every worker count and ``batch_size``. Shingle sets spill
+    ``workers`` processes compute the per-document features (and read ``Inputs``'
+    plain JSONL files); the result is identical for every worker count and
+    ``batch_size``. Shingle sets spill
     to ``workdir`` (a temporary directory by default, removed afterwards).
     """
     progress = progress or NullProgress()

@@ -223,7 +223,7 @@ def read_records(
     A bad record raises its :class:`InputError` when ``config.on_error`` is
     ``"fail"``; with ``"skip"`` it goes to ``on_skip`` and reading goes on.
     """
-    parsed = (item for source in sources for item in _read_source(source, config))
+    parsed = (item for source in sources for item in read_source(source, config))
     return _checked(parsed, config, on_skip)
 
 
@@ -257,15 +257,23 @@ def read_shard(
     does that (see :func:`duplicate_id_error`).
     """
     if byte_range is None:
-        items = _read_source(source, config)
+        items = read_source(source, config)
     else:
-        start, stop = byte_range
-        items = _guarded(source, _read_jsonl_range(source, config, start, stop, first_line))
+        items = read_range(source, config, *byte_range, first_line)
     for item in items:
         if isinstance(item, Record):
             yield item
         else:
             _reject(item, config, on_skip)
+
+
+def read_range(
+    source: Source, config: ReadConfig, start: int, stop: int, first_line: int
+) -> Iterator[Parsed]:
+    """Records and errors of the lines of a plain JSONL file that start in ``[start, stop)``,
+    ``start`` being the start of line ``first_line``: what :func:`read_records` makes of
+    them, but ids are not checked (see :class:`IdCheck`) and errors are not rejected."""
+    return _guarded(source, _read_jsonl_range(source, config, start, stop, first_line))
 
 
 def record_lines(
@@ -323,16 +331,42 @@ def _binary_check(source: Source) -> Iterator[Parsed]:
 def _checked(
     items: Iterable[Parsed], config: ReadConfig, on_skip: OnSkip | None
 ) -> Iterator[Record]:
-    seen: dict[str, tuple[str, int | None]] = {}
+    check = IdCheck(config, on_skip)
     for item in items:
         if isinstance(item, Record):
-            first = seen.get(item.id)
+            first = check.first_seen(item.id, item.source, item.line)
             if first is None:
-                seen[item.id] = (item.source, item.line)
                 yield item
                 continue
-            item = _duplicate_error(item, first)
-        _reject(item, config, on_skip)
+            item = duplicate_of(item, first)
+        check.reject(item)
+
+
+class IdCheck:
+    """The first record with an id is admitted, a later one is an error; errors go as
+    ``config.on_error`` says (raised, or handed to ``on_skip``).
+
+    For callers that read records in pieces (worker processes) but must admit them in
+    input order, exactly as :func:`read_records` does.
+    """
+
+    def __init__(self, config: ReadConfig, on_skip: OnSkip | None) -> None:
+        self.config = config
+        self.on_skip = on_skip
+        self._seen: dict[str, tuple[str, int | None]] = {}
+
+    def first_seen(
+        self, record_id: str, source: str, line: int | None
+    ) -> tuple[str, int | None] | None:
+        """Where (source, line) ``record_id`` was seen before; None when it is new, and from
+        now on it is seen here, at ``source`` and ``line``."""
+        first = self._seen.get(record_id)
+        if first is None:
+            self._seen[record_id] = (source, line)
+        return first
+
+    def reject(self, error: InputError) -> None:
+        _reject(error, self.config, self.on_skip)
 
 
 def _reject(error: InputError, config: ReadConfig, on_skip: OnSkip | None) -> None:
@@ -342,7 +376,8 @@ def _reject(error: InputError, config: ReadConfig, on_skip: OnSkip | None) -> No
         on_skip(error)
 
 
-def _duplicate_error(record: Record, first: tuple[str, int | None]) -> InputError:
+def duplicate_of(record: Record, first: tuple[str, int | None]) -> InputError:
+    """The error for ``record``, whose id was first seen at ``first`` (source, line)."""
     return duplicate_id_error(record.id, (record.source, record.line), first, record.fields)
 
 
@@ -502,8 +537,9 @@ class _Unreadable(Exception):
         self.reason, self.hint, self.line = reason, hint, line
 
 
-def _read_source(source: Source, config: ReadConfig) -> Iterator[Parsed]:
-    """Records of one source; a broken file ends with one error for the file."""
+def read_source(source: Source, config: ReadConfig) -> Iterator[Parsed]:
+    """Records and errors of one source (ids not checked: see :class:`IdCheck`); a broken
+    file ends with one error for the file."""
     yield from _guarded(source, _READERS[source.format](source, config))
 
 

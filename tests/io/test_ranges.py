@@ -1,0 +1,79 @@
+"""Line ranges: they cover a file exactly, and reading them is reading the file."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from neardup.config import ReadConfig
+from neardup.io import open_inputs
+from neardup.io.ranges import line_ranges, splittable
+from neardup.io.readers import Parsed, read_range, read_source
+
+LINE = st.one_of(
+    st.builds(lambda i: json.dumps({"id": f"r{i}", "text": f"text {i}"}), st.integers(0, 5)),
+    st.just(""),  # blank: not a record
+    st.just("not json"),
+    st.just('{"text": "no id"}'),
+)
+
+
+def _key(item: Parsed) -> object:
+    return item.to_json() if isinstance(item, Exception) else item
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    lines=st.lists(LINE, max_size=12),
+    last_newline=st.booleans(),
+    bom=st.booleans(),
+    size=st.integers(1, 5),
+)
+def test_ranges_cover_the_file_and_read_as_the_whole(
+    tmp_path_factory: pytest.TempPathFactory,
+    lines: list[str],
+    last_newline: bool,
+    bom: bool,
+    size: int,
+) -> None:
+    data = ("\ufeff" if bom else "") + "\n".join(lines) + ("\n" if last_newline and lines else "")
+    path = tmp_path_factory.mktemp("ranges") / "d.jsonl"
+    path.write_bytes(data.encode("utf-8"))
+    (source,) = open_inputs([str(path)])
+    config = ReadConfig(on_error="skip")
+    ranges = list(line_ranges(source, size))
+    raw = path.read_bytes()
+    assert [r.start for r in ranges[1:]] == [r.stop for r in ranges[:-1]]
+    assert (ranges[0].start, ranges[-1].stop) == (0, len(raw)) if ranges else raw == b""
+    for part in ranges:
+        assert part.first_line == 1 + raw[: part.start].count(b"\n")
+        newlines = raw[part.start : part.stop].count(b"\n")
+        assert newlines == size or (part is ranges[-1] and newlines <= size)
+    pieces = [
+        item
+        for part in ranges
+        for item in read_range(source, config, part.start, part.stop, part.first_line)
+    ]
+    assert [_key(item) for item in pieces] == [_key(item) for item in read_source(source, config)]
+
+
+def test_a_range_is_at_least_a_line(tmp_path: Path) -> None:
+    path = tmp_path / "d.jsonl"
+    path.write_text("{}\n")
+    (source,) = open_inputs([str(path)])
+    with pytest.raises(ValueError, match="at least 1"):
+        next(line_ranges(source, 0))
+
+
+def test_only_plain_jsonl_files_are_split(tmp_path: Path) -> None:
+    plain, packed, table = tmp_path / "a.jsonl", tmp_path / "b.jsonl.gz", tmp_path / "c.csv"
+    plain.write_text('{"id": "a", "text": "x"}\n')
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    table.write_text("id,text\na,x\n")
+    sources = open_inputs([str(plain), str(packed), str(table)])
+    assert [splittable(source) for source in sources] == [True, False, False]
