@@ -33,6 +33,7 @@ def _key(item: Parsed) -> object:
     last_newline=st.booleans(),
     bom=st.booleans(),
     size=st.integers(1, 5),
+    block=st.integers(1, 64),
 )
 def test_ranges_cover_the_file_and_read_as_the_whole(
     tmp_path_factory: pytest.TempPathFactory,
@@ -40,13 +41,14 @@ def test_ranges_cover_the_file_and_read_as_the_whole(
     last_newline: bool,
     bom: bool,
     size: int,
+    block: int,
 ) -> None:
     data = ("\ufeff" if bom else "") + "\n".join(lines) + ("\n" if last_newline and lines else "")
     path = tmp_path_factory.mktemp("ranges") / "d.jsonl"
     path.write_bytes(data.encode("utf-8"))
     (source,) = open_inputs([str(path)])
     config = ReadConfig(on_error="skip")
-    ranges = list(line_ranges(source, size))
+    ranges = list(line_ranges(source, size, block))
     raw = path.read_bytes()
     assert [r.start for r in ranges[1:]] == [r.stop for r in ranges[:-1]]
     assert (ranges[0].start, ranges[-1].stop) == (0, len(raw)) if ranges else raw == b""
