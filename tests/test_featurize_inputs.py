@@ -13,13 +13,19 @@ from neardup.config import DedupConfig, ReadConfig
 from neardup.errors import InputError
 from neardup.features import Features, Featurizer
 from neardup.featurize_inputs import Inputs, featurized_inputs
-from neardup.io import open_inputs, read_records
+from neardup.io import open_inputs, ranges, read_records
 from neardup.pipeline import choose_banding
 
 CONFIG = DedupConfig.from_options(keep="field", keep_field="rank")
 FEATURIZE = Featurizer.for_run(CONFIG, choose_banding(CONFIG))
 SKIP = ReadConfig(on_error="skip")
 TEXTS = [f"story {i} about the harbour and the {i % 4} ships that came in late" for i in range(9)]
+
+
+@pytest.fixture(autouse=True)
+def _split_small_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests' files are small: split them anyway, so the workers read ranges."""
+    monkeypatch.setattr(ranges, "SPLIT_MIN_BYTES", 0)
 
 
 def _row(name: str, text: str, rank: int | None = None) -> str:
@@ -127,3 +133,22 @@ def test_taking_rows_is_featurising_them_alone() -> None:
     alone = _concatenated([FEATURIZE([texts[row] for row in rows])])
     for name, array in alone.items():
         np.testing.assert_array_equal(taken[name], array, err_msg=name)
+
+
+def test_plain_jsonl_files_are_read_in_ranges_and_others_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import neardup.featurize_inputs as module
+
+    read: list[str] = []
+    by_range, whole = module.read_range, module.read_source
+    monkeypatch.setattr(module, "read_range", lambda s, *a: read.append("range") or by_range(s, *a))
+    monkeypatch.setattr(module, "read_source", lambda s, *a: read.append(s.name) or whole(s, *a))
+    paths = _inputs(tmp_path)
+    list(featurized_inputs(Inputs(open_inputs(paths), SKIP), FEATURIZE, 1, 4))
+    assert [name for name in read if name != "range"] == paths[1:]  # the gz and the csv
+    assert read.count("range") == 3 + 2  # 10 lines in ranges of 4; two read again for errors
+    read.clear()
+    monkeypatch.setattr(ranges, "SPLIT_MIN_BYTES", Path(paths[0]).stat().st_size + 1)
+    list(featurized_inputs(Inputs(open_inputs(paths), SKIP), FEATURIZE, 1, 4))
+    assert read == paths  # too small to cut: read here

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from neardup.config import DedupConfig, ReadConfig
 from neardup.errors import InputError
 from neardup.files import dedup_files, part_bounds
+from neardup.io import ranges
 from tests.conftest import EXAMPLES
 
 CORPUS = EXAMPLES / "corpus" / "news.jsonl"
@@ -122,9 +123,10 @@ def test_the_raw_second_read_writes_what_a_full_read_writes(
 
 @pytest.mark.parametrize("workers, batch_size", [(2, 2), (2, 5), (1, 3)])
 def test_bad_lines_and_repeated_ids_read_by_workers_give_the_tables_of_one_read(
-    tmp_path: Path, workers: int, batch_size: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int, batch_size: int
 ) -> None:
     """Workers read ranges of a plain JSONL file; a gzipped one after it is read here."""
+    monkeypatch.setattr(ranges, "SPLIT_MIN_BYTES", 0)
     tricky = _tricky_corpus(tmp_path / "tricky.jsonl")
     packed = tmp_path / "more.jsonl.gz"
     packed.write_bytes(gzip.compress(b'{"id": "z", "text": "again"}\n{"id": "n", "text": "new"}\n'))

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from neardup.config import ReadConfig
-from neardup.io import open_inputs
+from neardup.io import open_inputs, ranges
 from neardup.io.ranges import line_ranges, splittable
 from neardup.io.readers import Parsed, read_range, read_source
 
@@ -72,10 +72,14 @@ def test_a_range_is_at_least_a_line(tmp_path: Path) -> None:
         next(line_ranges(source, 0))
 
 
-def test_only_plain_jsonl_files_are_split(tmp_path: Path) -> None:
+def test_only_plain_jsonl_files_of_some_size_are_split(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     plain, packed, table = tmp_path / "a.jsonl", tmp_path / "b.jsonl.gz", tmp_path / "c.csv"
     plain.write_text('{"id": "a", "text": "x"}\n')
     packed.write_bytes(gzip.compress(plain.read_bytes()))
     table.write_text("id,text\na,x\n")
     sources = open_inputs([str(plain), str(packed), str(table)])
+    assert [splittable(source) for source in sources] == [False, False, False]
+    monkeypatch.setattr(ranges, "SPLIT_MIN_BYTES", plain.stat().st_size)
     assert [splittable(source) for source in sources] == [True, False, False]

@@ -7,6 +7,7 @@ errors a worker makes of it are those of a read of the whole file
 
 from __future__ import annotations
 
+import os
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,6 +15,9 @@ from dataclasses import dataclass
 from neardup.io.readers import Source
 
 _BLOCK_BYTES = 1 << 24  # read at a time while counting lines
+# Smaller files are read whole by the caller: a range per small file would cost a batch's
+# fixed costs per file, and a caller's batches of many small files are larger.
+SPLIT_MIN_BYTES = 4 << 20
 
 
 @dataclass(frozen=True)
@@ -28,13 +32,15 @@ class LineRange:
 
 def splittable(source: Source) -> bool:
     """Whether ``source`` is a plain JSONL file on this machine that can be read from any line
-    (compressed data and pipes must be read from their start)."""
+    (compressed data and pipes must be read from their start) and is worth cutting: at least
+    ``SPLIT_MIN_BYTES``."""
     if source.format != "jsonl" or source.compression is not None or source.url is not None:
         return False
     try:
-        return stat.S_ISREG(source.path.stat().st_mode)
+        found = source.path.stat()
     except OSError:
         return False  # the reader reports it
+    return stat.S_ISREG(found.st_mode) and found.st_size >= SPLIT_MIN_BYTES
 
 
 def line_ranges(source: Source, lines: int, block_bytes: int = _BLOCK_BYTES) -> Iterator[LineRange]:
@@ -46,8 +52,9 @@ def line_ranges(source: Source, lines: int, block_bytes: int = _BLOCK_BYTES) -> 
     if lines < 1:
         raise ValueError(f"lines must be at least 1, not {lines}")
     start, first_line, counted, offset = 0, 1, 0, 0
-    block = bytearray(block_bytes)  # one buffer: a new one per read costs page faults
     with source.path.open("rb", buffering=0) as file:
+        total = os.fstat(file.fileno()).st_size
+        block = bytearray(max(1, min(block_bytes, total)))  # one buffer: new ones cost faults
         while size := file.readinto(block):
             end = block.find(b"\n", 0, size)
             while end != -1:
