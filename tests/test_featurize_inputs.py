@@ -50,6 +50,8 @@ def _inputs(tmp_path: Path) -> list[str]:
         '{"id": "d"}',  # no text, just before a rejected record: their errors keep their order
         _row("c", texts[5]),  # repeats c, in another range for small batches
         _row("f", texts[6], 7),
+        "trailing",  # two errors after the file's last record
+        '{"id": "q"}',
     ]
     (tmp_path / "plain.jsonl").write_text("\n".join(plain) + "\n", encoding="utf-8")
     packed = "\n".join([_row("g", texts[7]), _row("b", texts[8])]) + "\n"
@@ -85,7 +87,7 @@ def test_records_errors_and_features_are_those_of_reading_here(
     assert [v for b in batches for v in b.keep_values] == [r.fields.get("rank") for r in records]
     assert [n for b in batches for n in b.lengths] == [len(r.text) for r in records]
     assert [e.to_json() for e in errors] == [e.to_json() for e in expected_errors]
-    assert len(errors) == 6  # bad JSON, no text; a, c, b (gz) and f (csv) repeated
+    assert len(errors) == 8  # two bad JSON, two without text; a, c, b (gz), f (csv) repeated
     got = _concatenated([b.features for b in batches])
     want = _concatenated([FEATURIZE([r.text for r in records])])
     for name, array in want.items():
@@ -147,7 +149,7 @@ def test_plain_jsonl_files_are_read_in_ranges_and_others_here(
     paths = _inputs(tmp_path)
     list(featurized_inputs(Inputs(open_inputs(paths), SKIP), FEATURIZE, 1, 4))
     assert [name for name in read if name != "range"] == paths[1:]  # the gz and the csv
-    assert read.count("range") == 3 + 2  # 10 lines in ranges of 4; two read again for errors
+    assert read.count("range") == 3 + 2  # 12 lines in ranges of 4; two read again for errors
     read.clear()
     monkeypatch.setattr(ranges, "SPLIT_MIN_BYTES", Path(paths[0]).stat().st_size + 1)
     list(featurized_inputs(Inputs(open_inputs(paths), SKIP), FEATURIZE, 1, 4))
