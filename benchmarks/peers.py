@@ -320,6 +320,14 @@ def run_peer(tool: str, corpus: Path, shape: Shape, workdir: Path) -> Result:
 # --------------------------------------------------------------------------- inputs
 
 
+def add_input_options(parser: argparse.ArgumentParser) -> None:
+    """``--input``, or ``-n`` and ``--seed``: what :func:`prepare_input` reads."""
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--input", type=Path, help="a JSONL corpus with a 'text' field")
+    source.add_argument("-n", type=int, help="make an N-document corpus with scale.py first")
+    parser.add_argument("--seed", type=int, default=1, help="scale.py seed for -n (default 1)")
+
+
 def prepare_input(args: argparse.Namespace, workdir: Path) -> Path:
     """``--input``, else a corpus from scale.py: ``-n`` documents, or the real articles alone.
 
@@ -423,10 +431,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    source = parser.add_mutually_exclusive_group()
-    source.add_argument("--input", type=Path, help="a JSONL corpus with a 'text' field")
-    source.add_argument("-n", type=int, help="make an N-document corpus with scale.py first")
-    parser.add_argument("--seed", type=int, default=1, help="scale.py seed for -n (default 1)")
+    add_input_options(parser)
     parser.add_argument(
         "--tools", default=",".join(TOOLS), help="comma-separated; neardup runs first if listed"
     )

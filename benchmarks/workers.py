@@ -25,7 +25,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from peers import MB, neardup_command, prepare_input, run_measured  # a sibling script
+from peers import (  # a sibling script
+    MB,
+    add_input_options,
+    neardup_command,
+    prepare_input,
+    run_measured,
+)
 
 TABLES = ("clusters.jsonl", "kept.jsonl", "removed.jsonl")
 
@@ -46,10 +52,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    source = parser.add_mutually_exclusive_group()
-    source.add_argument("--input", type=Path, help="a JSONL corpus (default: the real articles)")
-    source.add_argument("-n", type=int, help="make a scale.py corpus of N documents")
-    parser.add_argument("--seed", type=int, default=1, help="scale.py seed (with -n)")
+    add_input_options(parser)  # default: the real articles of ../shared/corpora
     parser.add_argument("--workers", default="1,2", help="worker counts, the first the base")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
