@@ -154,3 +154,22 @@ def test_plain_jsonl_files_are_read_in_ranges_and_others_here(
     monkeypatch.setattr(ranges, "SPLIT_MIN_BYTES", Path(paths[0]).stat().st_size + 1)
     list(featurized_inputs(Inputs(open_inputs(paths), SKIP), FEATURIZE, 1, 4))
     assert read == paths  # too small to cut: read here
+
+
+def test_a_file_given_twice_is_read_again_once_a_batch_for_its_repeated_ids(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import neardup.featurize_inputs as module
+
+    reads: list[int] = []
+    by_range = module.read_range
+    monkeypatch.setattr(module, "read_range", lambda *a: reads.append(1) or by_range(*a))
+    path = tmp_path / "twice.jsonl"
+    path.write_text("".join(_row(f"r{i}", TEXTS[i % 9]) + "\n" for i in range(12)))
+    errors: list[InputError] = []
+    inputs = Inputs(open_inputs([str(path), str(path)]), SKIP, errors.append)
+    batches = list(featurized_inputs(inputs, FEATURIZE, 1, 5))
+    assert [i for b in batches for i in b.ids] == [f"r{i}" for i in range(12)]
+    assert [e.line for e in errors] == list(range(1, 13))  # every record of the second copy
+    assert errors[0].raw is not None and json.loads(errors[0].raw)["id"] == "r0"
+    assert len(reads) == 3 + 3 + 3  # ranges of 5, 5, 2 lines, each copy; the second's again

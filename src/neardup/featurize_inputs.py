@@ -167,6 +167,7 @@ def _admitted(check: IdCheck, entry: _Entry, columns: _Columns, features: Featur
     """The records of ``columns`` that ``check`` admits, errors handed to it in their place;
     a record rejected for a repeated id leaves the batch, its features too."""
     rows: list[int] = []
+    whole: list[Record] = []  # the entry's records as read, once one is needed for an error
     errors = iter(columns.errors)
     error = next(errors, None)
     for row, record_id in enumerate(columns.ids):
@@ -176,8 +177,9 @@ def _admitted(check: IdCheck, entry: _Entry, columns: _Columns, features: Featur
         first = check.first_seen(record_id, columns.sources[row], columns.lines[row])
         if first is None:
             rows.append(row)
-        else:
-            check.reject(duplicate_of(_as_read(entry, row, check.config), first))
+            continue
+        whole = whole or _as_read(entry, check.config)
+        check.reject(duplicate_of(whole[row], first))
     if error is not None:  # errors after the last record
         check.reject(error[1])
     for _, late in errors:
@@ -192,11 +194,11 @@ def _admitted(check: IdCheck, entry: _Entry, columns: _Columns, features: Featur
     )
 
 
-def _as_read(entry: _Entry, row: int, config: ReadConfig) -> Record:
-    """Record ``row`` of ``entry`` with its text and fields, for its error (a worker's range
-    is read again: only for a repeated id)."""
+def _as_read(entry: _Entry, config: ReadConfig) -> list[Record]:
+    """The records of ``entry`` with their texts and fields, for errors: a worker's range is
+    read again (once a batch, and only for a repeated id)."""
     items: Iterable[Parsed] = entry.items
     if entry.range is not None:
         part = entry.range
         items = read_range(part.source, config, part.start, part.stop, part.first_line)
-    return next(islice((item for item in items if isinstance(item, Record)), row, None))
+    return [item for item in items if isinstance(item, Record)]
