@@ -143,8 +143,10 @@ def test_plain_jsonl_files_are_read_in_ranges_and_others_here(
     import neardup.featurize_inputs as module
 
     read: list[str] = []
-    by_range, whole = module.read_range, module.read_source
-    monkeypatch.setattr(module, "read_range", lambda s, *a: read.append("range") or by_range(s, *a))
+    by_range, whole = module.shard_items, module.read_source
+    monkeypatch.setattr(
+        module, "shard_items", lambda s, *a: read.append("range") or by_range(s, *a)
+    )
     monkeypatch.setattr(module, "read_source", lambda s, *a: read.append(s.name) or whole(s, *a))
     paths = _inputs(tmp_path)
     list(featurized_inputs(Inputs(open_inputs(paths), SKIP), FEATURIZE, 1, 4))
@@ -162,8 +164,8 @@ def test_a_file_given_twice_is_read_again_once_a_batch_for_its_repeated_ids(
     import neardup.featurize_inputs as module
 
     reads: list[int] = []
-    by_range = module.read_range
-    monkeypatch.setattr(module, "read_range", lambda *a: reads.append(1) or by_range(*a))
+    by_range = module.shard_items
+    monkeypatch.setattr(module, "shard_items", lambda *a: reads.append(1) or by_range(*a))
     path = tmp_path / "twice.jsonl"
     path.write_text("".join(_row(f"r{i}", TEXTS[i % 9]) + "\n" for i in range(12)))
     errors: list[InputError] = []

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 from neardup.config import ReadConfig
 from neardup.errors import InputError
 from neardup.features import Features, Featurizer
-from neardup.io.ranges import LineRange, line_ranges, splittable
+from neardup.io.ranges import Shard, line_ranges, shard_items, splittable
 from neardup.io.readers import (
     IdCheck,
     OnSkip,
@@ -34,7 +34,6 @@ from neardup.io.readers import (
     Source,
     check_readable,
     duplicate_of,
-    read_range,
     read_records,
     read_source,
 )
@@ -98,12 +97,11 @@ class _Columns:
 class _Entry:
     """A job as this process knows it: the range a worker reads, or the items read here."""
 
-    source: Source
-    range: LineRange | None
+    range: Shard | None
     items: list[Parsed] = field(default_factory=list)
 
 
-Job = LineRange | list[str]  # a range a worker reads, or the texts read here
+Job = Shard | list[str]  # a range a worker reads, or the texts read here
 
 
 def featurized_inputs(
@@ -113,22 +111,19 @@ def featurized_inputs(
     (only the batches in flight are held)."""
     check = IdCheck(inputs.config, inputs.on_skip)
     keep_field = featurize.config.keep_field
-    held: deque[tuple[_Entry, _Columns | None]] = deque()
+    held: deque[_Entry] = deque()
 
     def jobs() -> Iterator[Job]:
         for source in inputs.sources:
             for entry in _entries(source, inputs.config, batch_size):
-                if entry.range is not None:
-                    held.append((entry, None))
-                    yield entry.range
-                else:
-                    held.append((entry, _Columns.of(entry.items, keep_field)))
-                    yield _texts(entry.items)
+                held.append(entry)
+                yield entry.range if entry.range is not None else _texts(entry.items)
 
     work = _ReadAndFeaturize(featurize, inputs.config)
     for returned, features in ordered_map(work, jobs(), workers):
-        entry, columns = held.popleft()
-        yield _admitted(check, entry, columns or returned or _Columns(), features)
+        entry = held.popleft()
+        columns = returned if returned is not None else _Columns.of(entry.items, keep_field)
+        yield _admitted(check, entry, columns, features)
 
 
 def _entries(source: Source, config: ReadConfig, batch_size: int) -> Iterator[_Entry]:
@@ -136,13 +131,13 @@ def _entries(source: Source, config: ReadConfig, batch_size: int) -> Iterator[_E
     if splittable(source):
         problem = check_readable(source)
         if problem is None:
-            yield from (_Entry(source, part) for part in line_ranges(source, batch_size))
+            yield from (_Entry(part) for part in line_ranges(source, batch_size))
         else:
-            yield _Entry(source, None, [problem])
+            yield _Entry(None, [problem])
         return
     items = read_source(source, config)
     while chunk := list(islice(items, batch_size)):
-        yield _Entry(source, None, chunk)
+        yield _Entry(None, chunk)
 
 
 def _texts(items: list[Parsed]) -> list[str]:
@@ -157,9 +152,9 @@ class _ReadAndFeaturize:
     config: ReadConfig
 
     def __call__(self, job: Job) -> tuple[_Columns | None, Features]:
-        if not isinstance(job, LineRange):
+        if not isinstance(job, Shard):
             return None, self.featurize(job)
-        items = list(read_range(job.source, self.config, job.start, job.stop, job.first_line))
+        items = list(shard_items(job, self.config))
         return _Columns.of(items, self.featurize.config.keep_field), self.featurize(_texts(items))
 
 
@@ -197,8 +192,5 @@ def _admitted(check: IdCheck, entry: _Entry, columns: _Columns, features: Featur
 def _as_read(entry: _Entry, config: ReadConfig) -> list[Record]:
     """The records of ``entry`` with their texts and fields, for errors: a worker's range is
     read again (once a batch, and only for a repeated id)."""
-    items: Iterable[Parsed] = entry.items
-    if entry.range is not None:
-        part = entry.range
-        items = read_range(part.source, config, part.start, part.stop, part.first_line)
+    items = entry.items if entry.range is None else shard_items(entry.range, config)
     return [item for item in items if isinstance(item, Record)]

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from neardup.config import ReadConfig
 from neardup.io import open_inputs, ranges
-from neardup.io.ranges import line_ranges, splittable
-from neardup.io.readers import Parsed, read_range, read_source
+from neardup.io.ranges import line_ranges, shard_items, splittable
+from neardup.io.readers import Parsed, read_source
 
 LINE = st.one_of(
     st.builds(lambda i: json.dumps({"id": f"r{i}", "text": f"text {i}"}), st.integers(0, 5)),
@@ -50,17 +50,15 @@ def test_ranges_cover_the_file_and_read_as_the_whole(
     config = ReadConfig(on_error="skip")
     ranges = list(line_ranges(source, size, block))
     raw = path.read_bytes()
-    assert [r.start for r in ranges[1:]] == [r.stop for r in ranges[:-1]]
-    assert (ranges[0].start, ranges[-1].stop) == (0, len(raw)) if ranges else raw == b""
-    for part in ranges:
-        assert part.first_line == 1 + raw[: part.start].count(b"\n")
-        newlines = raw[part.start : part.stop].count(b"\n")
+    spans = [r.byte_range for r in ranges if r.byte_range is not None]
+    assert len(spans) == len(ranges)
+    assert [start for start, _ in spans[1:]] == [stop for _, stop in spans[:-1]]
+    assert (spans[0][0], spans[-1][1]) == (0, len(raw)) if spans else raw == b""
+    for part, (start, stop) in zip(ranges, spans, strict=True):
+        assert part.first_line == 1 + raw[:start].count(b"\n")
+        newlines = raw[start:stop].count(b"\n")
         assert newlines == size or (part is ranges[-1] and newlines <= size)
-    pieces = [
-        item
-        for part in ranges
-        for item in read_range(source, config, part.start, part.stop, part.first_line)
-    ]
+    pieces = [item for part in ranges for item in shard_items(part, config)]
     assert [_key(item) for item in pieces] == [_key(item) for item in read_source(source, config)]
 
 

@@ -1,4 +1,5 @@
-"""Plain JSONL files cut into ranges of whole lines, for worker processes to read.
+"""Inputs in pieces for worker processes to read: plain JSONL files cut into ranges of whole
+lines.
 
 A range knows the number of its first line, so the records, ids (``<file>:<line>``) and
 errors a worker makes of it are those of a read of the whole file
@@ -7,12 +8,16 @@ errors a worker makes of it are those of a read of the whole file
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from neardup.io.readers import Source
+from neardup.config import ReadConfig
+from neardup.io.readers import Parsed, Source, read_range, read_source
 
 _BLOCK_BYTES = 1 << 24  # read at a time while counting lines
 # Smaller files are read whole by the caller: a range per small file would cost a batch's
@@ -21,13 +26,32 @@ SPLIT_MIN_BYTES = 4 << 20
 
 
 @dataclass(frozen=True)
-class LineRange:
-    """The lines of ``source`` that start in ``[start, stop)``, the first numbered ``first_line``."""
+class Shard:
+    """One piece of the input for a worker: a whole source, or the lines of a plain JSONL file
+    that start in ``byte_range``, the first numbered ``first_line``. Both engines' unit of
+    reading (the Ray engine's plan stores it as JSON)."""
 
     source: Source
-    start: int
-    stop: int
-    first_line: int
+    byte_range: tuple[int, int] | None = None
+    first_line: int = 1
+
+    def to_json(self) -> dict[str, Any]:
+        source = dataclasses.asdict(self.source)
+        source["path"] = str(self.source.path)
+        return {"source": source, "byte_range": self.byte_range, "first_line": self.first_line}
+
+    @classmethod
+    def from_json(cls, row: dict[str, Any]) -> Shard:
+        source = Source(**{**row["source"], "path": Path(row["source"]["path"])})
+        byte_range = tuple(row["byte_range"]) if row["byte_range"] is not None else None
+        return cls(source, byte_range, row["first_line"])
+
+
+def shard_items(shard: Shard, config: ReadConfig) -> Iterator[Parsed]:
+    """The records and errors of ``shard``, ids not checked and errors not rejected."""
+    if shard.byte_range is None:
+        return read_source(shard.source, config)
+    return read_range(shard.source, config, *shard.byte_range, shard.first_line)
 
 
 def splittable(source: Source) -> bool:
@@ -43,7 +67,7 @@ def splittable(source: Source) -> bool:
     return stat.S_ISREG(found.st_mode) and found.st_size >= SPLIT_MIN_BYTES
 
 
-def line_ranges(source: Source, lines: int, block_bytes: int = _BLOCK_BYTES) -> Iterator[LineRange]:
+def line_ranges(source: Source, lines: int, block_bytes: int = _BLOCK_BYTES) -> Iterator[Shard]:
     """``source`` in ranges of ``lines`` lines (the last may hold fewer), in order.
 
     One sequential read, ``block_bytes`` at a time, that only looks for line ends: at a
@@ -61,9 +85,9 @@ def line_ranges(source: Source, lines: int, block_bytes: int = _BLOCK_BYTES) -> 
                 counted += 1
                 if counted == lines:
                     stop = offset + end + 1
-                    yield LineRange(source, start, stop, first_line)
+                    yield Shard(source, (start, stop), first_line)
                     start, first_line, counted = stop, first_line + lines, 0
                 end = block.find(b"\n", end + 1, size)
             offset += size
     if offset > start:
-        yield LineRange(source, start, offset, first_line)
+        yield Shard(source, (start, offset), first_line)

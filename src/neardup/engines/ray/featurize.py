@@ -33,10 +33,10 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from neardup.config import DedupConfig, ReadConfig
-from neardup.engines.ray.plan import Shard
 from neardup.engines.ray.storage import WorkDir, bucketed
 from neardup.errors import InputError
 from neardup.features import Features, Featurizer
+from neardup.io.ranges import Shard
 from neardup.io.readers import read_shard
 from neardup.lsh import Banding
 from neardup.pipeline import BATCH_SIZE

@@ -20,9 +20,9 @@ from numpy.typing import NDArray
 
 from neardup.config import ReadConfig
 from neardup.engines.ray.featurize import decode, read_meta, shard_records
-from neardup.engines.ray.plan import Shard
 from neardup.engines.ray.storage import WorkDir, read_bucket
 from neardup.errors import InputError
+from neardup.io.ranges import Shard
 from neardup.io.writers import OutputFormat, ResultWriter
 from neardup.types import Assignment
 

@@ -11,35 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from neardup.config import DedupConfig, RayConfig, ReadConfig
 from neardup.errors import ConfigError, InputError
+from neardup.io.ranges import Shard
 from neardup.io.readers import Source, check_readable, open_inputs, remote_source
 
 _COUNT_BLOCK = 1 << 24  # bytes read at a time when counting lines
-
-
-@dataclass(frozen=True)
-class Shard:
-    """One partition of the input: a whole source, or a byte range of a plain JSONL file."""
-
-    source: Source
-    byte_range: tuple[int, int] | None = None
-    first_line: int = 1
-
-    def to_json(self) -> dict[str, Any]:
-        source = dataclasses.asdict(self.source)
-        source["path"] = str(self.source.path)
-        return {"source": source, "byte_range": self.byte_range, "first_line": self.first_line}
-
-    @classmethod
-    def from_json(cls, row: dict[str, Any]) -> Shard:
-        source = Source(**{**row["source"], "path": Path(row["source"]["path"])})
-        byte_range = tuple(row["byte_range"]) if row["byte_range"] is not None else None
-        return cls(source, byte_range, row["first_line"])
 
 
 def is_url(path: str) -> bool:

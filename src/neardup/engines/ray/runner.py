@@ -28,11 +28,12 @@ from neardup.engines.ray import (
     verify,
 )
 from neardup.engines.ray.featurize import featurize_partition, read_meta
-from neardup.engines.ray.plan import Shard, count_lines, fingerprint, numbered, sources_of, split
+from neardup.engines.ray.plan import count_lines, fingerprint, numbered, sources_of, split
 from neardup.engines.ray.rundir import check_manifest, feature_errors, finish
 from neardup.engines.ray.storage import WorkDir
 from neardup.engines.ray.tasks import Stages, one_each, require_ray, session
 from neardup.errors import ConfigError, InputError, NeardupError
+from neardup.io.ranges import Shard
 from neardup.io.readers import duplicate_id_error
 from neardup.io.writers import OutputFormat
 from neardup.pipeline import choose_banding
