@@ -10,6 +10,7 @@ from neardup import lsh, pipeline
 from neardup.config import DedupConfig
 from neardup.features import Featurizer
 from neardup.keep import choose_kept
+from neardup.lsh import Banding
 from neardup.minhash import Permutations, signatures
 from neardup.pipeline import choose_banding, lsh_threshold, run_dedup
 from neardup.result import DedupResult
@@ -73,10 +74,12 @@ def test_banding_from_threshold_or_given() -> None:
     assert choose_banding(DedupConfig(bands=4, rows=8)).bands == 4
     assert lsh_threshold(DedupConfig(similarity="jaccard", threshold=0.7)) == 0.7
     assert lsh_threshold(DedupConfig(similarity="containment", threshold=0.7)) < 0.7
-    # containment: banded for the Jaccard floor, but never below 0.15
+    # containment: banded for the Jaccard floor, but never below 0.1
     assert lsh_threshold(DedupConfig(min_jaccard=0.3)) == 0.3
-    assert lsh_threshold(DedupConfig(min_jaccard=0.1)) == 0.15
-    assert lsh_threshold(DedupConfig(min_jaccard=0.1, lsh_threshold=0.1)) == 0.1
+    assert lsh_threshold(DedupConfig(min_jaccard=0.02)) == 0.1
+    assert lsh_threshold(DedupConfig(min_jaccard=0.02, lsh_threshold=0.05)) == 0.05
+    # the defaults band every one of the 256 values, two to a band
+    assert choose_banding(DedupConfig()) == Banding(128, 2)
 
 
 _words = st.sampled_from(

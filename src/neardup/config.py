@@ -53,7 +53,7 @@ class ShingleConfig:
 class MinHashConfig:
     """Signature shape; the seed makes every run and machine agree."""
 
-    num_perm: int = 256  # enough 2-row bands to find pairs down to Jaccard 0.15; see README
+    num_perm: int = 256  # 128 bands of 2 rows: pairs found down to Jaccard 0.1; see README
     seed: int = 1  # any fixed value; changing it changes signatures, not quality
     sketch: SketchKind = "classic"  # "oph": one hash per shingle, not one per permutation
 
@@ -132,7 +132,7 @@ class DedupConfig:
     # a removed record must reach this share of threshold and min_jaccard with its kept copy,
     # so chains (A ~ B ~ C, C unlike A) split; 0 = plain connected components; see README
     kept_ratio: float = 0.5
-    # candidate recall point; None = the lowest Jaccard accepted, not below 0.15 (pipeline.py)
+    # candidate recall point; None = the lowest Jaccard accepted, not below 0.1 (pipeline.py)
     lsh_threshold: float | None = None
     bands: int | None = None  # None = chosen from lsh_threshold
     rows: int | None = None  # None = chosen from lsh_threshold

@@ -1,8 +1,8 @@
 """Band code -> group ids, held in memory as sorted runs.
 
 Why not a B-tree table of ``(code, gid)`` rows: an index of 100,000 news
-articles holds ten million band entries (101 bands a document) with random
-keys. Measured on the 2-core machine, inserting them into an SQLite
+articles holds ten million band entries at 101 bands a document (thirteen at
+today's 128) with random keys. Measured on the 2-core machine, inserting them into an SQLite
 ``WITHOUT ROWID`` table cost 17-57 s and probing them 5-13 s, most of a batch
 dedup run again. Here a batch's entries are merged into sorted arrays in
 linear time and probed by binary search (a few microseconds for one
@@ -10,7 +10,7 @@ document) or, for a large sorted batch of probes, one linear merge-join.
 
 Layout: a big ``main`` run and a small ``recent`` one, each a pair of arrays
 sorted by (code, gid): codes ``uint64``, gids ``uint32`` (12 bytes an entry;
-about 120 MB for 100,000 documents at 101 bands). New entries merge into
+about 150 MB for 100,000 documents at 128 bands). New entries merge into
 ``recent``; when it outgrows a quarter of ``main`` it merges into ``main``,
 so every entry is copied a handful of times, not once per insert. Removed
 groups are filtered out of answers and dropped at the next merge into
