@@ -120,6 +120,24 @@ def test_a_short_line_recurring_across_the_corpus_is_furniture() -> None:
     assert only_in_copy(with_lines(middle=[line])) == [("other", line)]
 
 
+def test_a_recurring_line_that_wraps_a_sentence_is_text_not_furniture() -> None:
+    # "stock." ends many a wrapped sentence in a wire corpus; here it ends an added one
+    counts = LineCounts.from_texts(
+        [f"Item {n} of preferred\nstock.\nMore text {n}" for n in range(20)]
+    )
+    added = "The operator also plans a sale of preferred\nstock."
+    assert only_in_copy(with_lines(middle=[added]), counts) == [("edited", added)]
+
+
+def test_the_wrapped_rest_of_a_recurring_line_is_furniture_too() -> None:
+    footer = (
+        "Reproduction of this article without written\npermission of the publisher is prohibited."
+    )
+    texts = [f"Story {n}\n\n{footer}" for n in range(20)]
+    counts = LineCounts.from_texts(texts)
+    assert only_in_copy(with_lines(bottom=[footer]), counts) == [("footer", footer)]
+
+
 def test_misreadings_are_close_in_letters_and_edits_are_not() -> None:
     assert misread("government", "governrnent")  # OCR's "rn" for "m"
     assert misread("billion", "bi11ion")

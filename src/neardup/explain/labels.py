@@ -279,12 +279,20 @@ def _by_frequency(
     tail: bool,
     counts: LineCounts | None,
 ) -> None:
-    """Short lines that recur across the corpus are furniture; where they sit says which."""
+    """Short lines that recur across the corpus are furniture; where they sit says which.
+    Not the wrapped end of a sentence, a line going on in lower case: "stock." ends many a
+    wire sentence (it has the label of the line it continues, if any: ``_continuations``)."""
     if counts is None:
         return
     for k, piece in enumerate(pieces):
-        if labels[k] is None and piece.whole and counts.is_boilerplate(piece.norm):
+        if labels[k] is not None or not piece.whole or _sentence_goes_on(piece):
+            continue
+        if counts.is_boilerplate(piece.norm):
             labels[k] = "byline" if head else "footer" if tail else "advertisement"
+
+
+def _sentence_goes_on(piece: Piece) -> bool:
+    return piece.continues and piece.raw.lstrip()[:1].islower()
 
 
 def _by_position(
