@@ -163,7 +163,8 @@ def dedup(
     lsh_threshold: Annotated[
         float | None,
         typer.Option(
-            help="Jaccard at which LSH should find candidates (default: derived from --threshold)."
+            help="Jaccard at which LSH should find candidates (default: --threshold with "
+            "jaccard; --min-jaccard, not below 0.1, with containment)."
         ),
     ] = None,
     num_perm: Annotated[

@@ -1,9 +1,9 @@
 """Band code -> group ids, held in memory as sorted runs.
 
 Why not a B-tree table of ``(code, gid)`` rows: an index of 100,000 news
-articles holds ten million band entries at 101 bands a document (thirteen at
-today's 128) with random keys. Measured on the 2-core machine, inserting them into an SQLite
-``WITHOUT ROWID`` table cost 17-57 s and probing them 5-13 s, most of a batch
+articles holds ten million band entries at 101 bands a document (thirteen
+at today's 128) with random keys. Measured on the 2-core machine, inserting
+them into an SQLite ``WITHOUT ROWID`` table cost 17-57 s and probing them 5-13 s, most of a batch
 dedup run again. Here a batch's entries are merged into sorted arrays in
 linear time and probed by binary search (a few microseconds for one
 document) or, for a large sorted batch of probes, one linear merge-join.
