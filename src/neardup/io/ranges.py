@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from neardup.config import ReadConfig
-from neardup.io.readers import Parsed, Source, read_range, read_source
+from neardup.io.readers import OnSkip, Parsed, Source, read_range, read_source, reject
+from neardup.types import Record
 
 _BLOCK_BYTES = 1 << 24  # read at a time while counting lines
 # Smaller files are read whole by the caller: a range per small file would cost a batch's
@@ -52,6 +53,19 @@ def shard_items(shard: Shard, config: ReadConfig) -> Iterator[Parsed]:
     if shard.byte_range is None:
         return read_source(shard.source, config)
     return read_range(shard.source, config, *shard.byte_range, shard.first_line)
+
+
+def shard_records(
+    shard: Shard, config: ReadConfig, on_skip: OnSkip | None = None
+) -> Iterator[Record]:
+    """The good records of ``shard`` in order, as a partition is read by itself: errors go as
+    ``config.on_error`` says, ids are not checked across shards (the caller does that, see
+    :func:`neardup.io.readers.duplicate_id_error`)."""
+    for item in shard_items(shard, config):
+        if isinstance(item, Record):
+            yield item
+        else:
+            reject(item, config, on_skip)
 
 
 def splittable(source: Source) -> bool:

@@ -240,33 +240,6 @@ def records_from_python(
     return _checked(_python_items(items, config), config, on_skip)
 
 
-def read_shard(
-    source: Source,
-    config: ReadConfig,
-    *,
-    byte_range: tuple[int, int] | None = None,
-    first_line: int = 1,
-    on_skip: OnSkip | None = None,
-) -> Iterator[Record]:
-    """Good records of one source, as a distributed engine reads a partition.
-
-    With ``byte_range`` (plain JSONL only), the lines starting in
-    ``[start, stop)`` of the file, ``start`` at the beginning of a line
-    numbered ``first_line``. Bad records follow ``config.on_error`` as in
-    :func:`read_records`, but ids are not checked across shards: the caller
-    does that (see :func:`duplicate_id_error`).
-    """
-    if byte_range is None:
-        items = read_source(source, config)
-    else:
-        items = read_range(source, config, *byte_range, first_line)
-    for item in items:
-        if isinstance(item, Record):
-            yield item
-        else:
-            _reject(item, config, on_skip)
-
-
 def read_range(
     source: Source, config: ReadConfig, start: int, stop: int, first_line: int
 ) -> Iterator[Parsed]:
@@ -366,10 +339,11 @@ class IdCheck:
         return first
 
     def reject(self, error: InputError) -> None:
-        _reject(error, self.config, self.on_skip)
+        reject(error, self.config, self.on_skip)
 
 
-def _reject(error: InputError, config: ReadConfig, on_skip: OnSkip | None) -> None:
+def reject(error: InputError, config: ReadConfig, on_skip: OnSkip | None) -> None:
+    """``error`` raised, or handed to ``on_skip``, as ``config.on_error`` says."""
     if config.on_error == "fail":
         raise error
     if on_skip is not None:

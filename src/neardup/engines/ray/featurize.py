@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import pickle
 import zlib
-from collections.abc import Iterator
 from itertools import islice
 from typing import Any
 
@@ -36,11 +35,9 @@ from neardup.config import DedupConfig, ReadConfig
 from neardup.engines.ray.storage import WorkDir, bucketed
 from neardup.errors import InputError
 from neardup.features import Features, Featurizer
-from neardup.io.ranges import Shard
-from neardup.io.readers import read_shard
+from neardup.io.ranges import Shard, shard_records
 from neardup.lsh import Banding
 from neardup.pipeline import BATCH_SIZE
-from neardup.types import Record
 
 # ids and sources as UTF-8 bytes with lone surrogates passed through (JSON's "\ud800" escapes)
 META_SCHEMA = pa.schema([("id", pa.binary()), ("source", pa.binary()), ("line", pa.int64())])
@@ -50,19 +47,6 @@ TEXTKEY_SCHEMA = pa.schema([("key", pa.uint64()), ("row", pa.int64())])
 
 def features_dir(partition: int) -> str:
     return f"features/part-{partition:05d}"
-
-
-def shard_records(
-    shard: Shard, read_config: ReadConfig, errors: list[InputError]
-) -> Iterator[Record]:
-    """A partition's good records, in order (read again, identically, by the write stage)."""
-    return read_shard(
-        shard.source,
-        read_config,
-        byte_range=shard.byte_range,
-        first_line=shard.first_line,
-        on_skip=errors.append,
-    )
 
 
 def featurize_partition(
@@ -76,7 +60,7 @@ def featurize_partition(
 ) -> dict[str, Any]:
     """Features of one partition on disk; returns its record and error counts."""
     errors: list[InputError] = []
-    records = shard_records(shard, read_config, errors)
+    records = shard_records(shard, read_config, errors.append)  # the write stage reads it again
     featurize = Featurizer.for_run(config, banding)
     keep_field = config.keep_field
     parts: dict[str, list[NDArray[Any]]] = {}

@@ -19,10 +19,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from neardup.config import ReadConfig
-from neardup.engines.ray.featurize import decode, read_meta, shard_records
+from neardup.engines.ray.featurize import decode, read_meta
 from neardup.engines.ray.storage import WorkDir, read_bucket
 from neardup.errors import InputError
-from neardup.io.ranges import Shard
+from neardup.io.ranges import Shard, shard_records
 from neardup.io.writers import OutputFormat, ResultWriter
 from neardup.types import Assignment
 
@@ -55,7 +55,7 @@ def write_partition(
     with tempfile.TemporaryDirectory(prefix="neardup-ray-") as scratch:
         with ResultWriter(Path(scratch), output_format) as writer:
             at = 0
-            for row, record in enumerate(shard_records(shard, read_config, [])):
+            for row, record in enumerate(shard_records(shard, read_config)):
                 if row >= len(ids) or record.id != ids[row]:
                     raise InputError(
                         record.source,
