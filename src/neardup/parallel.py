@@ -18,7 +18,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import suppress
 from itertools import chain, islice
-from typing import TypeVar
+from typing import TypeVar, cast
+
+from neardup.handoff import ViaSharedMemory, memory_directory, unpacked
 
 In = TypeVar("In")
 Out = TypeVar("Out")
@@ -57,7 +59,8 @@ def ordered_map(func: Callable[[In], Out], items: Iterable[In], workers: int) ->
     In-process when ``workers`` is 1 or there is a single item: starting
     processes costs more than a small input takes. The first item is always
     done here, so whatever it loads (compiled kernels) is inherited by
-    forked workers instead of being loaded again in each.
+    forked workers instead of being loaded again in each. Results come back
+    through shared memory where there is some (:mod:`neardup.handoff`).
     """
     iterator = iter(items)
     head = list(islice(iterator, 2))
@@ -68,8 +71,12 @@ def ordered_map(func: Callable[[In], Out], items: Iterable[In], workers: int) ->
         yield from map(func, chain(head[1:], iterator))
         return
     items = chain(head[1:], iterator)
-    with _process_pool(workers) as pool:
-        yield from _windowed(pool, func, items, workers)
+    with memory_directory() as shared, _process_pool(workers) as pool:
+        if shared is None:
+            yield from _windowed(pool, func, items, workers)
+            return
+        for parcel in _windowed(pool, ViaSharedMemory(func, shared), items, workers):
+            yield cast(Out, unpacked(parcel))
 
 
 def _process_pool(workers: int) -> ProcessPoolExecutor:
