@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -99,3 +103,42 @@ def test_a_run_stopped_early_leaves_nothing_in_shared_memory(
     assert len(os.listdir(tmp_path)) == 1  # the pool's directory, parcels in flight in it
     results.close()  # they were never read
     assert os.listdir(tmp_path) == []
+
+
+def test_a_full_directory_sends_the_result_through_the_pipe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Full(io.BytesIO):
+        def write(self, data: object) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(handoff, "open", lambda *args, **kwargs: Full(), raising=False)
+    value = _arrays(3)
+    parcel = handoff.packed(value, str(tmp_path))
+    assert parcel.path is None and os.listdir(tmp_path) == []
+    back = handoff.unpacked(parcel)
+    assert isinstance(back, dict) and np.array_equal(back["sets"], value["sets"])
+
+
+def test_a_directory_that_cannot_be_written_sends_it_through_the_pipe(tmp_path: Path) -> None:
+    parcel = handoff.packed(_arrays(4), str(tmp_path / "gone"))
+    assert parcel.path is None
+    assert isinstance(handoff.unpacked(parcel), dict)
+
+
+def test_directories_of_killed_runs_are_removed_by_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(handoff, "MEMORY_DIRECTORY", tmp_path)
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    orphan = tmp_path / f"neardup-{ended.pid}-x1y2"
+    live = tmp_path / f"neardup-{os.getpid()}-a1b2"
+    other = tmp_path / "neardup-report"  # not a pool's: left alone
+    for directory in (orphan, live, other):
+        directory.mkdir()
+        (directory / "parcel").write_bytes(b"\0" * 100)
+    with handoff.memory_directory() as shared:
+        assert shared is not None and Path(shared).parent == tmp_path
+        assert not orphan.exists() and live.exists() and other.exists()
+    assert not Path(shared).exists()

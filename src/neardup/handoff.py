@@ -10,7 +10,9 @@ directory on a memory file system; this process maps the file and unpickles
 the result over it, its arrays views of the mapping: one copy in all. The
 file is unlinked at once, so its memory goes with the last array using it.
 
-Where no such directory exists (not Linux), results go through the pipe.
+Where no such directory exists (not Linux), or it is full, results go through the
+pipe. A pool's directory is removed when the pool ends, however it ends, and a
+later pool removes those of processes killed outright.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ MEMORY_DIRECTORY = Path("/dev/shm")  # a private directory is made inside
 _MIN_SHARED = 1 << 16  # buffers smaller than this in all travel inside the message
 _OWN_COPY_BELOW = 1 << 16  # smaller buffers are copied out: kept past the batch (a batch's
 # text keys), a view would pin the whole mapping
+_PREFIX = "neardup-"  # a pool's directory: neardup-PID-random
 _ALIGN = 64  # each buffer starts at a multiple of this in the file: arrays stay aligned
 
 
@@ -60,20 +63,31 @@ class ViaSharedMemory(Generic[In, Out]):
 
 
 def packed(value: object, directory: str) -> Parcel:
+    """``value`` pickled, its buffers written to a new file in ``directory``; inside the
+    parcel when they are small, or when the directory is full (a container's /dev/shm is
+    64 MB by default): the pipe is slower, never wrong."""
     buffers: list[pickle.PickleBuffer] = []
     head = pickle.dumps(value, protocol=5, buffer_callback=buffers.append)
     views = [buffer.raw() for buffer in buffers]
+    inline = Parcel(head, None, inline=tuple(view.tobytes() for view in views))
     if sum(view.nbytes for view in views) < _MIN_SHARED:
-        return Parcel(head, None, inline=tuple(view.tobytes() for view in views))
+        return inline
     offsets, at = [], 0
     for view in views:
         offsets.append(at)
         at += -(-view.nbytes // _ALIGN) * _ALIGN
-    handle, path = tempfile.mkstemp(dir=directory)
-    with open(handle, "wb") as file:
-        for offset, view in zip(offsets, views, strict=True):
-            file.seek(offset)
-            file.write(view)
+    try:
+        handle, path = tempfile.mkstemp(dir=directory)
+    except OSError:
+        return inline
+    try:
+        with open(handle, "wb") as file:
+            for offset, view in zip(offsets, views, strict=True):
+                file.seek(offset)
+                file.write(view)
+    except OSError:
+        os.unlink(path)
+        return inline
     return Parcel(head, path, tuple(offsets), tuple(view.nbytes for view in views))
 
 
@@ -98,12 +112,56 @@ def unpacked(parcel: Parcel) -> object:
 @contextmanager
 def memory_directory() -> Iterator[str | None]:
     """A private directory for this pool's parcels, removed with whatever was never read
-    (a run stopped early); None where there is no memory file system."""
+    (a run stopped early); None where there is no memory file system.
+
+    A process killed outright (SIGKILL, the OOM killer) cannot remove its own: the
+    directories of processes that no longer exist are removed here first.
+    """
     if not (MEMORY_DIRECTORY.is_dir() and os.access(MEMORY_DIRECTORY, os.W_OK | os.X_OK)):
         yield None
         return
-    directory = tempfile.mkdtemp(prefix="neardup-", dir=MEMORY_DIRECTORY)
+    _remove_orphans()
+    try:
+        directory = tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-", dir=MEMORY_DIRECTORY)
+    except OSError:
+        yield None
+        return
     try:
         yield directory
     finally:
         shutil.rmtree(directory, ignore_errors=True)
+
+
+def _remove_orphans() -> None:
+    """Remove this user's parcel directories whose process has ended."""
+    try:
+        entries = list(os.scandir(MEMORY_DIRECTORY))
+    except OSError:
+        return
+    for entry in entries:
+        owner = _owner_pid(entry.name)
+        if owner is None or _alive(owner):
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False) and entry.stat().st_uid == os.getuid():
+                shutil.rmtree(entry.path, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def _owner_pid(name: str) -> int | None:
+    """The process that made a directory named ``neardup-PID-XXXX``, else None."""
+    pid, dash, _ = name.removeprefix(_PREFIX).partition("-")
+    if not name.startswith(_PREFIX) or not dash or not pid.isdigit():
+        return None
+    return int(pid)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's: alive
+        return True
+    return True
