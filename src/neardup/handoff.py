@@ -69,9 +69,17 @@ def packed(value: object, directory: str) -> Parcel:
     buffers: list[pickle.PickleBuffer] = []
     head = pickle.dumps(value, protocol=5, buffer_callback=buffers.append)
     views = [buffer.raw() for buffer in buffers]
-    inline = Parcel(head, None, inline=tuple(view.tobytes() for view in views))
-    if sum(view.nbytes for view in views) < _MIN_SHARED:
-        return inline
+    if sum(view.nbytes for view in views) >= _MIN_SHARED:
+        written = _written(views, directory)
+        if written is not None:
+            path, offsets = written
+            return Parcel(head, path, offsets, tuple(view.nbytes for view in views))
+    return Parcel(head, None, inline=tuple(view.tobytes() for view in views))
+
+
+def _written(views: list[memoryview], directory: str) -> tuple[str, tuple[int, ...]] | None:
+    """A new file in ``directory`` holding ``views`` at aligned offsets (its path and the
+    offsets), or None if it could not be written (nothing is left behind)."""
     offsets, at = [], 0
     for view in views:
         offsets.append(at)
@@ -79,7 +87,7 @@ def packed(value: object, directory: str) -> Parcel:
     try:
         handle, path = tempfile.mkstemp(dir=directory)
     except OSError:
-        return inline
+        return None
     try:
         with open(handle, "wb") as file:
             for offset, view in zip(offsets, views, strict=True):
@@ -87,8 +95,8 @@ def packed(value: object, directory: str) -> Parcel:
                 file.write(view)
     except OSError:
         os.unlink(path)
-        return inline
-    return Parcel(head, path, tuple(offsets), tuple(view.nbytes for view in views))
+        return None
+    return path, tuple(offsets)
 
 
 def unpacked(parcel: Parcel) -> object:
