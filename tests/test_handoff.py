@@ -142,3 +142,14 @@ def test_directories_of_killed_runs_are_removed_by_the_next(
         assert shared is not None and Path(shared).parent == tmp_path
         assert not orphan.exists() and live.exists() and other.exists()
     assert not Path(shared).exists()
+
+
+def test_a_name_with_a_pid_too_large_for_any_process_is_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(handoff, "MEMORY_DIRECTORY", tmp_path)
+    odd = tmp_path / f"neardup-{10**30}-abc"
+    odd.mkdir()
+    with handoff.memory_directory() as shared:
+        assert shared is not None
+    assert odd.exists()

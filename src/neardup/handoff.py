@@ -35,7 +35,7 @@ MEMORY_DIRECTORY = Path("/dev/shm")  # a private directory is made inside
 _MIN_SHARED = 1 << 16  # buffers smaller than this in all travel inside the message
 _OWN_COPY_BELOW = 1 << 16  # smaller buffers are copied out: kept past the batch (a batch's
 # text keys), a view would pin the whole mapping
-_PREFIX = "neardup-"  # a pool's directory: neardup-PID-random
+_PREFIX = "neardup-"  # a pool's directory: neardup-<pid>-<random letters>
 _ALIGN = 64  # each buffer starts at a multiple of this in the file: arrays stay aligned
 
 
@@ -158,18 +158,20 @@ def _remove_orphans() -> None:
 
 
 def _owner_pid(name: str) -> int | None:
-    """The process that made a directory named ``neardup-PID-XXXX``, else None."""
+    """The process that made a pool's directory, from its name; None for other names."""
     pid, dash, _ = name.removeprefix(_PREFIX).partition("-")
-    if not name.startswith(_PREFIX) or not dash or not pid.isdigit():
-        return None
-    return int(pid)
+    if name.startswith(_PREFIX) and dash and pid.isdigit():
+        return int(pid)
+    return None
 
 
 def _alive(pid: int) -> bool:
+    """Whether process ``pid`` may exist: not when no such process is found (another
+    user's is refused the signal; a number no pid can be is left alone too)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except OSError:  # another user's: alive
-        return True
+    except (OSError, OverflowError):
+        pass
     return True
