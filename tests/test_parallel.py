@@ -70,3 +70,26 @@ def test_forked_workers_write_through_streams_of_their_own() -> None:
     assert inherited in seen  # the first item is done here
     assert len(seen) > 1 and all(set(ids).isdisjoint(inherited) for ids in seen - {inherited})
     assert parallel.alongside(lambda: 0, [lambda: None]) == 0
+
+
+def test_prefetched_computes_the_next_item_while_the_caller_works() -> None:
+    """``prefetched`` yields in order, runs the next call during the caller's turn,
+    and never has more than two results outstanding."""
+    import threading
+
+    started: list[int] = []
+    gate = threading.Event()
+
+    def slow_double(item: int) -> int:
+        started.append(item)
+        if item == 1:
+            gate.set()  # item 1 began while the caller still held item 0
+        return item * 2
+
+    results = parallel.prefetched(slow_double, range(5))
+    first = next(results)
+    assert first == 0
+    assert gate.wait(timeout=20)
+    assert max(started) <= 1  # nothing beyond the one next item ran ahead
+    assert [first, *results] == [0, 2, 4, 6, 8]
+    assert started == [0, 1, 2, 3, 4]

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from neardup import kernels
 from neardup.arrays import sorted_unique
-from neardup.parallel import thread_map
+from neardup.parallel import prefetched, thread_map
 from neardup.spill import SpillArray
 
 _GRID = 201  # points for integrating the S-curve; plenty for three decimals
@@ -140,10 +140,13 @@ def candidate_shards(
     for codes in thread_map(_band_codes(active, max_bucket), bands, threads):
         for file, part in zip(files, np.split(codes, np.searchsorted(codes, bounds)), strict=True):
             file.append(part)
-    for file in files:
+
+    def finished(file: SpillArray) -> NDArray[np.int64]:
         codes = sorted_unique(file.finish())
         file.path.unlink()
-        yield _decoded(codes, total)
+        return _decoded(codes, total)
+
+    yield from (prefetched if threads > 1 else map)(finished, files)
 
 
 def bucket_codes(

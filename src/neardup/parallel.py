@@ -41,6 +41,13 @@ def thread_map(func: Callable[[In], Out], items: Iterable[In], threads: int) -> 
         yield from _windowed(pool, func, items, threads)
 
 
+def prefetched(func: Callable[[In], Out], items: Iterable[In]) -> Iterator[Out]:
+    """``map(func, items)`` with the next item's call running on a thread while the
+    caller works on this one's result: at most two results are held at once."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        yield from _windowed(pool, func, items, 1)
+
+
 def _windowed(
     pool: Executor, func: Callable[[In], Out], items: Iterable[In], workers: int
 ) -> Iterator[Out]:
