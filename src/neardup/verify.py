@@ -99,8 +99,16 @@ def pair_similarities(
 ) -> PairScores:
     """Exact scores of every pair ``(i, j)`` of documents in a flat set store."""
     shared = overlap_counts(pairs, values, offsets, threads=threads)
-    sizes = np.diff(offsets)
-    return from_overlap(shared, sizes[pairs[:, 0]], sizes[pairs[:, 1]], kind)
+    return from_overlap(
+        shared, set_sizes(offsets, pairs[:, 0]), set_sizes(offsets, pairs[:, 1]), kind
+    )
+
+
+def set_sizes(offsets: I64Array, docs: I64Array) -> I64Array:
+    """Sizes of the sets of ``docs`` in a flat store: two lookups a document, where
+    ``np.diff(offsets)`` is a pass over every document, on every block of pairs."""
+    sizes: I64Array = offsets[docs + 1] - offsets[docs]
+    return sizes
 
 
 def overlap_counts(
@@ -189,8 +197,7 @@ def numbers_missing(
     """(numbers held, numbers the other lacks) of whichever of each pair holds fewer
     distinct numbers (sorted sets of ``features.Features.numbers``)."""
     shared = overlap_counts(pairs, values, offsets, threads=threads)
-    sizes = np.diff(offsets)
-    held = np.minimum(sizes[pairs[:, 0]], sizes[pairs[:, 1]])
+    held = np.minimum(set_sizes(offsets, pairs[:, 0]), set_sizes(offsets, pairs[:, 1]))
     return held, held - shared
 
 
@@ -269,8 +276,7 @@ def figure_scores(
         return kernels.pair_figures(values, offsets, left, right)
 
     shared, both, held_left, held_right = _per_pair(pairs, count, threads, outputs=4)
-    sizes = np.diff(offsets)
-    size_left, size_right = sizes[pairs[:, 0]], sizes[pairs[:, 1]]
+    size_left, size_right = set_sizes(offsets, pairs[:, 0]), set_sizes(offsets, pairs[:, 1])
     held = np.minimum(held_left, held_right)
     size = np.where(held_left < held_right, size_left, size_right)  # of the one holding fewer
     size = np.where(held_left == held_right, np.minimum(size_left, size_right), size)
