@@ -9,14 +9,14 @@ I64Array = NDArray[np.int64]
 
 
 def sorted_unique(values: I64Array) -> I64Array:
-    """``np.unique(values)`` for integer arrays, by sorting.
+    """``np.unique(values)`` for integer arrays (of any shape, flattened as it does), by sorting.
 
     NumPy 2.3+ takes a hash-table path for ``np.unique`` that is about
     twenty-five times slower than sorting on tens of millions of pair codes.
     The sort is stable (timsort), so arrays made of a few sorted runs, as
     merged candidate lists are, cost little more than a merge.
     """
-    ordered = np.sort(values, kind="stable")
+    ordered = np.sort(values, axis=None, kind="stable")
     if ordered.size < 2:
         return ordered
     distinct = np.empty(ordered.size, dtype=bool)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from neardup.arrays import sorted_unique
 from neardup.config import DedupConfig
 from neardup.features import Features
 from neardup.index_pool import Pool, no_features
@@ -95,7 +96,7 @@ def _verify_candidates(
         ok[ok] = _confirm(store, features, older_first, with_stored[ok[:count], 1], config)
     targets = np.concatenate((with_stored[:, 1], np.array(links.group_of)[in_batch[:, 0]]))
     accepted = np.flatnonzero(ok)
-    visible = store.groups(np.unique(with_stored[ok[:count], 1]).tolist())
+    visible = store.groups(sorted_unique(with_stored[ok[:count], 1]).tolist())
     links.stored.update(visible)
     group_of = links.group_of
     for k, doc, target, similarity in zip(
@@ -145,7 +146,7 @@ def _stored_candidates(
     rank = np.arange(where.size) - np.repeat(starts, counts)
     size = np.repeat(counts, counts)
     keep = (size < MAX_BUCKET) | (rank == 0) | (rank == size - 1)  # with it, size + 1
-    code = np.unique(docs[where[keep] // bands] * (1 << 32) + gids[keep])
+    code = sorted_unique(docs[where[keep] // bands] * (1 << 32) + gids[keep])
     return np.stack((code >> 32, code & 0xFFFFFFFF), axis=1).astype(np.int64)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from neardup.arrays import sorted_unique
 from neardup.config import DedupConfig
 from neardup.features import Features
 from neardup.minhash import EMPTY
@@ -90,7 +91,7 @@ class Pool:
     ) -> tuple[Pool, NDArray[np.bool_]]:
         """A pool of ``features`` and the stored groups ``gids`` (any order, repeats allowed);
         also, per ascending unique gid, whether the group still exists."""
-        unique = np.unique(np.asarray(gids, dtype=np.int64))
+        unique = sorted_unique(np.asarray(gids, dtype=np.int64))
         values, offsets, live = store.shingle_sets(unique)
         signatures = order = None
         if not config.verify:  # signatures are read from the rows: estimating runs are rare

@@ -622,7 +622,7 @@ def assign_kept(
     nodes = np.arange(count)
     kept = np.full(count, -1, dtype=np.int64)
     copies = _near_copies(twins, matching, config)
-    accepted = np.unique(  # sorted once: every round looks pairs up in it
+    accepted = sorted_unique(  # sorted once: every round looks pairs up in it
         _pair_codes(np.empty((0, 2), np.int64) if accepted_edges is None else accepted_edges, count)
     )
     whole: I64Array | None = heads  # the first round: every component whole

@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from neardup.arrays import sorted_unique
 from neardup.config import DedupConfig
 from neardup.engines.ray.components import labels_file
 from neardup.engines.ray.featurize import encode
@@ -115,4 +116,4 @@ def assign_bucket(
         ),
     )
     removed = int(np.count_nonzero(~is_kept))
-    return {"removed": removed, "clusters_with_duplicates": int(np.unique(kept[~is_kept]).size)}
+    return {"removed": removed, "clusters_with_duplicates": int(sorted_unique(kept[~is_kept]).size)}

@@ -19,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from neardup.arrays import sorted_unique
 from neardup.engines.ray.featurize import features_dir
 from neardup.engines.ray.gather import partition_of
 from neardup.engines.ray.groups import exact_reps_of
@@ -74,7 +75,7 @@ def bucket_pairs(work: WorkDir, bucket: int, offsets: I64Array) -> dict[str, Any
         bucket_codes(key[start:stop], doc[start:stop].astype(np.uint64), total, MAX_BUCKET)
         for start, stop in itertools.pairwise(bounds)
     ]
-    unique = np.unique(np.concatenate([np.empty(0, np.int64), *codes]))
+    unique = sorted_unique(np.concatenate([np.empty(0, np.int64), *codes]))
     left, right = unique // max(total, 1), unique % max(total, 1)
     work.write_batches(
         f"pairs/bucket-{bucket:05d}.arrow",
@@ -93,5 +94,5 @@ def pairs_of(work: WorkDir, partition: int, buckets: int, total: int) -> I64Arra
     """The unique candidate pairs whose first document is in ``partition``, sorted."""
     files = [f"pairs/bucket-{bucket:05d}.arrow" for bucket in range(buckets)]
     found = read_bucket(work, files, partition, ["left", "right"])
-    codes = np.unique(found["left"] * total + found["right"])
+    codes = sorted_unique(found["left"] * total + found["right"])
     return np.stack((codes // max(total, 1), codes % max(total, 1)), axis=1)

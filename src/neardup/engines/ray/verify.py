@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from neardup.arrays import sorted_unique
 from neardup.config import DedupConfig
 from neardup.engines.ray.candidates import pairs_of
 from neardup.engines.ray.components import write_adjacency
@@ -42,13 +43,13 @@ def verify_partition(
         # screened as the local engine screens them, then the rule without its passage
         # checks, on the shingle sets alone; then the whole rule on the few pairs left,
         # with their text-order sequences
-        documents = gather(work, np.unique(block), offsets, config, sequences=False)
+        documents = gather(work, sorted_unique(block), offsets, config, sequences=False)
         local, matching = documents.local(block), documents.matching()
         local = local[plausible(local, matching, config)]
         screened += len(local)
         found, _ = verified_edges(local, matching, similar_enough)
         block = documents.positions[found]
-        documents = gather(work, np.unique(block), offsets, config)
+        documents = gather(work, sorted_unique(block), offsets, config)
         found, near = verified_edges(documents.local(block), documents.matching(), config)
         edges.append(documents.positions[found])
         twins.append(documents.positions[near])
