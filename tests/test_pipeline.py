@@ -180,6 +180,30 @@ def test_verification_in_blocks_on_threads_changes_nothing(
     assert releases and set(releases) == {main}
 
 
+def test_near_copies_scored_in_verification_are_those_scored_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``assign_kept`` takes which twins are near-copies from verification instead of
+    scoring them again: the same answer, for twins of both kinds."""
+    records = _records([row["text"] for row in news_like(400, seed=5)])
+    seen: list[tuple[np.ndarray, np.ndarray]] = []
+    near_copies = pipeline._near_copies
+
+    def both_ways(
+        twins: np.ndarray, matching: pipeline.Matching, config: DedupConfig, scored: object = None
+    ) -> np.ndarray:
+        taken = near_copies(twins, matching, config, scored)  # type: ignore[arg-type]
+        seen.append((taken, near_copies(twins, matching, config)))
+        return taken
+
+    monkeypatch.setattr(pipeline, "_near_copies", both_ways)
+    for workers in (1, 2):
+        run_dedup(records, DedupConfig(), workers=workers)
+    for taken, scored_again in seen:
+        assert taken.tolist() == scored_again.tolist()
+    assert seen and all(taken.any() and not taken.all() for taken, _ in seen)
+
+
 def test_short_notices_sharing_stock_phrases_are_not_one_text() -> None:
     """A short notice shares six stock 3-grams with another, most of its own few:
     similar by ratio (containment 0.67, Jaccard 0.375) but not one text."""

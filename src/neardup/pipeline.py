@@ -276,8 +276,9 @@ class Matching:
 
 def near_duplicate_edges(
     store: Store, matching: Matching, config: DedupConfig, clock: StageClock, counts: dict[str, int]
-) -> tuple[I64Array, I64Array]:
-    """Verified edges between exact-group representatives, and the near-identical ones among them."""
+) -> tuple[I64Array, I64Array, NDArray[np.bool_]]:
+    """Verified edges between exact-group representatives, the near-identical ones among them,
+    and which of those are near-copies (``verify.NEAR_COPY``, as :func:`_near_copies` asks)."""
     sizes = np.diff(matching.set_offsets)
     active = (matching.reps == np.arange(matching.reps.size)) & (sizes > 0)
     shards = candidate_shards(
@@ -289,6 +290,7 @@ def near_duplicate_edges(
     )
     edges: list[I64Array] = [np.empty((0, 2), dtype=np.int64)]
     twins: list[I64Array] = [np.empty((0, 2), dtype=np.int64)]
+    copies: list[NDArray[np.bool_]] = [np.empty(0, dtype=bool)]
     counts["candidate_pairs"] = counts["verified_pairs"] = 0
     while True:
         with clock.stage("candidates"):
@@ -301,8 +303,9 @@ def near_duplicate_edges(
         counts["verified_pairs"] += int(np.count_nonzero(verdicts.screened))
         edges.append(pairs[verdicts.accepted])
         twins.append(pairs[verdicts.near_identical])
+        copies.append(verdicts.near_copy[verdicts.near_identical])
     counts["verified_edges"] = sum(len(part) for part in edges)
-    return np.concatenate(edges), np.concatenate(twins)
+    return np.concatenate(edges), np.concatenate(twins), np.concatenate(copies)
 
 
 def plausible(pairs: I64Array, matching: Matching, config: DedupConfig) -> NDArray[np.bool_]:
@@ -316,24 +319,25 @@ def plausible(pairs: I64Array, matching: Matching, config: DedupConfig) -> NDArr
 
 @dataclass(frozen=True)
 class Verdicts:
-    """Per candidate pair: worth verifying (``plausible``), a duplicate, and a near-identical one
-    (sharing half its union: ``assign_kept`` never parts those)."""
+    """Per candidate pair: worth verifying (``plausible``), a duplicate, a near-identical one
+    (sharing half its union: ``assign_kept`` never parts those), and a near-copy (four fifths)."""
 
     screened: NDArray[np.bool_]
     accepted: NDArray[np.bool_]
     near_identical: NDArray[np.bool_]
+    near_copy: NDArray[np.bool_]
 
 
 def verdicts(pairs: I64Array, matching: Matching, config: DedupConfig) -> Verdicts:
     """The candidate ``pairs`` screened, then the rule's verdict on those that pass."""
     screened = plausible(pairs, matching, config)
-    accepted = np.zeros(len(pairs), dtype=bool)
-    near = np.zeros(len(pairs), dtype=bool)
+    accepted, near, copy = (np.zeros(len(pairs), dtype=bool) for _ in range(3))
     passed = np.flatnonzero(screened)
     ok, scores = duplicates(pairs[passed], matching, config)
     accepted[passed] = ok
     near[passed] = ok & (scores.jaccard >= NEAR_IDENTICAL)
-    return Verdicts(screened, accepted, near)
+    copy[passed] = ok & (scores.jaccard >= NEAR_COPY)
+    return Verdicts(screened, accepted, near, copy)
 
 
 def _screened_verdicts(pairs: I64Array, matching: Matching, config: DedupConfig) -> Verdicts:
@@ -586,6 +590,7 @@ def assign_kept(
     config: DedupConfig,
     heads: I64Array | None = None,
     accepted_edges: I64Array | None = None,
+    scored: NDArray[np.bool_] | None = None,
 ) -> I64Array:
     """Each document's kept copy, such that every removed document is itself a
     duplicate of the copy kept in its place.
@@ -608,6 +613,7 @@ def assign_kept(
     ``accepted_edges``: pairs of representatives :func:`duplicates` accepted with
     ``config`` itself, when the caller knows them: a member joined to its kept copy by one
     is not checked again.
+    ``scored``: which ``twins`` verification found to be near-copies, when it has scored them.
     """
     if heads is None:
         heads = component_heads(collected, edges, config)
@@ -621,7 +627,7 @@ def assign_kept(
     count = len(collected.ids)
     nodes = np.arange(count)
     kept = np.full(count, -1, dtype=np.int64)
-    copies = _near_copies(twins, matching, config)
+    copies = _near_copies(twins, matching, config, scored)
     accepted = sorted_unique(  # sorted once: every round looks pairs up in it
         _pair_codes(np.empty((0, 2), np.int64) if accepted_edges is None else accepted_edges, count)
     )
@@ -687,14 +693,23 @@ def _members(
     return ok, ok | facts
 
 
-def _near_copies(twins: I64Array, matching: Matching, config: DedupConfig) -> NDArray[np.bool_]:
+def _near_copies(
+    twins: I64Array,
+    matching: Matching,
+    config: DedupConfig,
+    scored: NDArray[np.bool_] | None = None,
+) -> NDArray[np.bool_]:
     """Which ``twins`` are near-copies (``verify.NEAR_COPY``), one text whatever their
-    figures: exact copies and pairs sharing four fifths of their union."""
+    figures: exact copies and pairs sharing four fifths of their union (as ``scored``
+    says, where verification scored them: 0.5 s of the cluster stage at a million)."""
     pairs = matching.reps[twins]
     copies: NDArray[np.bool_] = pairs[:, 0] == pairs[:, 1]
     if config.verify and config.figure_ratio:
         near = np.flatnonzero(~copies)
-        copies[near] = pair_scores(pairs[near], matching, config).jaccard >= NEAR_COPY
+        if scored is not None:
+            copies[near] = scored[near]
+        else:
+            copies[near] = pair_scores(pairs[near], matching, config).jaccard >= NEAR_COPY
     else:
         copies[:] = True
     return copies
@@ -823,14 +838,17 @@ def match(
         "records": count,
         "exact_duplicates": int(np.count_nonzero(matching.reps != np.arange(count))),
     }
-    near, twins = near_duplicate_edges(store, matching, config, clock, counts)
+    near, twins, near_copies = near_duplicate_edges(store, matching, config, clock, counts)
     with clock.stage("cluster"):
         exact = np.flatnonzero(matching.reps != np.arange(count))
         exact_edges = np.stack((matching.reps[exact], exact), axis=1)
         edges, twins = (np.concatenate((found, exact_edges)) for found in (near, twins))
+        scored = np.concatenate((near_copies, np.ones(exact.size, dtype=bool)))
         component = components(count, edges)
         heads = choose_kept_copies(collected, component, config)
-        kept = assign_kept(collected, edges, twins, matching, config, heads, accepted_edges=near)
+        kept = assign_kept(
+            collected, edges, twins, matching, config, heads, accepted_edges=near, scored=scored
+        )
     with clock.stage("keep"):
         similarity = similarity_to_kept(kept, matching, config)
     progress.finish()
