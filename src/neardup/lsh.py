@@ -158,6 +158,5 @@ def bucket_codes(
     (every document with its key), as a distributed engine routes each key
     to one reducer. Document numbers must fit 32 bits.
     """
-    entries = np.sort((keys.astype(np.uint64) << np.uint64(32)) | docs)
-    left, right = kernels.bucket_pairs(entries, max_bucket)
+    left, right = kernels.bucket_pairs(kernels.band_entries(keys, docs), max_bucket)
     return sorted_unique(left * total + right)
