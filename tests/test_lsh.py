@@ -151,3 +151,15 @@ def test_band_entries_of_a_large_band_are_sorted() -> None:
     expected = np.sort((keys.astype(np.uint64) << np.uint64(32)) | docs)
     assert np.array_equal(kernels.band_entries(keys, docs), expected)
     assert np.array_equal(kernels.band_entries(keys[::-1], docs[::-1]), expected)
+
+
+@settings(max_examples=150)
+@given(
+    st.lists(st.integers(0, 2**63 - 1), max_size=300),
+    st.sampled_from([2**8, 2**20, 2**40, 2**63]),
+)
+def test_unique_codes_are_np_unique(values: list[int], below: int) -> None:
+    """``kernels.unique_codes`` (radix sorted on the bytes the largest code fills) is
+    ``np.unique``, whatever the codes' range and however many repeat."""
+    codes = np.array([value % below for value in values] * 2, dtype=np.int64)
+    assert np.array_equal(kernels.unique_codes(codes), np.unique(codes))

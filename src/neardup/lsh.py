@@ -159,4 +159,4 @@ def bucket_codes(
     to one reducer. Document numbers must fit 32 bits.
     """
     left, right = kernels.bucket_pairs(kernels.band_entries(keys, docs), max_bucket)
-    return sorted_unique(left * total + right)
+    return kernels.unique_codes(left * total + right)
