@@ -52,9 +52,9 @@ def test_pair_similarities_on_a_flat_store() -> None:
 
 def test_estimate_from_signatures_and_sizes() -> None:
     sigs = np.array([[1, 2, 3, 4], [1, 2, 9, 9]], dtype=np.uint32)  # J estimate 0.5
-    sizes = np.array([30, 10])
-    jac = estimated_similarities(np.array([[0, 1]]), sigs, sizes, "jaccard")
-    con = estimated_similarities(np.array([[0, 1]]), sigs, sizes, "containment")
+    offsets = np.array([0, 30, 40])  # sets of 30 and 10
+    jac = estimated_similarities(np.array([[0, 1]]), sigs, offsets, "jaccard")
+    con = estimated_similarities(np.array([[0, 1]]), sigs, offsets, "containment")
     assert jac.similarity.tolist() == [0.5]
     # overlap = J / (1 + J) * (30 + 10) = 13.33; containment = 13.33 / 10, capped at 1
     assert con.similarity.tolist() == [1.0] and con.jaccard.tolist() == [0.5]

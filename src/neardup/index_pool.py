@@ -133,8 +133,7 @@ class Pool:
         pairs = pairs.reshape(-1, 2).astype(np.int64)
         if config.verify or self.signatures is None:
             return pair_similarities(pairs, self.values, self.offsets, config.similarity)
-        sizes = np.diff(self.offsets)
-        return estimated_similarities(pairs, self.signatures, sizes, config.similarity)
+        return estimated_similarities(pairs, self.signatures, self.offsets, config.similarity)
 
     def accept(self, pairs: I64Array, config: DedupConfig) -> tuple[PairScores, NDArray[np.bool_]]:
         """Scores, and which pairs are duplicates by batch dedup's one rule

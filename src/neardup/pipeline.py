@@ -483,8 +483,9 @@ def pair_scores(pairs: I64Array, matching: Matching, config: DedupConfig) -> Pai
             return pair_similarities(
                 part, values, offsets, config.similarity, threads=matching.threads
             )
-        sizes = np.diff(matching.set_offsets)
-        return estimated_similarities(part, matching.signatures, sizes, config.similarity)
+        return estimated_similarities(
+            part, matching.signatures, matching.set_offsets, config.similarity
+        )
 
     return _tilewise(pairs, block, matching)
 

@@ -131,9 +131,10 @@ def similarity(a: NDArray[np.uint32], b: NDArray[np.uint32], kind: SimilarityKin
 
 
 def estimated_similarities(
-    pairs: I64Array, signatures: NDArray[np.uint32], sizes: I64Array, kind: SimilarityKind
+    pairs: I64Array, signatures: NDArray[np.uint32], offsets: I64Array, kind: SimilarityKind
 ) -> PairScores:
-    """Scores of every pair from MinHash signatures and set sizes alone.
+    """Scores of every pair from MinHash signatures and set sizes (``offsets`` of a flat
+    store, as :func:`pair_similarities` takes) alone.
 
     The signatures estimate Jaccard ``J``; the overlap is then
     ``J / (1 + J) * (|A| + |B|)``, so containment needs no sets either.
@@ -141,10 +142,11 @@ def estimated_similarities(
     left, right = pairs[:, 0], pairs[:, 1]
     agree = np.count_nonzero(signatures[left] == signatures[right], axis=1)
     jaccard = agree / np.float64(signatures.shape[1])
-    shared = jaccard / (1.0 + jaccard) * (sizes[left] + sizes[right])
+    size_left, size_right = set_sizes(offsets, left), set_sizes(offsets, right)
+    shared = jaccard / (1.0 + jaccard) * (size_left + size_right)
     if kind == "jaccard":
         return PairScores(jaccard, jaccard, shared)
-    containment = _ratio(shared, np.minimum(sizes[left], sizes[right]).astype(np.float64))
+    containment = _ratio(shared, np.minimum(size_left, size_right).astype(np.float64))
     return PairScores(containment, jaccard, shared)
 
 
