@@ -70,7 +70,7 @@ T = TypeVar("T")
 CANDIDATE_FLOOR = 0.1  # lowest Jaccard LSH is banded for by default; see lsh_threshold
 _TILE_DOCS = 1 << 16  # verification works on pairs within two ranges of this many documents
 _RESIDENT_BUDGET = 1 << 28  # mapped set files larger than this are let go of tile by tile
-_BLOCK = 1 << 15  # at most this many pairs a thread verifies whole (:func:`_screened_verdicts`)
+_BLOCK = 1 << 15  # at most this many pairs a thread verifies whole (:func:`_verdicts_on_threads`)
 BATCH_SIZE = 1024  # documents per batch: amortises a kernel call, small enough to stream
 _VERIFIED_FN_WEIGHT = 0.8  # candidates are verified: a missed pair costs more than a checked one
 
@@ -299,11 +299,11 @@ def near_duplicate_edges(
             break
         counts["candidate_pairs"] += len(pairs)
         with clock.stage("verify"):
-            verdicts = _screened_verdicts(pairs, matching, config)
-        counts["verified_pairs"] += int(np.count_nonzero(verdicts.screened))
-        edges.append(pairs[verdicts.accepted])
-        twins.append(pairs[verdicts.near_identical])
-        copies.append(verdicts.near_copy[verdicts.near_identical])
+            found = _verdicts_on_threads(pairs, matching, config)
+        counts["verified_pairs"] += int(np.count_nonzero(found.screened))
+        edges.append(pairs[found.accepted])
+        twins.append(pairs[found.near_identical])
+        copies.append(found.near_copy[found.near_identical])
     counts["verified_edges"] = sum(len(part) for part in edges)
     return np.concatenate(edges), np.concatenate(twins), np.concatenate(copies)
 
@@ -328,9 +328,12 @@ class Verdicts:
     near_copy: NDArray[np.bool_]
 
 
-def verdicts(pairs: I64Array, matching: Matching, config: DedupConfig) -> Verdicts:
-    """The candidate ``pairs`` screened, then the rule's verdict on those that pass."""
-    screened = plausible(pairs, matching, config)
+def verdicts(
+    pairs: I64Array, matching: Matching, config: DedupConfig, *, screen: bool = True
+) -> Verdicts:
+    """The candidate ``pairs`` screened (unless they were already), then the rule's verdict
+    on those that pass."""
+    screened = plausible(pairs, matching, config) if screen else np.ones(len(pairs), dtype=bool)
     accepted, near, copy = (np.zeros(len(pairs), dtype=bool) for _ in range(3))
     passed = np.flatnonzero(screened)
     ok, scores = duplicates(pairs[passed], matching, config)
@@ -340,7 +343,7 @@ def verdicts(pairs: I64Array, matching: Matching, config: DedupConfig) -> Verdic
     return Verdicts(screened, accepted, near, copy)
 
 
-def _screened_verdicts(pairs: I64Array, matching: Matching, config: DedupConfig) -> Verdicts:
+def _verdicts_on_threads(pairs: I64Array, matching: Matching, config: DedupConfig) -> Verdicts:
     """:func:`verdicts`, with several threads taking blocks of pairs whole.
 
     Spreading each check over the threads in turn kept 1.5-1.6 of two cores busy (the
@@ -360,10 +363,10 @@ def _screened_verdicts(pairs: I64Array, matching: Matching, config: DedupConfig)
 def verified_edges(
     pairs: I64Array, matching: Matching, config: DedupConfig
 ) -> tuple[I64Array, I64Array]:
-    """The candidate ``pairs`` that are duplicates, and those of them sharing half their
-    union (near-identical: ``assign_kept`` never parts them)."""
-    ok, scores = duplicates(pairs, matching, config)
-    return pairs[ok], pairs[ok & (scores.jaccard >= NEAR_IDENTICAL)]
+    """The ``pairs`` (screened already) that are duplicates, and those of them sharing half
+    their union (near-identical: ``assign_kept`` never parts them)."""
+    found = verdicts(pairs, matching, config, screen=False)
+    return pairs[found.accepted], pairs[found.near_identical]
 
 
 def duplicates(

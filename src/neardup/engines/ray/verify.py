@@ -23,7 +23,7 @@ from neardup.engines.ray.candidates import pairs_of
 from neardup.engines.ray.components import write_adjacency
 from neardup.engines.ray.gather import gather
 from neardup.engines.ray.storage import WorkDir
-from neardup.pipeline import plausible, verified_edges
+from neardup.pipeline import verdicts, verified_edges
 
 I64Array = NDArray[np.int64]
 EDGE_SCHEMA = pa.schema([("left", pa.int64()), ("right", pa.int64()), ("twin", pa.bool_())])
@@ -44,11 +44,10 @@ def verify_partition(
         # checks, on the shingle sets alone; then the whole rule on the few pairs left,
         # with their text-order sequences
         documents = gather(work, sorted_unique(block), offsets, config, sequences=False)
-        local, matching = documents.local(block), documents.matching()
-        local = local[plausible(local, matching, config)]
-        screened += len(local)
-        found, _ = verified_edges(local, matching, similar_enough)
-        block = documents.positions[found]
+        local = documents.local(block)
+        first = verdicts(local, documents.matching(), similar_enough)
+        screened += int(np.count_nonzero(first.screened))
+        block = documents.positions[local[first.accepted]]
         documents = gather(work, sorted_unique(block), offsets, config)
         found, near = verified_edges(documents.local(block), documents.matching(), config)
         edges.append(documents.positions[found])
