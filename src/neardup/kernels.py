@@ -143,27 +143,35 @@ def _within(point: int, ranges: tuple[tuple[int, int], ...]) -> bool:
 
 
 @njit(cache=True, nogil=True)
+def code_point(data: NDArray[np.uint8], i: int, stop: int) -> tuple[int, int]:
+    """The code point of the UTF-8 character starting at ``data[i]``, and its bytes;
+    ``(-1, 1)`` for a byte that starts none, or a character cut off by ``stop``."""
+    lead = np.int64(data[i])
+    if lead < 0x80:
+        return lead, 1
+    if lead < 0xC0:
+        return -1, 1
+    width = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+    if i + width > stop:
+        return -1, 1
+    point = lead & (0x7F >> width)
+    for k in range(i + 1, i + width):
+        point = (point << 6) | (np.int64(data[k]) & 0x3F)
+    return point, width
+
+
+@njit(cache=True, nogil=True)
 def _unspaced(data: NDArray[np.uint8], i: int, stop: int) -> int:
     """The bytes of the character starting at ``data[i]`` when it is a letter of a script
     written without spaces (``UNSPACED_LETTERS``: a token of its own), minus them when it
     is their punctuation (``UNSPACED_PUNCTUATION``: a separator), else 0 (a word byte like
     any other). Only lead bytes of three or four are looked at; a character cut off by
     ``stop`` is a word byte."""
-    lead = np.int64(data[i])
-    if lead < 0xE0:
+    if data[i] < 0xE0:
         return 0
-    if lead < 0xF0:
-        if i + 2 >= stop:
-            return 0
-        width = 3
-        point = ((lead & 0x0F) << 12) | ((np.int64(data[i + 1]) & 0x3F) << 6)
-        point |= np.int64(data[i + 2]) & 0x3F
-    else:
-        if i + 3 >= stop:
-            return 0
-        width = 4
-        point = ((lead & 0x07) << 18) | ((np.int64(data[i + 1]) & 0x3F) << 12)
-        point |= ((np.int64(data[i + 2]) & 0x3F) << 6) | (np.int64(data[i + 3]) & 0x3F)
+    point, width = code_point(data, i, stop)
+    if point < 0:
+        return 0
     if _within(point, UNSPACED_PUNCTUATION):
         return -width
     if _within(point, UNSPACED_LETTERS):

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from neardup.config import NormalizeConfig
 from neardup.text import batch, normalize
 from neardup.text.batch import compiled_form, normalized_utf8
+from neardup.text.shingle import utf8_batch
 
 DEFAULT = NormalizeConfig()
 
@@ -83,7 +84,8 @@ def test_compiled_form_folds_typography_and_refuses_the_rest() -> None:
 
 _TYPOGRAPHY = [
     "\u2018", "\u2019", "\u201c", "\u201d", "\u00ab", "\u00bb", "\u2013", "\u2014", "\u2212",
-    "\u2026", "&amp;", "&lt;", "&#8217;", "&mdash;", "&eacute;", "&nbsp;", "&", "&am-\np;", "AMP;", "lt;", "\u00a3", "\u00a9", "\u00b0", "\u00e9", "\u02bc", "\u2022", "\u00b7", "\u00bd",
+    "\u2026", "\u201a", "\u201b", "\u2039", "\u203a", "\u201e", "\u201f", "\u2012", "\u2015",
+    "\u2014\n", "\u2013 \t\r", "\u2212\x1f\x1e", "end\u2014\nnext", "&amp;", "&lt;", "&#8217;", "&mdash;", "&eacute;", "&nbsp;", "&", "&am-\np;", "AMP;", "lt;", "\u00a3", "\u00a9", "\u00b0", "\u00e9", "\u02bc", "\u2022", "\u00b7", "\u00bd",
     "\u0301", "\u00c2", "\u00a0", "\u2028", "\u00ad", "\u2010", "\u00b4",
     "\u00c2\u00a3", "\u00e2\u20ac\u0153", "\u00e2\u20ac\x9d", "\u00c3\u00bc",  # mojibake
 ]  # fmt: skip
@@ -116,6 +118,34 @@ def test_pieced_text_equals_normalize(
     texts = data.draw(st.lists(texts_of, min_size=1, max_size=6))
     config = data.draw(st.one_of(st.just(DEFAULT), configs))
     assert decoded(texts, config) == [normalize(text, config) for text in texts]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("plain text-\nhere", batch.ASCII),
+        ("It\u2019s \u201cdone\u201d \u2014 well\u2026", batch.TYPOGRAPHIC),
+        ("a dash\u2014 \tthen text", batch.TYPOGRAPHIC),
+        ("a dash\u2014 \t\nends a line", batch.OTHER),
+        ("\u201c\u2018side by side\u2019\u201d", batch.OTHER),
+        ("\u00a35 and \u00e9", batch.OTHER),
+        ("R&D", batch.OTHER),
+        ("\u2019 &amp;", batch.OTHER),
+    ],
+)
+def test_typographic_kinds(text: str, kind: int) -> None:
+    assert batch.typographic_kinds(*utf8_batch([text])).tolist() == [kind]
+
+
+def test_typography_is_folded_without_asking_compiled_form(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts = ["Plain \u2018quoted\u2019 text \u2013 and \u00abmore\u00bb, \u2026", "ASCII"]
+    expected = [normalize(text) for text in texts]
+    monkeypatch.setattr(batch, "compiled_form", lambda *_: pytest.fail("asked compiled_form"))
+    assert (
+        decoded(texts, DEFAULT) == expected == ["plain 'quoted' text - and \"more\", ...", "ascii"]
+    )
 
 
 def test_characters_are_judged_once_and_compiled_a_few_times(

@@ -48,7 +48,11 @@ Utf8Batch = tuple[NDArray[np.uint8], I64Array]
 
 def utf8_batch(texts: Sequence[str]) -> Utf8Batch:
     """Texts as one UTF-8 buffer plus offsets, the layout the byte kernels read."""
-    encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
+    return joined_utf8([text.encode("utf-8", "surrogatepass") for text in texts])
+
+
+def joined_utf8(encoded: Sequence[bytes]) -> Utf8Batch:
+    """Texts already encoded, laid out as :func:`utf8_batch` lays them."""
     data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
     return data, _offsets([len(e) for e in encoded])
 
