@@ -70,7 +70,7 @@ _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _CHAIN = np.uint64(0x9E3779B97F4A7C15)
 _EMPTY32 = np.uint32(0xFFFFFFFF)
-_FIGURE = np.uint64(1) << np.uint64(32)  # the figure bit: the lowest bit a set keeps
+_FIGURE32 = np.uint32(1)  # the figure bit (bit 32 of a hash): the lowest of the 32 a set keeps
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -240,10 +240,11 @@ def _token_hashes(
 
 @njit(cache=True, nogil=True)
 def _chain_ngrams(
-    units: U64Array, figures: NDArray[np.bool_], count: int, size: int, out: U64Array, at: int
+    units: U64Array, figures: NDArray[np.bool_], count: int, size: int, out: U32Array, at: int
 ) -> int:
-    """Write the n-gram hashes of ``units[:count]`` to ``out[at:]``, the figure bit set
-    where ``figures`` marks one of an n-gram's units; return how many."""
+    """Write the n-gram shingles of ``units[:count]`` (each hash's top 32 bits) to
+    ``out[at:]``, the figure bit set where ``figures`` marks one of an n-gram's units;
+    return how many."""
     if count == 0:
         return 0
     width = min(size, count)
@@ -254,25 +255,35 @@ def _chain_ngrams(
         for j in range(width):
             acc = acc * _CHAIN + units[i + j]
             figure |= figures[i + j]
-        h = _mix(acc) & ~_FIGURE
-        out[at + i] = h | _FIGURE if figure else h
+        h = np.uint32(_mix(acc) >> np.uint64(32)) & ~_FIGURE32
+        out[at + i] = h | _FIGURE32 if figure else h
     return produced
+
+
+@njit(cache=True, nogil=True)
+def longest_document(offsets: I64Array) -> int:
+    """The largest ``offsets[d + 1] - offsets[d]``: the room one document's scratch needs."""
+    longest = 0
+    for d in range(offsets.size - 1):
+        longest = max(longest, offsets[d + 1] - offsets[d])
+    return longest
 
 
 @njit(cache=True, nogil=True)
 def word_shingles(
     data: NDArray[np.uint8], offsets: I64Array, size: int, fold: NDArray[np.uint8], split: bool
-) -> tuple[U64Array, I64Array]:
-    """Word n-gram hashes of every document in a UTF-8 batch (not deduplicated).
+) -> tuple[U32Array, I64Array]:
+    """Word n-gram shingles of every document in a UTF-8 batch (not deduplicated).
 
     ``fold`` maps each byte before hashing (identity, or OCR look-alikes to one letter);
     ``split``: characters of unspaced scripts are tokens of their own (:func:`_unspaced`).
     """
     docs = offsets.size - 1
-    out = np.empty(max(data.size, 1), dtype=np.uint64)  # never more shingles than bytes
+    out = np.empty(max(data.size, 1), dtype=np.uint32)  # never more shingles than bytes
     starts = np.zeros(docs + 1, dtype=np.int64)
-    scratch = np.empty(max(data.size, 1), dtype=np.uint64)
-    figures = np.empty(max(data.size, 1), dtype=np.bool_)
+    longest = max(longest_document(offsets), 1)  # a document's tokens, one at a time
+    scratch = np.empty(longest, dtype=np.uint64)
+    figures = np.empty(longest, dtype=np.bool_)
     at = 0
     for d in range(docs):
         count = _token_hashes(data, offsets[d], offsets[d + 1], fold, split, scratch, figures)
@@ -391,14 +402,14 @@ def numbers(
 @njit(cache=True, nogil=True)
 def char_shingles(
     points: NDArray[np.uint32], offsets: I64Array, size: int, fold: NDArray[np.uint8]
-) -> tuple[U64Array, I64Array]:
-    """Character n-gram hashes of every document in a batch of code points.
+) -> tuple[U32Array, I64Array]:
+    """Character n-gram shingles of every document in a batch of code points.
 
     ``fold`` maps each ASCII code point before hashing, as for words; an
     n-gram's figure bit follows the figure rule over its characters.
     """
     docs = offsets.size - 1
-    out = np.empty(max(points.size, 1), dtype=np.uint64)
+    out = np.empty(max(points.size, 1), dtype=np.uint32)
     units = points.astype(np.uint64)
     for i in range(units.size):
         if units[i] < 128:
@@ -416,7 +427,7 @@ def char_shingles(
                 digits += points[j] >= 48 and points[j] <= 57
                 kept += units[j] >= 48 and units[j] <= 57
             if _is_figure(digits, kept, width):
-                out[at + i] |= _FIGURE
+                out[at + i] |= _FIGURE32
         at += produced
         starts[d + 1] = at
     return out[:at].copy(), starts
@@ -431,9 +442,7 @@ def shingle_sets(values: U32Array, offsets: I64Array) -> tuple[U32Array, I64Arra
     """
     out = np.empty(values.size, dtype=np.uint32)
     starts = np.zeros(offsets.size, dtype=np.int64)
-    longest = 0
-    for d in range(offsets.size - 1):
-        longest = max(longest, offsets[d + 1] - offsets[d])
+    longest = longest_document(offsets)
     first = np.empty(longest, dtype=np.uint32)
     second = np.empty(longest, dtype=np.uint32)
     counts = np.empty(257, dtype=np.int64)

@@ -21,7 +21,7 @@ DEFAULT = NormalizeConfig()
 _ASCII_PIECES = [
     "-", "*", "+", " ", "\t", "\x1f", "\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e",
     "a", "B", "z", "Q", "7", "_", ".", ",", "'", '"', "x-\n", "- ", "-\n", "exam-\n ple",
-    "Anglo-\nSaxon", "1990-\n1995", "* item", "\n  + ", "--", "-\t-",
+    "Anglo-\nSaxon", "1990-\n1995", "* item", "\n  + ", "--", "-\t-", "exam- \t\nple",
 ]  # fmt: skip
 ascii_texts = st.lists(st.sampled_from(_ASCII_PIECES), max_size=30).map("".join)
 configs = st.builds(NormalizeConfig, **{f.name: st.booleans() for f in fields(NormalizeConfig)})

@@ -30,7 +30,7 @@ from numba import njit
 from numpy.typing import NDArray
 
 from neardup.config import NormalizeConfig
-from neardup.kernels import code_point
+from neardup.kernels import code_point, longest_document
 from neardup.text import mojibake
 from neardup.text.normalize import (
     SPECIAL_CHARACTERS,
@@ -239,6 +239,26 @@ def _fold_typography(text: U8Array, stop: int, out: U8Array) -> int:
 
 
 @njit(cache=True, nogil=True)
+def _line_work(text: U8Array, stop: int) -> tuple[bool, bool]:
+    """Whether :func:`_remove_bullets` and :func:`_join_hyphenated` could change ``text``:
+    a bullet run opens a line, a hyphen ends one (before inline spaces). Both act at line
+    breaks only, which most texts hold few of: one read-only scan spares two copies.
+    (Removing bullets only deletes what follows a line break: it makes no hyphen end a
+    line that did not.)"""
+    bulleted = _bullet_run_end(text, 0, stop) > 0
+    hyphenated = False
+    for i in range(stop):
+        if not _is_line_break(text[i]):
+            continue
+        bulleted = bulleted or _bullet_run_end(text, i + 1, stop) > i + 1
+        j = i - 1
+        while j >= 0 and _is_inline_space(text[j]):
+            j -= 1
+        hyphenated = hyphenated or (j >= 0 and text[j] == _HYPHEN)
+    return bulleted, hyphenated
+
+
+@njit(cache=True, nogil=True)
 def normalize_plain(
     data: U8Array,
     offsets: I64Array,
@@ -258,9 +278,7 @@ def normalize_plain(
     docs = offsets.size - 1
     out = np.empty(data.size, dtype=np.uint8)  # normalising never lengthens ASCII text
     starts = np.zeros(docs + 1, dtype=np.int64)
-    longest = 0
-    for d in range(docs):
-        longest = max(longest, offsets[d + 1] - offsets[d])
+    longest = longest_document(offsets)
     zeroth = np.empty(longest, dtype=np.uint8)
     first = np.empty(longest, dtype=np.uint8)
     second = np.empty(longest, dtype=np.uint8)
@@ -275,10 +293,11 @@ def normalize_plain(
             if typographic[d]:
                 size = _fold_typography(text, size, zeroth)
                 text = zeroth
-            if bullets:
+            bulleted, hyphenated = _line_work(text, size)
+            if bullets and bulleted:
                 size = _remove_bullets(text, size, first)
                 text = first
-            if hyphens:
+            if hyphens and hyphenated:
                 size = _join_hyphenated(text, size, second)
                 text = second
             at = _collapse(text, size, lower, out, at)

@@ -75,7 +75,7 @@ def shingle_sequences(
         points = np.frombuffer(b"".join(encoded), dtype=np.uint32)
         lengths = [len(e) // 4 for e in encoded]
         values, starts = kernels.char_shingles(points, _offsets(lengths), config.size, fold)
-    return (values >> np.uint64(32)).astype(np.uint32), starts
+    return values, starts
 
 
 def number_sets(utf8: Utf8Batch, config: ShingleConfig) -> tuple[U32Array, I64Array]:
