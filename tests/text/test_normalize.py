@@ -182,6 +182,33 @@ def test_badness_asked_in_windows_is_necessary_for_ftfy(text: str) -> None:
         assert not ftfy.badness.is_bad(text) or not mojibake.HINT.search(text)
 
 
+# Mojibake of every kind ftfy fixes (a re-encoding, a byte A0 read as a space, pieces
+# among good text, C1 controls), a NUL, and ASCII runs long enough to be cut
+_MOJIBAKE = ["Ã©", "â€™", "â€œ", "Â£", "Ã ", "â€ ", "Ã\u00a0", "ÐŸÑ€Ð¸", "\x93", "\x80", "\x00"]
+_LONG_ASCII = ["x" * 40, "a word " * 6, "\t \r" * 12, "?" * 31, "-" * 29]
+
+
+@given(
+    st.lists(
+        st.sampled_from(_FILLER + _MOJIBAKE + _LONG_ASCII + list(_LATIN1_AND_CP1252)),
+        max_size=40,
+    ).map("".join)
+)
+@settings(max_examples=1500, deadline=None)
+def test_fix_with_ascii_set_aside_is_ftfys(text: str) -> None:
+    config = ftfy.TextFixerConfig(unescape_html=False, explain=False)
+    assert mojibake.fix_encoding(text, config) == ftfy.fix_encoding(text, config)
+
+
+def test_long_ascii_is_set_aside(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+    real = ftfy.fix_encoding
+    monkeypatch.setattr(mojibake.ftfy, "fix_encoding", lambda t, c: seen.append(t) or real(t, c))
+    line = "a" * 100 + "Â£5" + "b" * 100
+    assert mojibake.fix_encoding(line, ftfy.TextFixerConfig()) == "a" * 100 + "£5" + "b" * 100
+    assert seen == ["a" * 14 + "\x00" + "a" * 14 + "Â£5" + "b" * 13 + "\x00" + "b" * 14]
+
+
 @pytest.mark.parametrize(
     "clean",
     [

@@ -129,7 +129,7 @@ def fix_mojibake(text: str) -> str:
     lines = text.split("\n")
     for i, line in enumerate(lines):
         if mojibake.may_be_bad(line):
-            lines[i] = ftfy.fix_encoding(line, _FTFY_CONFIG)
+            lines[i] = mojibake.fix_encoding(line, _FTFY_CONFIG)
     return "\n".join(lines)
 
 
