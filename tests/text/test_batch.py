@@ -127,6 +127,8 @@ def test_pieced_text_equals_normalize(
         ("It\u2019s \u201cdone\u201d \u2014 well\u2026", batch.TYPOGRAPHIC),
         ("a dash\u2014 \tthen text", batch.TYPOGRAPHIC),
         ("a dash\u2014 \t\nends a line", batch.OTHER),
+        *((f"a\u2013{end}b", batch.OTHER) for end in "\r\x0b\x0c\x1c\x1d\x1e"),
+        ("a\u2014 \x1fz", batch.TYPOGRAPHIC),  # a unit separator is an inline space
         ("\u201c\u2018side by side\u2019\u201d", batch.OTHER),
         ("\u00a35 and \u00e9", batch.OTHER),
         ("R&D", batch.OTHER),

@@ -185,12 +185,18 @@ def test_badness_asked_in_windows_is_necessary_for_ftfy(text: str) -> None:
 # Mojibake of every kind ftfy fixes (a re-encoding, a byte A0 read as a space, pieces
 # among good text, C1 controls), a NUL, and ASCII runs long enough to be cut
 _MOJIBAKE = ["Ã©", "â€™", "â€œ", "Â£", "Ã ", "â€ ", "Ã\u00a0", "ÐŸÑ€Ð¸", "\x93", "\x80", "\x00"]
-_LONG_ASCII = ["x" * 40, "a word " * 6, "\t \r" * 12, "?" * 31, "-" * 29]
+_MOJIBAKE += ["\x1a", "\ufffd", "À€", "Ã\ufffd"]  # "\x1a": no sloppy codec encodes it
+_LONG_ASCII = ["x" * 40, "a word " * 6, "\t \r" * 12, "?" * 31, "-" * 29, " '-", "x3?c.1.\t,"]
+_LONG_ASCII.append("x" * 20 + "\x1a" + "x" * 20)  # a character no sloppy codec encodes
 
 
 @given(
     st.lists(
-        st.sampled_from(_FILLER + _MOJIBAKE + _LONG_ASCII + list(_LATIN1_AND_CP1252)),
+        st.one_of(  # a third of the pieces each: mojibake, long ASCII, Latin-1 and cp1252
+            st.sampled_from(_FILLER + _MOJIBAKE),
+            st.sampled_from(_LONG_ASCII),
+            st.sampled_from(list(_LATIN1_AND_CP1252)),
+        ),
         max_size=40,
     ).map("".join)
 )
@@ -198,6 +204,12 @@ _LONG_ASCII = ["x" * 40, "a word " * 6, "\t \r" * 12, "?" * 31, "-" * 29]
 def test_fix_with_ascii_set_aside_is_ftfys(text: str) -> None:
     config = ftfy.TextFixerConfig(unescape_html=False, explain=False)
     assert mojibake.fix_encoding(text, config) == ftfy.fix_encoding(text, config)
+
+
+def test_a_character_no_sloppy_codec_encodes_is_never_set_aside() -> None:
+    config = ftfy.TextFixerConfig(unescape_html=False, explain=False)
+    line = "caf\u00c3\ufffd " + "x" * 18 + "\x1a" + "x" * 18  # the \x1a keeps ftfy's sloppy fix off
+    assert mojibake.fix_encoding(line, config) == ftfy.fix_encoding(line, config)
 
 
 def test_long_ascii_is_set_aside(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -31,6 +31,7 @@ from typing import Any
 
 import ftfy
 import ftfy.badness
+import ftfy.chardata
 
 try:
     import re._parser as _parser  # type: ignore[import-not-found,unused-ignore]
@@ -114,7 +115,28 @@ def _badness_nearby(text: str) -> bool:
 # ftfy's fix of a line, fed the line with the middles of its long ASCII runs cut out
 _CONTEXT = 2 * BADNESS_SPAN  # ASCII characters kept either side of a cut
 _CUT = "\x00"  # stands for a cut (a line holding one is fixed whole)
-_LONG_ASCII_RUN = re.compile(f"[\x01-\x7f]{{{2 * _CONTEXT + 2},}}")
+
+
+def _self_encoded() -> str:
+    """The ASCII characters that every encoding ftfy tries encodes as themselves: all but
+    "\x1a", which its sloppy codecs keep for U+FFFD (a line holding one is never fixed by
+    them, so where it stands must be seen)."""
+    encodings = ftfy.chardata.CHARMAP_ENCODINGS
+    return "".join(
+        char
+        for char in map(chr, range(128))
+        if all(
+            ftfy.chardata.possible_encoding(char, name) and char.encode(name) == char.encode()
+            for name in encodings
+        )
+    )
+
+
+_SELF_ENCODED = _self_encoded()
+_LONG_ASCII_RUN = re.compile(
+    f"[{re.escape(_SELF_ENCODED.replace(_CUT, ''))}]{{{2 * _CONTEXT + 2},}}"
+)
+_CUTTING = PROVEN and _CUT in _SELF_ENCODED  # the cut must read as plain ASCII too
 
 
 def fix_encoding(line: str, config: ftfy.TextFixerConfig) -> str:
@@ -124,13 +146,14 @@ def fix_encoding(line: str, config: ftfy.TextFixerConfig) -> str:
     fix), was two thirds of the time mojibake cost. Under a proven ftfy no step of
     the fix reads or changes ASCII farther than ``BADNESS_SPAN`` from a non-ASCII
     character: every alternative of the regex (and of its byte patterns, which are
-    shorter) holds one, a re-encoding maps each ASCII character to itself in every
-    encoding it tries, and what it decides reads the set of characters present, in
-    which ASCII is always allowed. So each ASCII run longer than twice ``_CONTEXT``
-    keeps ``_CONTEXT`` characters at either end, its middle becomes one ``_CUT``
-    (ASCII too), and the middles go back in place once fixed.
+    shorter) holds one, a re-encoding maps each ASCII character but "\x1a" to itself in
+    every encoding it tries, and what it decides reads the set of characters present,
+    in which those are always allowed (see :func:`_self_encoded`). So each run
+    of such characters longer than twice ``_CONTEXT`` keeps ``_CONTEXT`` characters at
+    either end, its middle becomes one ``_CUT`` (one of them too), and the middles go
+    back in place once fixed.
     """
-    if not PROVEN or _CUT in line:
+    if not _CUTTING or _CUT in line:
         return ftfy.fix_encoding(line, config)
     middles: list[str] = []
 
