@@ -4,6 +4,7 @@
     python benchmarks/peers.py -n 20000                # a scale.py corpus, made in a temp dir
     python benchmarks/peers.py --input /tmp/corpus-100k.jsonl --tools neardup,rensa --json
     python benchmarks/peers.py --neardup-args "--no-verify"    # extra `neardup dedup` options
+    python benchmarks/peers.py --tools neardup,rensa --rounds 5   # alternated; median ratio
 
 Every tool runs in its own child process on the same JSONL file, with the word n-gram size,
 permutations and LSH bands x rows that neardup's ``summary.json`` reports in force: neardup's
@@ -24,6 +25,11 @@ them (without neardup in ``--tools``, a run on two tiny records tells them).
   Neither verifies candidates, clusters or writes anything; neardup does all three, so the
   ratios lean in the peers' favour.
 
+On a busy host one run says little: ``--rounds N`` runs every tool N times, the tools in
+turn within each round, and gives neardup's speed ratio to each peer per round (the two runs
+of a round are minutes apart, not hours) and their median; the table shows each tool's run
+of median time.
+
 Peak memory ("peak MB") covers the tool's whole process tree. One process: its peak RSS, exact,
 from ``os.wait4`` on that child (``RUSAGE_CHILDREN`` deltas cannot isolate a child, as
 ``ru_maxrss`` is the largest of all children so far). Several (neardup's forked workers): also
@@ -41,6 +47,7 @@ import gzip
 import json
 import os
 import shlex
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -364,10 +371,37 @@ def ratios(results: Sequence[Result]) -> dict[str, dict[str, float]]:
     }
 
 
+def round_ratios(rounds: Sequence[Sequence[Result]]) -> dict[str, list[float]]:
+    """Per peer, neardup's speed ratio to it in each round."""
+    per_peer: dict[str, list[float]] = {}
+    for results in rounds:
+        for peer, ratio in ratios(results).items():
+            per_peer.setdefault(peer, []).append(ratio["throughput"])
+    return per_peer
+
+
+def median_runs(rounds: Sequence[Sequence[Result]]) -> list[Result]:
+    """Each tool's run of median time (the lower middle one of an even count)."""
+    tools = [r.tool for r in rounds[0]]
+    runs = {
+        tool: sorted((r for results in rounds for r in results if r.tool == tool), key=_seconds)
+        for tool in tools
+    }
+    return [runs[tool][(len(runs[tool]) - 1) // 2] for tool in tools]
+
+
+def _seconds(result: Result) -> float:
+    return result.seconds
+
+
 def report_json(
-    corpus: Path, results: Sequence[Result], parameters: dict[str, Any]
+    corpus: Path,
+    results: Sequence[Result],
+    parameters: dict[str, Any],
+    rounds: Sequence[Sequence[Result]] = (),
 ) -> dict[str, Any]:
     shape = Shape.of(parameters)
+    per_round = round_ratios(rounds) if len(rounds) > 1 else {}
     return {
         "input": str(corpus),
         "input_bytes": corpus.stat().st_size,
@@ -377,6 +411,9 @@ def report_json(
         "neardup_parameters": parameters,
         "results": [{**asdict(r), "docs_per_second": round(r.docs_per_second, 1)} for r in results],
         "neardup_over_peer": ratios(results),
+        "rounds": len(rounds) or 1,
+        "speed_ratio_per_round": per_round,
+        "median_speed_ratio": {peer: statistics.median(v) for peer, v in per_round.items()},
     }
 
 
@@ -418,6 +455,12 @@ def print_report(report: dict[str, Any], results: Sequence[Result]) -> None:
     print()
     for line in _table(results):
         print(line)
+    if report["speed_ratio_per_round"]:
+        print()
+        print(f"neardup speed x, per round ({report['rounds']} rounds, tools in turn):")
+        for peer, values in report["speed_ratio_per_round"].items():
+            each = ", ".join(f"{v:.2f}" for v in values)
+            print(f"  {peer:<11} {each}  (median {report['median_speed_ratio'][peer]:.2f})")
     stages = next((r.stages for r in results if r.tool == "neardup"), {})
     if stages:
         print()
@@ -440,6 +483,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--ngram", type=int, help="word n-gram size, every tool (neardup's)")
     parser.add_argument("--bands", type=int, help="LSH bands, with --rows (default: neardup's)")
     parser.add_argument("--rows", type=int, help="LSH rows per band, with --bands")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="runs of every tool, in turn (default 1)"
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--worker", choices=sorted(PEERS), help=argparse.SUPPRESS)
     parser.add_argument("--report", type=Path, help=argparse.SUPPRESS)
@@ -450,6 +496,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error(f"--tools takes some of {', '.join(TOOLS)}; got {args.tools}")
     if (args.bands is None) != (args.rows is None):
         parser.error("give both --bands and --rows, or neither")
+    if args.rounds < 1:
+        parser.error(f"--rounds must be at least 1, got {args.rounds}")
     return args
 
 
@@ -462,27 +510,43 @@ def neardup_options(args: argparse.Namespace) -> list[str]:
 
 
 def benchmark(args: argparse.Namespace, workdir: Path) -> tuple[dict[str, Any], list[Result]]:
-    """Run the tools; the report (see ``report_json``) and the results."""
+    """Run the tools ``args.rounds`` times, in turn; the report (see ``report_json``) and the
+    results shown (each tool's run of median time)."""
     corpus = prepare_input(args, workdir)
     options = neardup_options(args)
-    results: list[Result] = []
     if "neardup" in args.tools:
         warm = time.perf_counter()
-        run_neardup(corpus, options, workdir)
+        _, parameters = run_neardup(corpus, options, workdir)
         warm = time.perf_counter() - warm
         print(
             f"neardup warm-up run, not timed: {warm:.2f} s (numba's kernel cache)", file=sys.stderr
         )
-        print("running neardup", file=sys.stderr)
-        mine, parameters = run_neardup(corpus, options, workdir)
-        results.append(mine)
     else:
         parameters = neardup_parameters(options, workdir)
     shape = Shape.of(parameters)
-    for tool in (t for t in args.tools if t != "neardup"):
-        print(f"running {tool}", file=sys.stderr)
-        results.append(run_peer(tool, corpus, shape, workdir))
-    return report_json(corpus, results, parameters), results
+    rounds = [run_round(args, corpus, options, shape, workdir, n) for n in range(args.rounds)]
+    results = median_runs(rounds)
+    return report_json(corpus, results, parameters, rounds), results
+
+
+def run_round(
+    args: argparse.Namespace,
+    corpus: Path,
+    options: list[str],
+    shape: Shape,
+    workdir: Path,
+    number: int,
+) -> list[Result]:
+    """One run of every tool, neardup first."""
+    results: list[Result] = []
+    which = f" (round {number + 1} of {args.rounds})" if args.rounds > 1 else ""
+    for tool in sorted(args.tools, key=lambda tool: tool != "neardup"):
+        print(f"running {tool}{which}", file=sys.stderr)
+        if tool == "neardup":
+            results.append(run_neardup(corpus, options, workdir)[0])
+        else:
+            results.append(run_peer(tool, corpus, shape, workdir))
+    return results
 
 
 def main(argv: Sequence[str] | None = None) -> None:
