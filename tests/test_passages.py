@@ -7,7 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from neardup.config import DedupConfig, ShingleConfig
-from neardup.passages import ANCHOR, REWRITE_GAP, REWRITE_SLACK, pair_passages, pair_rewrites
+from neardup.passages import (
+    ANCHOR,
+    REWRITE_GAP,
+    REWRITE_SLACK,
+    _edge_runs,
+    pair_passages,
+    pair_rewrites,
+)
 from neardup.text.shingle import sets_of, shingle_sequences
 from neardup.verify import pair_similarities, within_passage_limit
 from tests.generated import ONE_SIZE_REPEATS, bond_issues
@@ -115,6 +122,54 @@ def test_passages_are_bounded_by_the_texts(a: list[int], b: list[int]) -> None:
     sequences = np.diff(_flat(texts)[3])
     assert 0 <= lead[0] <= sequences.min()
     assert 0 <= longest[0] <= sequences.max()
+
+
+def _geometry_by_sets(doc: list[int], other: set[int]) -> tuple[int, int]:
+    """``_geometry``'s (head, longest gap) with Python's own set: what the lookup table
+    must agree with."""
+    anchor = min(ANCHOR, len(doc))
+    starts, ends, run = [], [], 0
+    for i, x in enumerate([*doc, None]):
+        if x is not None and x in other:
+            run += 1
+            continue
+        if run >= anchor:
+            starts.append(i - run)
+            ends.append(i)
+        run = 0
+    if not starts:
+        return len(doc), len(doc)
+    first, last = _edge_runs(np.array(starts), np.array(ends))
+    gap = max(starts[first], len(doc) - ends[last])
+    for k in range(first + 1, last + 1):
+        gap = max(gap, starts[k] - ends[k - 1])
+    return starts[first], gap
+
+
+# Shingles that share their low bits (a table's first slot) and the figure bit, so that
+# lookups walk long runs of taken slots; a few plain hashes besides.
+_COLLIDING = [k << 12 | figure for k in range(40) for figure in (0, 1)] + [0xFFFFFFFF, 7, 0]
+
+
+@given(
+    st.lists(st.sampled_from(_COLLIDING), min_size=1, max_size=80),
+    st.lists(st.sampled_from(_COLLIDING), min_size=1, max_size=80),
+)
+def test_passages_looked_up_in_a_table_agree_with_a_set(a: list[int], b: list[int]) -> None:
+    seqs = np.array(a + b, dtype=np.uint32)
+    seq_offsets = np.array([0, len(a), len(a) + len(b)], dtype=np.int64)
+    sets, set_offsets = sets_of(seqs, seq_offsets)
+    pairs = np.array([0, 1, 1], dtype=np.int64), np.array([1, 0, 1], dtype=np.int64)
+    longest, lead = pair_passages(sets, set_offsets, seqs, seq_offsets, *pairs, ANCHOR)
+    expected = set()
+    for small, large in ((a, b), (b, a)):  # the smaller first (of a tie, either may be)
+        if len(set(small)) <= len(set(large)):
+            head_s, missing = _geometry_by_sets(small, set(large))
+            head_l, _ = _geometry_by_sets(large, set(small))
+            expected.add((max(head_l, missing), min(head_s, head_l)))
+    assert (longest[0], lead[0]) in expected
+    assert (longest[1], lead[1]) == (longest[0], lead[0])
+    assert longest[2] == lead[2] == 0  # a text against itself
 
 
 def test_config_checks_max_lead() -> None:
