@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
@@ -170,6 +172,53 @@ def test_passages_looked_up_in_a_table_agree_with_a_set(a: list[int], b: list[in
     assert (longest[0], lead[0]) in expected
     assert (longest[1], lead[1]) == (longest[0], lead[0])
     assert longest[2] == lead[2] == 0  # a text against itself
+
+
+def _rewrites_by_dict(doc: list[int], other: list[int]) -> tuple[int, int]:
+    """``_rewrites`` re-read with a dict of first places and ``bisect``."""
+    first: dict[int, int] = {}
+    for q, x in enumerate(other):
+        first.setdefault(x, q)
+    at_a, at_b, before, tails, tail_of = [], [], [], [], []
+    for p, x in enumerate(doc):
+        if x not in first:
+            continue
+        q = first[x]
+        k = bisect_left(tails, q)
+        at_a.append(p)
+        at_b.append(q)
+        before.append(tail_of[k - 1] if k > 0 else -1)
+        tails[k : k + 1], tail_of[k : k + 1] = [q], [len(at_a) - 1]
+    rewrites, c = 0, tail_of[-1] if tails else -1
+    while c >= 0 and before[c] >= 0:
+        d = before[c]
+        own_a, own_b = at_a[c] - at_a[d] - 1, at_b[c] - at_b[d] - 1
+        if min(own_a, own_b) >= 3 and max(own_a, own_b) <= REWRITE_GAP:
+            rewrites += abs(own_a - own_b) > REWRITE_SLACK
+        c = d
+    return rewrites, len(tails)
+
+
+@given(
+    st.lists(st.sampled_from(_COLLIDING[:12]), min_size=1, max_size=80),
+    st.lists(st.sampled_from(_COLLIDING[:12]), min_size=1, max_size=80),
+)
+def test_rewrites_looked_up_in_a_table_agree_with_a_dict(a: list[int], b: list[int]) -> None:
+    """Repeated shingles: each stands for its first place in the other text."""
+    seqs = np.array(a + b, dtype=np.uint32)
+    seq_offsets = np.array([0, len(a), len(a) + len(b)], dtype=np.int64)
+    sets, set_offsets = sets_of(seqs, seq_offsets)
+    pairs = np.array([0, 1], dtype=np.int64), np.array([1, 0], dtype=np.int64)
+    found = pair_rewrites(
+        sets, set_offsets, seqs, seq_offsets, *pairs, 3, REWRITE_GAP, REWRITE_SLACK
+    )
+    expected = {
+        _rewrites_by_dict(small, large)
+        for small, large in ((a, b), (b, a))
+        if len(set(small)) <= len(set(large))
+    }
+    assert (found[0][0], found[1][0]) in expected
+    assert (found[0][1], found[1][1]) == (found[0][0], found[1][0])
 
 
 def test_config_checks_max_lead() -> None:

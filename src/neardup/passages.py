@@ -76,21 +76,21 @@ def _leftmost(
     return lo
 
 
-# --- a set to look shingles up in: open addressing, emptied by a new stamp -------------
+# --- shingles to look up: open addressing, emptied by a new stamp -----------------------
+
+Table = tuple[U32Array, I64Array, I64Array]  # slots, each one's first place, stamps
 
 
 @njit(cache=True, nogil=True)
-def _lookup_table(
-    set_offsets: I64Array, left: I64Array, right: I64Array
-) -> tuple[U32Array, I64Array]:
-    """Room for the largest set of the pairs at most half full: slots and their stamps
-    (0: never used)."""
+def _lookup_table(offsets: I64Array, left: I64Array, right: I64Array) -> Table:
+    """Room for the largest text (by ``offsets``) of the pairs at most half full; every
+    stamp 0 (never used)."""
     biggest = 0
     for k in range(left.size):
         for d in (left[k], right[k]):
-            biggest = max(biggest, set_offsets[d + 1] - set_offsets[d])
+            biggest = max(biggest, offsets[d + 1] - offsets[d])
     size = _slots(biggest)
-    return np.empty(size, dtype=np.uint32), np.zeros(size, dtype=np.int64)
+    return np.empty(size, np.uint32), np.empty(size, np.int64), np.zeros(size, np.int64)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -108,29 +108,32 @@ def _slot(x: np.uint32, mask: int) -> int:
 
 
 @njit(cache=True, nogil=True)
-def _fill(
-    table: U32Array, stamps: I64Array, stamp: int, values: U32Array, start: int, stop: int
-) -> int:
-    """Put ``values[start:stop]`` in the table under ``stamp``; return the mask to look up
-    with. Slots of older stamps count as empty, so the table is never cleared."""
+def _fill(table: Table, stamp: int, values: U32Array, start: int, stop: int) -> int:
+    """Put each value of ``values[start:stop]`` in the table under ``stamp``, with the
+    first place it stands at; return the mask to look up with. Slots of older stamps
+    count as empty, so the table is never cleared."""
+    slots, places, stamps = table
     mask = _slots(stop - start) - 1
     for k in range(start, stop):
-        slot = _slot(values[k], mask)
-        while stamps[slot] == stamp:
+        x = values[k]
+        slot = _slot(x, mask)
+        while stamps[slot] == stamp and slots[slot] != x:
             slot = (slot + 1) & mask
-        table[slot] = values[k]
-        stamps[slot] = stamp
+        if stamps[slot] != stamp:
+            slots[slot], places[slot], stamps[slot] = x, k - start, stamp
     return mask
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _in_table(table: U32Array, stamps: I64Array, stamp: int, mask: int, x: np.uint32) -> bool:
+def _place(table: Table, stamp: int, mask: int, x: np.uint32) -> int:
+    """The first place of ``x`` in what was put in the table under ``stamp``; -1 if none."""
+    slots, places, stamps = table
     slot = _slot(x, mask)
     while stamps[slot] == stamp:
-        if table[slot] == x:
-            return True
+        if slots[slot] == x:
+            return int(places[slot])
         slot = (slot + 1) & mask
-    return False
+    return -1
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -170,7 +173,8 @@ def _geometry(
     doc: int,
     other: int,
     anchor: int,
-    table: tuple[U32Array, I64Array, int],
+    table: Table,
+    stamp: int,
 ) -> tuple[int, int]:
     """(head, longest gap) of ``doc``'s own text around what it shares with ``other``.
 
@@ -181,19 +185,18 @@ def _geometry(
     with fewer than ``STRAY_RUN`` shingles in its group, is a stock phrase:
     head and tail reach past it (unless every run is one). Nothing shared: both
     are the document's length. A document shorter than ``anchor`` shingles is
-    anchored by all of them. ``other``'s set is looked up in ``table`` (slots, stamps, a
-    stamp not used before): 2.5 times faster than a binary search per shingle.
+    anchored by all of them. ``other``'s set is looked up in ``table``, under a ``stamp``
+    not used before: 2.5 times faster than a binary search per shingle.
     """
     begin, end = seq_offsets[doc], seq_offsets[doc + 1]
-    slots, stamps, stamp = table
-    mask = _fill(slots, stamps, stamp, sets, set_offsets[other], set_offsets[other + 1])
+    mask = _fill(table, stamp, sets, set_offsets[other], set_offsets[other + 1])
     length = end - begin
     anchor = min(anchor, length)
     starts = np.empty(length // max(anchor, 1) + 1, dtype=np.int64)
     ends = np.empty_like(starts)
     runs, run = 0, 0
     for i in range(length + 1):
-        if i < length and _in_table(slots, stamps, stamp, mask, seqs[begin + i]):
+        if i < length and _place(table, stamp, mask, seqs[begin + i]) >= 0:
             run += 1
             continue
         if run >= anchor:
@@ -242,15 +245,12 @@ def pair_passages(
     """For each pair: (the longer of preamble and missing, the lead), as the module docs define them."""
     longest = np.empty(left.size, dtype=np.int64)
     lead = np.empty(left.size, dtype=np.int64)
-    slots, stamps = _lookup_table(set_offsets, left, right)
+    table = _lookup_table(set_offsets, left, right)
     for k in range(left.size):
         small, large = smaller_first(sets, set_offsets, seqs, seq_offsets, left[k], right[k])
-        table = (slots, stamps, 2 * k + 1)
-        head_s, missing = _geometry(
-            sets, set_offsets, seqs, seq_offsets, small, large, anchor, table
-        )
-        table = (slots, stamps, 2 * k + 2)
-        head_l, _ = _geometry(sets, set_offsets, seqs, seq_offsets, large, small, anchor, table)
+        args = (sets, set_offsets, seqs, seq_offsets)
+        head_s, missing = _geometry(*args, small, large, anchor, table, 2 * k + 1)
+        head_l, _ = _geometry(*args, large, small, anchor, table, 2 * k + 2)
         longest[k] = max(head_l, missing)
         lead[k] = min(head_s, head_l)
     return longest, lead
@@ -278,6 +278,8 @@ def _rewrites(
     least: int,
     max_gap: int,
     slack: int,
+    table: Table,
+    stamp: int,
 ) -> tuple[int, int]:
     """(rewrites, aligned shingles) of ``doc`` against ``other``.
 
@@ -288,11 +290,10 @@ def _rewrites(
     differing by more than ``slack``. ``least`` is the shingle size: words added to (or
     dropped from) one text between two shared ones leave the other ``least - 1`` shingles
     of its own there, those that span the join; a word in place of another leaves ``least``.
+    First places are looked up in ``table``, under a ``stamp`` not used before.
     """
     a0, a1 = seq_offsets[doc], seq_offsets[doc + 1]
-    b = seqs[seq_offsets[other] : seq_offsets[other + 1]]
-    order = np.argsort(b, kind="mergesort")  # stable: equal shingles keep text order
-    ordered = b[order]
+    mask = _fill(table, stamp, seqs, seq_offsets[other], seq_offsets[other + 1])
     n = a1 - a0
     at_a = np.empty(n, dtype=np.int64)  # the chain's candidates: place in doc, in other,
     at_b = np.empty(n, dtype=np.int64)
@@ -301,11 +302,9 @@ def _rewrites(
     tail_of = np.empty(n, dtype=np.int64)  # the candidate that ends it
     count, length = 0, 0
     for p in range(n):
-        x = seqs[a0 + p]
-        found = _leftmost(ordered, 0, ordered.size, x)
-        if found == ordered.size or ordered[found] != x:
+        q = _place(table, stamp, mask, seqs[a0 + p])
+        if q < 0:
             continue
-        q = order[found]
         k = _leftmost(tails, 0, length, q)
         at_a[count], at_b[count] = p, q
         before[count] = tail_of[k - 1] if k > 0 else -1
@@ -343,7 +342,10 @@ def pair_rewrites(
     the other (``smaller_first``); ``least`` is the shingle size (see ``_rewrites``)."""
     rewrites = np.empty(left.size, dtype=np.int64)
     aligned = np.empty(left.size, dtype=np.int64)
+    table = _lookup_table(seq_offsets, left, right)
     for k in range(left.size):
         small, large = smaller_first(sets, set_offsets, seqs, seq_offsets, left[k], right[k])
-        rewrites[k], aligned[k] = _rewrites(seqs, seq_offsets, small, large, least, max_gap, slack)
+        rewrites[k], aligned[k] = _rewrites(
+            seqs, seq_offsets, small, large, least, max_gap, slack, table, k + 1
+        )
     return rewrites, aligned
