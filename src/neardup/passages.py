@@ -246,9 +246,9 @@ def pair_passages(
     longest = np.empty(left.size, dtype=np.int64)
     lead = np.empty(left.size, dtype=np.int64)
     table = _lookup_table(set_offsets, left, right)
+    args = (sets, set_offsets, seqs, seq_offsets)
     for k in range(left.size):
-        small, large = smaller_first(sets, set_offsets, seqs, seq_offsets, left[k], right[k])
-        args = (sets, set_offsets, seqs, seq_offsets)
+        small, large = smaller_first(*args, left[k], right[k])
         head_s, missing = _geometry(*args, small, large, anchor, table, 2 * k + 1)
         head_l, _ = _geometry(*args, large, small, anchor, table, 2 * k + 2)
         longest[k] = max(head_l, missing)

@@ -81,6 +81,21 @@ def _is_alnum(b: int) -> bool:
     return _is_alpha(b) or (b >= 48 and b <= 57)
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _past_inline_spaces(text: U8Array, i: int, stop: int) -> int:
+    """The first place from ``i`` that holds no inline space."""
+    while i < stop and _is_inline_space(text[i]):
+        i += 1
+    return i
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _line_break_after(text: U8Array, i: int, stop: int) -> int:
+    """Where a line break stands after ``i`` and inline spaces only; -1 if none does."""
+    j = _past_inline_spaces(text, i, stop)
+    return j if j < stop and _is_line_break(text[j]) else -1
+
+
 @njit(cache=True, nogil=True)
 def _bullet_run_end(text: U8Array, start: int, stop: int) -> int:
     """End of the bullet run at ``start`` (``normalize._BULLET_RUN``), or ``start`` if none.
@@ -88,9 +103,7 @@ def _bullet_run_end(text: U8Array, start: int, stop: int) -> int:
     Inline spaces, then one or more of ("*", "+" or "-" followed by
     whitespace or the end) each with its trailing inline spaces.
     """
-    i = start
-    while i < stop and _is_inline_space(text[i]):
-        i += 1
+    i = _past_inline_spaces(text, start, stop)
     end = start
     while i < stop:
         b = text[i]
@@ -98,9 +111,7 @@ def _bullet_run_end(text: U8Array, start: int, stop: int) -> int:
             break
         if i + 1 < stop and not _is_space(text[i + 1]):
             break
-        i += 1
-        while i < stop and _is_inline_space(text[i]):
-            i += 1
+        i = _past_inline_spaces(text, i + 1, stop)
         end = i
     return end
 
@@ -124,10 +135,8 @@ def _remove_bullets(text: U8Array, stop: int, out: U8Array) -> int:
 def _hyphen_break_end(text: U8Array, i: int, stop: int) -> int:
     """For a "-" at ``i`` after a letter or digit: where the word after the line
     break starts (``normalize._HYPHEN_BREAK``), or -1 when it does not match."""
-    j = i + 1
-    while j < stop and _is_inline_space(text[j]):
-        j += 1
-    if j >= stop or not _is_line_break(text[j]):
+    j = _line_break_after(text, i + 1, stop)
+    if j < 0:
         return -1
     while j < stop and _is_space(text[j]):
         j += 1
@@ -197,12 +206,8 @@ def _typographic_kind(text: U8Array) -> int:
         i += width
         if i < text.size and text[i] >= 128:
             return OTHER  # two non-ASCII characters side by side
-        if _FOLDED[k, 0] == _HYPHEN:
-            j = i
-            while j < text.size and _is_inline_space(text[j]):
-                j += 1
-            if j < text.size and _is_line_break(text[j]):
-                return OTHER  # a dash ends a line: see _dash_ends_a_line
+        if _FOLDED[k, 0] == _HYPHEN and _line_break_after(text, i, text.size) >= 0:
+            return OTHER  # a dash ends a line: see _dash_ends_a_line
         kind = TYPOGRAPHIC
     return kind
 
