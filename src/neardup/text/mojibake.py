@@ -132,11 +132,15 @@ def _self_encoded() -> str:
     )
 
 
-_SELF_ENCODED = _self_encoded()
-_LONG_ASCII_RUN = re.compile(
-    f"[{re.escape(_SELF_ENCODED.replace(_CUT, ''))}]{{{2 * _CONTEXT + 2},}}"
-)
-_CUTTING = PROVEN and _CUT in _SELF_ENCODED  # the cut must read as plain ASCII too
+@functools.cache
+def _long_ascii_run() -> re.Pattern[str] | None:
+    """What :func:`fix_encoding` cuts the middle of; None when it cuts nothing (an unproven
+    ftfy, or one whose encodings would not read the cut as itself). Made on first use
+    (2 ms), not at import: every command imports this module, few meet mojibake."""
+    allowed = _self_encoded()
+    if not PROVEN or _CUT not in allowed:
+        return None
+    return re.compile(f"[{re.escape(allowed.replace(_CUT, ''))}]{{{2 * _CONTEXT + 2},}}")
 
 
 def fix_encoding(line: str, config: ftfy.TextFixerConfig) -> str:
@@ -153,7 +157,8 @@ def fix_encoding(line: str, config: ftfy.TextFixerConfig) -> str:
     either end, its middle becomes one ``_CUT`` (one of them too), and the middles go
     back in place once fixed.
     """
-    if not _CUTTING or _CUT in line:
+    long_run = _long_ascii_run()
+    if long_run is None or _CUT in line:
         return ftfy.fix_encoding(line, config)
     middles: list[str] = []
 
@@ -162,7 +167,7 @@ def fix_encoding(line: str, config: ftfy.TextFixerConfig) -> str:
         middles.append(run[_CONTEXT:-_CONTEXT])
         return f"{run[:_CONTEXT]}{_CUT}{run[-_CONTEXT:]}"
 
-    short = _LONG_ASCII_RUN.sub(cut, line)
+    short = long_run.sub(cut, line)
     if not middles:
         return ftfy.fix_encoding(line, config)
     parts = ftfy.fix_encoding(short, config).split(_CUT)
