@@ -4,7 +4,7 @@ On the held-out sets of ``heldout.py`` one to three quoting documents in 250 joi
 they quote. Each time the quoted paragraph is most of that article and opens the quoting one,
 so the pair has the shape of a copy whose original ran on past it: the larger text holds text
 of its own after the shared part. By shingles and where they sit, an original's cut paragraphs
-and a quoter's own story cannot be told apart (see the README, "A held-out set of our own");
+and a quoter's own story cannot be told apart (see docs/quality.md, "The held-out quotes that join");
 what they are about can. This measures the signal the optional semantic stage
 (``neardup dedup --semantic``, :mod:`neardup.semantic`) uses: the cosine of all-MiniLM-L6-v2
 embeddings between the shared part of the larger text and its own tail (200 words of each,

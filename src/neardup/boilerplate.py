@@ -14,7 +14,7 @@ What counts as furniture is decided by the rules of
 "advertisement", ...), the labeller ``neardup explain`` uses, applied to whole
 lines only. They depend on the document alone, never on the corpus, so a
 document has the same features in batch dedup and in an index, whatever else
-was read. (Counting lines across the corpus was measured too: see the README,
+was read. (Counting lines across the corpus was measured too: see docs/quality.md,
 "How the defaults were chosen".)
 
 Cost: one case-insensitive scan of each text for any trigger word or shape of

@@ -1,8 +1,8 @@
 """Frozen, typed settings for every stage.
 
 Each default is chosen on purpose; the one-line comment beside it says why.
-The figures behind the dedup defaults are in the README ("How the defaults
-were chosen") and reproduced by ``benchmarks/quality.py``.
+The figures behind the dedup defaults are in ``docs/quality.md`` ("How the
+defaults were chosen") and reproduced by ``benchmarks/quality.py``.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ class ShingleConfig:
     """Which n-grams stand for a document."""
 
     kind: ShingleKind = "word"  # words resist OCR-free edits best; "char" for noisy scans
-    fold_ocr: bool = True  # read letters OCR confuses (c/e, l/1/i, o/0, ...) as one; see README
-    size: int = 3  # 2 lets topic phrases through, 5 loses OCR'd copies; see README
+    fold_ocr: bool = True  # read letters OCR confuses (c/e, l/1/i, o/0...) as one; docs/quality.md
+    size: int = 3  # 2 lets topic phrases through, 5 loses OCR'd copies; see docs/quality.md
     # each character of Chinese, Japanese, Thai, Lao, Khmer or Myanmar text a word: they put no
     # spaces between words, and a clause as one token makes a copy with one character changed
     # in each sentence share nothing; see README ("Scripts without spaces")
@@ -53,7 +53,7 @@ class ShingleConfig:
 class MinHashConfig:
     """Signature shape; the seed makes every run and machine agree."""
 
-    num_perm: int = 256  # 128 bands of 2 rows: pairs found down to Jaccard 0.1; see README
+    num_perm: int = 256  # 128 bands of 2 rows: pairs found down to Jaccard 0.1; see docs/quality.md
     seed: int = 1  # any fixed value; changing it changes signatures, not quality
     sketch: SketchKind = "classic"  # "oph": one hash per shingle, not one per permutation
 
@@ -88,36 +88,36 @@ class DedupConfig:
     minhash: MinHashConfig = field(default_factory=MinHashConfig)
     similarity: SimilarityKind = "containment"  # an abridged reprint is contained in its story
     # 0.5 loses hard copies; 0.4 gains 0.0005 ARI on the syndication bench but merges more
-    # templates and threads on real text (Reuters 2,348 pairs against 2,097); see README
+    # templates and threads on real text (Reuters 2,348 pairs against 2,097); see docs/quality.md
     threshold: float = 0.45
     # with containment: a short text inside a long one is no copy (the passage checks do the
-    # rest); see README
+    # rest); see docs/quality.md
     min_jaccard: float = 0.1
     # shingles (~words) a copy may hold that the other lacks: longer is quoting, not copying
     max_passage: int = 70
     # shingles of their own both documents may hold before the text they share: a copy keeps
-    # its story's start, a quoter and the quoted story each open with their own; see README
+    # its story's start, a quoter and the quoted story each open with their own; see docs/quality.md
     max_lead: int = 20
     # word 3-grams a pair must share unless near-identical (half its union): a few stock
-    # phrases in common make two short notices "similar" by ratio, not one text; see README
+    # phrases in common make two short notices "similar" by ratio, not one text; see docs/quality.md
     min_shared: int = 10
     # a pair must share its figures (shingles holding a number) at this share of the rate it
     # shares its other shingles: templated reports (dividends, bond issues, market receipts)
-    # share the wording and differ in the figures; 0 turns the check off; see README
+    # share the wording and differ in the figures; 0 turns the check off; see docs/quality.md
     figure_ratio: float = 0.4
     # figure shingles each of a pair must hold before their figures are compared: a date in
-    # a caption or a footer is not a report's facts; see README
+    # a caption or a footer is not a report's facts; see docs/quality.md
     min_figures: int = 8
     # places where both of a pair hold short text of their own, of different lengths, between
     # text they share, per shared shingle aligned: a template filled in for another issuer or
     # day ("Toyota Motor Credit Corp" / "A unit of Banca Nazionale del Lavoro") rewrites
     # in place, a copy adds, drops or misreads; at least passages.MIN_REWRITES of them and
-    # above this share part a pair that is not near-identical; 0 turns the check off; README
+    # above this share part a pair that is not near-identical; 0 turns the check off; docs/quality.md
     max_rewrite_rate: float = 0.05
     # of the numbers ("30-1/2", "1,000") of whichever of a pair holds fewer, the share the
     # other must hold too once three or more are missing: a copy keeps its story's facts even
     # where OCR garbles the words around them; reports of one template differ in them;
-    # near-copies aside; 0 turns the check off; see README
+    # near-copies aside; 0 turns the check off; see docs/quality.md
     min_number_share: float = 0.5
     # the semantic stage (extra neardup[semantic], see neardup.semantic): a pair the rules accept
     # whose larger text runs on past the shared part is parted when an embedding model finds
@@ -127,10 +127,10 @@ class DedupConfig:
     # the cosine of the shared part and the tail under which the semantic stage parts a pair
     min_tail_cosine: float = 0.15
     # leave bylines, captions, footers and ad lines out of the shingles; off: measured no
-    # better on the syndication bench and costs a scan of every text; see README
+    # better on the syndication bench and costs a scan of every text; see docs/quality.md
     drop_boilerplate: bool = False
     # a removed record must reach this share of threshold and min_jaccard with its kept copy,
-    # so chains (A ~ B ~ C, C unlike A) split; 0 = plain connected components; see README
+    # so chains (A ~ B ~ C, C unlike A) split; 0 = plain connected components; see docs/quality.md
     kept_ratio: float = 0.5
     # candidate recall point; None = the lowest Jaccard accepted, not below 0.1 (pipeline.py)
     lsh_threshold: float | None = None

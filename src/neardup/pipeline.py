@@ -95,7 +95,7 @@ def lsh_threshold(config: DedupConfig) -> float:
     seven in ten pairs at Jaccard 0.1 and 95 in 100 at 0.15: the abridged,
     OCR'd copies of a long story, whose Jaccard sits there while their
     containment is high. Lower, one-row bands would make most pairs sharing
-    a few stock phrases candidates; see README.
+    a few stock phrases candidates; see docs/quality.md.
     """
     if config.lsh_threshold is not None:
         return config.lsh_threshold

@@ -60,7 +60,7 @@ def from_overlap(
 
 
 # in a short notice (figures a tenth of its shingles), 3 figure shingles (one number) are
-# its facts; in an article they are a date in a caption or a footer; see README
+# its facts; in an article they are a date in a caption or a footer; see docs/quality.md
 FIGURE_SHARE = 0.1
 _FEWEST_FIGURES = 3
 NEAR_COPY = 0.8  # Jaccard from which two texts are one whatever their figures (a correction)
