@@ -1,4 +1,5 @@
 import random
+from typing import Any
 
 import numpy as np
 import pytest
@@ -160,16 +161,31 @@ def test_verification_in_blocks_on_threads_changes_nothing(
     monkeypatch.setattr(pipeline, "_RESIDENT_BUDGET", 0)
     blocks: list[str] = []
     releases: list[str] = []
-    verdicts = pipeline.verdicts
+    events: list[tuple[str, set[int]]] = []
+    verdicts, tilewise = pipeline.verdicts, pipeline._tilewise
 
     def spied_verdicts(*args: object, **kwargs: object) -> pipeline.Verdicts:
         blocks.append(threading.current_thread().name)
         return verdicts(*args, **kwargs)  # type: ignore[arg-type]
 
-    def spied_release(self: pipeline.Matching) -> None:
+    def spied_tilewise(pairs: np.ndarray, compute: Any, matching: Any, **kwargs: Any) -> Any:
+        if not matching.tiles_released:  # a block's own checks, inside a tile
+            return tilewise(pairs, compute, matching, **kwargs)
+
+        def seen(part: np.ndarray) -> Any:
+            events.append(("block", set((part // 97).ravel().tolist())))
+            return compute(part)
+
+        events.append(("call", set()))
+        return tilewise(pairs, seen, matching, **kwargs)
+
+    def spied_release(self: pipeline.Matching, first: int, stop: int) -> None:
         releases.append(threading.current_thread().name)
+        assert first % 97 == 0 and stop == min(first + 97, 400)  # a whole range of a tile
+        events.append(("release", {first // 97}))
 
     monkeypatch.setattr(pipeline, "verdicts", spied_verdicts)
+    monkeypatch.setattr(pipeline, "_tilewise", spied_tilewise)
     monkeypatch.setattr(pipeline.Matching, "release_pages", spied_release)
     threaded = run_dedup(records, DedupConfig(), workers=2)
     assert threaded.counts == expected.counts
@@ -178,6 +194,19 @@ def test_verification_in_blocks_on_threads_changes_nothing(
     main = threading.main_thread().name
     assert main not in blocks and len(set(blocks)) >= 2  # blocks ran on the threads
     assert releases and set(releases) == {main}
+    # a block never holds more than two ranges' pages, none is let go that the next block
+    # reads, and all are let go in the end
+    held: set[int] = set()
+    for (kind, ranges), after in zip(events, [*events[1:], ("end", set())], strict=True):
+        if kind == "call":
+            assert not held
+        elif kind == "block":
+            held |= ranges
+            assert len(held) <= 2
+        else:
+            assert ranges <= held and not (after[0] == "block" and ranges & after[1])
+            held -= ranges
+    assert not held and sum(kind == "release" for kind, _ in events) > 5
 
 
 def test_near_copies_scored_in_verification_are_those_scored_again(

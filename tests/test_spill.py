@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import mmap
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from neardup.spill import SpillRagged, text_reader
+from neardup.spill import SpillArray, SpillRagged, release_pages, text_reader
 from neardup.text.shingle import utf8_batch
 
 
@@ -31,3 +33,39 @@ def test_a_lone_surrogate_round_trips(tmp_path: Path) -> None:
     spill.append(*utf8_batch(["caf\u00e9 \ud800 end", ""]))
     text_of = text_reader(*spill.finish())
     assert (text_of(0), text_of(1)) == ("caf\u00e9 \ud800 end", "")
+
+
+def _resident_kb(array: np.ndarray) -> int:
+    """Resident kilobytes of the mapping that holds ``array`` (Linux: /proc/self/smaps)."""
+    address = array.ctypes.data
+    found = None
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        head = line.split()[0]
+        if "-" in head and not head.endswith(":"):
+            low, high = (int(part, 16) for part in head.split("-"))
+            found = low <= address < high
+        elif found and line.startswith("Rss:"):
+            return int(line.split()[1])
+    raise AssertionError("mapping not found")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/smaps")
+@pytest.mark.parametrize("shape", [(64 * mmap.PAGESIZE // 4,), (64 * mmap.PAGESIZE // 64, 16)])
+def test_released_rows_leave_memory_and_keep_their_values(
+    tmp_path: Path, shape: tuple[int, ...]
+) -> None:
+    """Only the pages the rows span (widened to whole pages at the start) are let go, of a
+    1-D array or of rows; the values read back the same afterwards."""
+    spill = SpillArray(tmp_path / "values.u32", np.uint32)
+    spill.append(np.arange(int(np.prod(shape)), dtype=np.uint32))
+    array = spill.finish().reshape(shape)
+    pages_per_row = array.strides[0] / mmap.PAGESIZE
+    total = int(array.sum(dtype=np.uint64))  # touches every page
+    page_kb = mmap.PAGESIZE // 1024
+    assert _resident_kb(array) == 64 * page_kb
+    first, stop = round(8.5 / pages_per_row), round(24 / pages_per_row)  # pages 8 to 23
+    release_pages(array, first, stop)
+    assert _resident_kb(array) == (64 - 16) * page_kb
+    release_pages(array)
+    assert _resident_kb(array) == 0
+    assert int(array.sum(dtype=np.uint64)) == total

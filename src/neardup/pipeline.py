@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from neardup import semantic
-from neardup.arrays import sorted_unique
+from neardup.arrays import sorted_unique, stable_order
 from neardup.cluster import components
 from neardup.config import DedupConfig
 from neardup.errors import ConfigError
@@ -265,10 +265,18 @@ class Matching:
     def mapped_bytes(self) -> int:
         return sum(array.nbytes for array in self._mapped() if array is not None)
 
-    def release_pages(self) -> None:
-        for array in self._mapped():
-            if array is not None:
-                release_pages(array)
+    def release_pages(self, first: int, stop: int) -> None:
+        """Let go of the mapped pages of documents ``first`` to ``stop`` (not included)."""
+        ragged = (
+            (self.set_values, self.set_offsets),
+            (self.sequences, self.sequence_offsets),
+            (self.numbers, self.number_offsets),
+        )
+        for values, offsets in ragged:
+            release_pages(values, int(offsets[first]), int(offsets[stop]))
+        for rows in (self.signatures, self.sketches):
+            if rows is not None:
+                release_pages(rows, first, stop)
 
     def _mapped(self) -> tuple[NDArray[Any] | None, ...]:
         return (self.set_values, self.sequences, self.numbers, self.signatures, self.sketches)
@@ -500,27 +508,30 @@ def _tilewise(
 
     A tile holds the pairs whose documents fall in one range of
     ``_TILE_DOCS`` documents each, so it touches two stretches of the mapped
-    sets; when those files are larger than ``_RESIDENT_BUDGET``, the pages a
-    tile touched are let go before the next. Memory then holds two stretches
+    sets; when those files are larger than ``_RESIDENT_BUDGET``, the stretches a
+    tile touched and the next does not are let go before it (the tiles of one
+    first range share its stretch). Memory then holds two stretches
     of sets, not every set a random sample of pairs reaches. ``compute``
     returns an array, or a dataclass of arrays, with a value per pair. With
     ``threads``, each tile's pairs go to ``compute`` in blocks, on that many threads.
     """
     if len(pairs) == 0:
         return compute(pairs)
-    tile = (pairs[:, 0] // _TILE_DOCS) * (matching.reps.size // _TILE_DOCS + 1) + (
-        pairs[:, 1] // _TILE_DOCS
-    )
-    order = np.argsort(tile, kind="stable")
-    cuts = np.flatnonzero(np.diff(tile[order])) + 1
+    ranges = pairs // _TILE_DOCS
+    tile = ranges[:, 0] * (matching.reps.size // _TILE_DOCS + 1) + ranges[:, 1]
+    order = stable_order(tile)
+    tiles = np.split(order, np.flatnonzero(np.diff(tile[order])) + 1)
     release = matching.tiles_released and matching.mapped_bytes() > _RESIDENT_BUDGET
     parts: list[T] = []
-    for positions in np.split(order, cuts):
+    for number, positions in enumerate(tiles):
         rounds = -(-positions.size // (threads * _BLOCK))  # each thread a block a round
         blocks = np.array_split(positions, threads * rounds) if threads > 1 else [positions]
         parts.extend(thread_map(lambda block: compute(pairs[block]), blocks, threads))
         if release:
-            matching.release_pages()
+            following = tiles[number + 1][:1] if number + 1 < len(tiles) else positions[:0]
+            for done in set(ranges[positions[0]].tolist()) - set(ranges[following].ravel().tolist()):
+                stop = min((done + 1) * _TILE_DOCS, matching.reps.size)
+                matching.release_pages(done * _TILE_DOCS, stop)
     back = np.empty_like(order)
     back[order] = np.arange(order.size)
     return _in_order(parts, back)

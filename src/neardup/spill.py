@@ -83,16 +83,25 @@ class SpillRagged:
         return self.values.finish(), offsets
 
 
-def release_pages(array: NDArray[Any]) -> None:
-    """Drop a memory-mapped array's pages from this process's resident memory.
+def release_pages(array: NDArray[Any], start: int = 0, stop: int | None = None) -> None:
+    """Drop the pages of rows ``start`` to ``stop`` of a memory-mapped array (all of it by
+    default) from this process's resident memory.
 
     They stay in the page cache (a later touch reads them back cheaply), but
     no longer count against the process: verification of a million
-    documents then holds one block of pages at a time, not every set.
+    documents then holds two stretches of pages at a time, not every set.
+    Only what the rows span is walked, not the whole mapping.
     """
     mapping = getattr(array, "_mmap", None)
-    if isinstance(mapping, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
-        mapping.madvise(mmap.MADV_DONTNEED)
+    if not isinstance(mapping, mmap.mmap) or not hasattr(mmap, "MADV_DONTNEED") or not array.size:
+        return
+    row_bytes = array.strides[0]
+    base = array.ctypes.data - np.frombuffer(mapping, dtype=np.uint8).ctypes.data
+    first = base + start * row_bytes
+    last = base + (len(array) if stop is None else stop) * row_bytes
+    first -= first % mmap.PAGESIZE
+    if last > first:
+        mapping.madvise(mmap.MADV_DONTNEED, first, min(last, len(mapping)) - first)
 
 
 def text_reader(values: NDArray[np.uint8], offsets: NDArray[np.int64]) -> Callable[[int], str]:
