@@ -263,23 +263,27 @@ class Matching:
     tiles_released: bool = True  # False where a caller tiles the pairs and lets pages go itself
 
     def mapped_bytes(self) -> int:
-        return sum(array.nbytes for array in self._mapped() if array is not None)
+        return sum(array.nbytes for array, _ in self._mapped())
 
     def release_pages(self, first: int, stop: int) -> None:
         """Let go of the mapped pages of documents ``first`` to ``stop`` (not included)."""
-        ragged = (
+        for array, offsets in self._mapped():
+            if offsets is None:  # a row per document
+                release_pages(array, first, stop)
+            else:
+                release_pages(array, int(offsets[first]), int(offsets[stop]))
+
+    def _mapped(self) -> list[tuple[NDArray[Any], I64Array | None]]:
+        """Each array read from the spill files, with its documents' offsets (None: a row
+        per document)."""
+        arrays = (
             (self.set_values, self.set_offsets),
             (self.sequences, self.sequence_offsets),
             (self.numbers, self.number_offsets),
+            (self.signatures, None),
+            (self.sketches, None),
         )
-        for values, offsets in ragged:
-            release_pages(values, int(offsets[first]), int(offsets[stop]))
-        for rows in (self.signatures, self.sketches):
-            if rows is not None:
-                release_pages(rows, first, stop)
-
-    def _mapped(self) -> tuple[NDArray[Any] | None, ...]:
-        return (self.set_values, self.sequences, self.numbers, self.signatures, self.sketches)
+        return [(array, offsets) for array, offsets in arrays if array is not None]
 
 
 def near_duplicate_edges(
@@ -522,14 +526,14 @@ def _tilewise(
     order = stable_order(tile)
     tiles = np.split(order, np.flatnonzero(np.diff(tile[order])) + 1)
     release = matching.tiles_released and matching.mapped_bytes() > _RESIDENT_BUDGET
+    reads = [set(ranges[positions[0]].tolist()) for positions in tiles]  # each tile's ranges
     parts: list[T] = []
     for number, positions in enumerate(tiles):
         rounds = -(-positions.size // (threads * _BLOCK))  # each thread a block a round
         blocks = np.array_split(positions, threads * rounds) if threads > 1 else [positions]
         parts.extend(thread_map(lambda block: compute(pairs[block]), blocks, threads))
         if release:
-            following = tiles[number + 1][:1] if number + 1 < len(tiles) else positions[:0]
-            for done in set(ranges[positions[0]].tolist()) - set(ranges[following].ravel().tolist()):
+            for done in reads[number].difference(*reads[number + 1 : number + 2]):
                 stop = min((done + 1) * _TILE_DOCS, matching.reps.size)
                 matching.release_pages(done * _TILE_DOCS, stop)
     back = np.empty_like(order)
