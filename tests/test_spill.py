@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from neardup.spill import SpillArray, SpillRagged, release_pages, text_reader
+from neardup.spill import SpillArray, SpillColumns, SpillRagged, release_pages, text_reader
 from neardup.text.shingle import utf8_batch
 
 
@@ -26,6 +26,36 @@ def test_texts_read_back_as_written_batch_by_batch(
     text_of = text_reader(*spill.finish())
     written = [text for batch in batches for text in batch]
     assert [text_of(doc) for doc in range(len(written))] == written
+
+
+@given(
+    st.lists(st.integers(0, 7), max_size=6),
+    st.sampled_from([1, 64, 8 << 20]),
+)
+def test_columns_read_back_as_the_blocks_joined(
+    tmp_path_factory: pytest.TempPathFactory, widths: list[int], hold_bytes: int
+) -> None:
+    """Whether blocks are written at once (1 byte held), a few at a time or only when read,
+    each column reads back as its rows of every block, in order; a block changed by its
+    owner after it was appended (a batch's shared memory, reused) changes nothing."""
+    spill = SpillColumns(Path(tmp_path_factory.mktemp("columns")), 3, np.uint32, hold_bytes)
+    blocks = []
+    for number, width in enumerate(widths):
+        block = np.arange(3 * width, dtype=np.uint32).reshape(3, width) + 100 * number
+        spill.append(block)
+        blocks.append(block.copy())
+        block[:] = 0
+    columns = list(spill.read())
+    expected = np.concatenate(blocks, axis=1) if blocks else np.empty((3, 0), np.uint32)
+    assert len(columns) == 3
+    for column, rows in zip(columns, expected, strict=True):
+        assert column.tolist() == rows.tolist()
+
+
+def test_a_block_of_the_wrong_number_of_columns_is_refused(tmp_path: Path) -> None:
+    spill = SpillColumns(tmp_path, 3, np.uint32)
+    with pytest.raises(ValueError, match="2 columns for 3"):
+        spill.append(np.zeros((2, 4), np.uint32))
 
 
 def test_a_lone_surrogate_round_trips(tmp_path: Path) -> None:

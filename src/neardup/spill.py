@@ -44,18 +44,40 @@ class SpillColumns:
     """Several append-only columns, one file each, read back one at a time.
 
     Band keys arrive as ``(bands, batch)`` blocks but are consumed band by
-    band; one file per band makes each band a single sequential read.
+    band; one file per band makes each band a single sequential read. Blocks
+    are held (copied: a batch's arrays may be views of its shared memory) until
+    ``hold_bytes`` of them wait, then each column takes them in one write: a
+    write per band per batch, a few kilobytes each, cost the main process 1.1 s
+    of a million documents' reading phase, beside the two workers.
     """
 
-    def __init__(self, directory: Path, count: int, dtype: Any) -> None:
+    def __init__(self, directory: Path, count: int, dtype: Any, hold_bytes: int = 8 << 20) -> None:
+        self.dtype = np.dtype(dtype)
         self.columns = [SpillArray(directory / f"column-{i:04d}", dtype) for i in range(count)]
+        self._held: list[NDArray[Any]] = []
+        self._held_bytes = 0
+        self._hold_bytes = hold_bytes
 
     def append(self, block: NDArray[Any]) -> None:
-        for column, values in zip(self.columns, block, strict=True):
+        if len(block) != len(self.columns):
+            raise ValueError(f"a block of {len(block)} columns for {len(self.columns)}")
+        held = np.array(block, dtype=self.dtype)
+        self._held.append(held)
+        self._held_bytes += held.nbytes
+        if self._held_bytes >= self._hold_bytes:
+            self._write_held()
+
+    def _write_held(self) -> None:
+        if not self._held:
+            return
+        joined = np.concatenate(self._held, axis=1) if len(self._held) > 1 else self._held[0]
+        self._held, self._held_bytes = [], 0
+        for column, values in zip(self.columns, joined, strict=True):
             column.append(values)
 
     def read(self) -> Iterator[NDArray[Any]]:
         """Each column in turn, loaded whole (and dropped when the caller moves on)."""
+        self._write_held()
         for column in self.columns:
             column.close()
             yield np.fromfile(column.path, dtype=column.dtype, count=column.size)
