@@ -527,13 +527,14 @@ def _tilewise(
     tiles = np.split(order, np.flatnonzero(np.diff(tile[order])) + 1)
     release = matching.tiles_released and matching.mapped_bytes() > _RESIDENT_BUDGET
     reads = [set(ranges[positions[0]].tolist()) for positions in tiles]  # each tile's ranges
+    reads.append(set())  # after the last tile, nothing is read
     parts: list[T] = []
     for number, positions in enumerate(tiles):
         rounds = -(-positions.size // (threads * _BLOCK))  # each thread a block a round
         blocks = np.array_split(positions, threads * rounds) if threads > 1 else [positions]
         parts.extend(thread_map(lambda block: compute(pairs[block]), blocks, threads))
         if release:
-            for done in reads[number].difference(*reads[number + 1 : number + 2]):
+            for done in reads[number] - reads[number + 1]:
                 stop = min((done + 1) * _TILE_DOCS, matching.reps.size)
                 matching.release_pages(done * _TILE_DOCS, stop)
     back = np.empty_like(order)
