@@ -145,9 +145,12 @@ def test_a_bulk_load_killed_mid_way_leaves_an_empty_index(
     records, corpus = _corpus(tmp_path)
     db, marker = tmp_path / "bulk.ndx", tmp_path / "marker"
     by_id = {str(r["id"]): r for r in records}
+    scratch = tmp_path / "scratch"  # the killed load cannot remove its scratch files itself
+    scratch.mkdir()
     process = subprocess.Popen(
         [sys.executable, "-c", _STALLED_LOAD, str(corpus), str(db), str(marker)],
         start_new_session=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
     )
     try:
         deadline = time.monotonic() + 120

@@ -9,7 +9,7 @@ import json
 import math
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -177,15 +177,18 @@ def test_record_lines_from_a_later_record_are_the_tail_of_all(kinds: list[str], 
 
 
 @pytest.fixture
-def exit_hooks(monkeypatch: pytest.MonkeyPatch) -> list[Callable[[], None]]:
-    """Capture atexit hooks instead of running them at the end of pytest."""
+def exit_hooks(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Callable[[], None]]]:
+    """Capture atexit hooks, to run them in the test; any left run at its end, so no
+    spooled stdin outlives the test."""
     hooks: list[Callable[[], None]] = []
 
     def register(func: Callable[..., None], *args: Any) -> None:
         hooks.append(lambda: func(*args))
 
     monkeypatch.setattr(atexit, "register", register)
-    return hooks
+    yield hooks
+    for hook in hooks:
+        hook()
 
 
 def feed_stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
