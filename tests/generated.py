@@ -256,3 +256,26 @@ ONE_SIZE_REPEATS = (
     "oscar november bravo charlie zulu xray whiskey sierra juliet foxtrot romeo kilo malo "
     "delta november tango tango juliet delta",
 )
+
+
+def quoted_story(seed: int = 3) -> tuple[str, str, str]:
+    """An article of five paragraphs; a story that quotes it from its second paragraph on,
+    then goes on for 120 words of its own; and an abridged copy of it topped with a
+    headline, a byline and a caption (short lines), blank lines between paragraphs."""
+    rng = random.Random(seed)
+    words = _vocabulary(rng)
+
+    def paragraph(count: int) -> str:
+        return " ".join(rng.choice(words) for _ in range(count)).capitalize() + "."
+
+    lede, *body = [paragraph(30) for _ in range(5)]
+    own = [paragraph(40) for _ in range(3)]
+    original = "\n\n".join([lede, *body])
+    quoter = "\n\n".join([*body, *own])
+    short_lines = [  # 23 words, none a paragraph of prose
+        "Harbour Authority Sets Date For New Ferry Terminal",
+        "By A Staff Reporter",
+        "Photo: the ferry terminal under construction last month. Image: Harbour Authority",
+    ]
+    copy = "\n\n".join([*short_lines, lede, body[0]])
+    return original, quoter, copy

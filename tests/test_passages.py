@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_left
+from itertools import pairwise
+from pathlib import Path
 
 import numpy as np
 from hypothesis import given
@@ -11,15 +14,20 @@ from hypothesis import strategies as st
 from neardup.config import DedupConfig, ShingleConfig
 from neardup.passages import (
     ANCHOR,
+    LEDE_SLACK,
+    LEDE_WORDS,
+    OPENS_WITH,
     REWRITE_GAP,
     REWRITE_SLACK,
+    RUNS_ON,
     _edge_runs,
     pair_passages,
     pair_rewrites,
 )
-from neardup.text.shingle import sets_of, shingle_sequences
+from neardup.text.shingle import paragraph_starts, sets_of, shingle_sequences, utf8_batch
 from neardup.verify import pair_similarities, within_passage_limit
-from tests.generated import ONE_SIZE_REPEATS, bond_issues
+from tests.generated import ONE_SIZE_REPEATS, bond_issues, quoted_story
+from tests.test_cli import neardup
 
 
 def _words(prefix: str, count: int) -> str:
@@ -32,11 +40,16 @@ def _flat(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
     return sets, set_offsets, sequences, seq_offsets
 
 
+def _with_paragraphs(texts: list[str]) -> tuple[np.ndarray, ...]:
+    """:func:`_flat` and each text's paragraph starts: what the passage checks read."""
+    return (*_flat(texts), *paragraph_starts(utf8_batch(texts), ShingleConfig()))
+
+
 def _geometry(texts: list[str], pairs: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
-    arrays = _flat(texts)
+    arrays = _with_paragraphs(texts)
     left = np.array([p[0] for p in pairs], dtype=np.int64)
     right = np.array([p[1] for p in pairs], dtype=np.int64)
-    longest, lead = pair_passages(*arrays, left, right, ANCHOR)
+    longest, lead, _ = pair_passages(*arrays, left, right, ANCHOR, 0.2)
     return longest.tolist(), lead.tolist()
 
 
@@ -54,9 +67,9 @@ def test_both_opening_with_their_own_text_is_two_stories() -> None:
     longest, leads = _geometry(texts, [(0, 1), (0, 2)])
     assert longest[0] <= 70  # no long passage either: the copy lost everything past the quote
     assert leads[0] > 20 and leads[1] <= 3  # the copy's own start is the original's start
-    ok = within_passage_limit(pairs, *_flat(texts), max_passage=70, max_lead=20)
+    ok = within_passage_limit(pairs, *_with_paragraphs(texts), max_passage=70, max_lead=20)
     assert ok.tolist() == [False, True]
-    assert within_passage_limit(pairs, *_flat(texts), max_passage=70, max_lead=0).all()
+    assert within_passage_limit(pairs, *_with_paragraphs(texts), max_passage=70, max_lead=0).all()
 
 
 def test_a_common_phrase_does_not_cut_a_passage_short() -> None:
@@ -76,7 +89,7 @@ def test_a_short_report_found_only_further_down_a_roundup_is_a_passage_of_it() -
     first, second = _words("first", 110), _words("second", 60)
     roundup = f"{first}\n{second}\n{_words('close', 10)}"
     abridged = f"{first[: len(first) // 2]}"
-    arrays = _flat([second, roundup, abridged])
+    arrays = _with_paragraphs([second, roundup, abridged])
     scores = pair_similarities(np.array([[0, 1]]), *arrays[:2], "containment")
     assert scores.similarity[0] == 1.0 and scores.jaccard[0] >= 0.3  # sets can't tell
     ok = within_passage_limit(np.array([[0, 1], [2, 1]]), *arrays, 70, 20)
@@ -92,7 +105,9 @@ def test_a_stock_phrase_standing_apart_does_not_mark_where_shared_text_begins() 
     story = f"{opener} {_words('deficit', 150)} {paragraph} {_words('banks', 60)}"
     longest, lead = _geometry([report, story], [(0, 1)])
     assert longest[0] >= 150 and lead[0] == 0
-    assert not within_passage_limit(np.array([[0, 1]]), *_flat([report, story]), 70, 20)[0]
+    assert not within_passage_limit(np.array([[0, 1]]), *_with_paragraphs([report, story]), 70, 20)[
+        0
+    ]
     # a stretch of shared text as long as a sentence is the start of the shared text
     sentence = f"{opener} {_words('sentence', 8)}"
     longest, _ = _geometry(
@@ -101,10 +116,31 @@ def test_a_stock_phrase_standing_apart_does_not_mark_where_shared_text_begins() 
     assert longest[0] <= 3
 
 
+def test_a_story_quoted_from_its_second_paragraph_on_is_not_its_quoters_copy() -> None:
+    # The original is smaller and holds its lede, which the quoter, opening with the
+    # shared text and going on with 120 words of its own, never had; the copy's own
+    # opening is as long, but short lines (a headline, a byline, a caption).
+    original, quoter, copy = quoted_story()
+    arrays = _with_paragraphs([original, quoter, copy])
+    pairs = np.array([[0, 1], [2, 0]])
+    scores = pair_similarities(pairs, *arrays[:2], "containment")
+    assert (scores.similarity >= 0.45).all() and (scores.jaccard < 0.5).all()  # sets can't tell
+    ends = pairs[:, 0].copy(), pairs[:, 1].copy()
+    longest, lead, lede = pair_passages(*arrays, *ends, ANCHOR, 0.2)
+    assert longest.max() <= 70 and lead.max() <= 20  # nor can the other passage checks
+    assert lede.tolist() == [30, 0]  # the original's 30-word lede; the copy's lines are none
+    assert within_passage_limit(pairs, *arrays, 70, 20, 0.2).tolist() == [False, True]
+    assert within_passage_limit(pairs, *arrays, 70, 20, 0.0).all()  # 0: the check is off
+    assert pair_passages(*arrays, *ends, ANCHOR, 0.0)[2].tolist() == [0, 0]
+    # without blank lines there are no paragraphs to tell a lede by
+    flat = [text.replace("\n\n", " ") for text in (original, quoter, copy)]
+    assert within_passage_limit(pairs, *_with_paragraphs(flat), 70, 20, 0.2).all()
+
+
 def test_a_copy_with_added_lines_passes() -> None:
     story = _words("s", 200)
     copy = f"Headline words\nBy A Reporter\n{story[: len(story) * 2 // 3]}\nRead more at Outlet"
-    arrays = _flat([story, copy])
+    arrays = _with_paragraphs([story, copy])
     assert within_passage_limit(np.array([[0, 1]]), *arrays, 70, 20).tolist() == [True]
 
 
@@ -126,9 +162,9 @@ def test_passages_are_bounded_by_the_texts(a: list[int], b: list[int]) -> None:
     assert 0 <= longest[0] <= sequences.max()
 
 
-def _geometry_by_sets(doc: list[int], other: set[int]) -> tuple[int, int]:
-    """``_geometry``'s (head, longest gap) with Python's own set: what the lookup table
-    must agree with."""
+def _geometry_by_sets(doc: list[int], other: set[int]) -> tuple[int, int, int]:
+    """``_geometry``'s (head, longest gap, tail) with Python's own set: what the lookup
+    table must agree with."""
     anchor = min(ANCHOR, len(doc))
     starts, ends, run = [], [], 0
     for i, x in enumerate([*doc, None]):
@@ -140,12 +176,29 @@ def _geometry_by_sets(doc: list[int], other: set[int]) -> tuple[int, int]:
             ends.append(i)
         run = 0
     if not starts:
-        return len(doc), len(doc)
+        return len(doc), len(doc), len(doc)
     first, last = _edge_runs(np.array(starts), np.array(ends))
     gap = max(starts[first], len(doc) - ends[last])
     for k in range(first + 1, last + 1):
         gap = max(gap, starts[k] - ends[k - 1])
-    return starts[first], gap
+    return starts[first], gap, len(doc) - ends[last]
+
+
+def _lede_by_sets(small: list[int], large: list[int], paragraphs: list[int]) -> int:
+    """The lede (module docs) of ``small`` against ``large``, read from the definition."""
+    head_s = _geometry_by_sets(small, set(large))[0]
+    _, _, tail_l = _geometry_by_sets(large, set(small))
+    head_l = _geometry_by_sets(large, set(small))[0]
+    if head_l > OPENS_WITH or tail_l < RUNS_ON or head_s < LEDE_WORDS - LEDE_SLACK:
+        return 0
+    bounds = [0, *paragraphs]
+    for start, end in pairwise(bounds):
+        if end > head_s + LEDE_SLACK:
+            break
+        own = small[start : end - LEDE_SLACK]
+        if end - start >= LEDE_WORDS and sum(x in set(large) for x in own) < 0.2 * len(own):
+            return end - start
+    return 0
 
 
 # Shingles that share their low bits (a table's first slot) and the figure bit, so that
@@ -154,24 +207,31 @@ _COLLIDING = [k << 12 | figure for k in range(40) for figure in (0, 1)] + [0xFFF
 
 
 @given(
-    st.lists(st.sampled_from(_COLLIDING), min_size=1, max_size=80),
-    st.lists(st.sampled_from(_COLLIDING), min_size=1, max_size=80),
+    st.lists(st.sampled_from(_COLLIDING), min_size=1, max_size=120),
+    st.lists(st.sampled_from(_COLLIDING), min_size=1, max_size=120),
+    st.lists(st.integers(1, 60), max_size=6),
 )
-def test_passages_looked_up_in_a_table_agree_with_a_set(a: list[int], b: list[int]) -> None:
+def test_passages_looked_up_in_a_table_agree_with_a_set(
+    a: list[int], b: list[int], breaks: list[int]
+) -> None:
     seqs = np.array(a + b, dtype=np.uint32)
     seq_offsets = np.array([0, len(a), len(a) + len(b)], dtype=np.int64)
     sets, set_offsets = sets_of(seqs, seq_offsets)
+    starts = sorted(set(breaks))  # the same paragraph starts in both
+    paragraphs = np.array(starts * 2, dtype=np.uint32)
+    paragraph_offsets = np.array([0, len(starts), 2 * len(starts)], dtype=np.int64)
     pairs = np.array([0, 1, 1], dtype=np.int64), np.array([1, 0, 1], dtype=np.int64)
-    longest, lead = pair_passages(sets, set_offsets, seqs, seq_offsets, *pairs, ANCHOR)
+    arrays = (sets, set_offsets, seqs, seq_offsets, paragraphs, paragraph_offsets)
+    longest, lead, lede = pair_passages(*arrays, *pairs, ANCHOR, 0.2)
     expected = set()
     for small, large in ((a, b), (b, a)):  # the smaller first (of a tie, either may be)
         if len(set(small)) <= len(set(large)):
-            head_s, missing = _geometry_by_sets(small, set(large))
-            head_l, _ = _geometry_by_sets(large, set(small))
-            expected.add((max(head_l, missing), min(head_s, head_l)))
-    assert (longest[0], lead[0]) in expected
-    assert (longest[1], lead[1]) == (longest[0], lead[0])
-    assert longest[2] == lead[2] == 0  # a text against itself
+            head_s, missing, _ = _geometry_by_sets(small, set(large))
+            head_l, _, _ = _geometry_by_sets(large, set(small))
+            lede_s = _lede_by_sets(small, large, starts)
+            expected.add((max(head_l, missing), min(head_s, head_l), lede_s))
+    assert (longest[0], lead[0], lede[0]) in expected
+    assert (longest[1], lead[1], lede[1]) == (longest[0], lead[0], lede[0])
 
 
 def _rewrites_by_dict(doc: list[int], other: list[int]) -> tuple[int, int]:
@@ -244,6 +304,27 @@ def test_explain_gives_the_verdict_dedup_gives() -> None:
     assert len(dedup([copy, quoter]).clusters()) == 2
     assert figures(copy, quoter, DedupConfig(max_lead=0)).same_story
     assert len(dedup([copy, quoter], max_lead=0).clusters()) == 1
+
+
+def test_explain_gives_the_lede_checks_verdict(tmp_path: Path) -> None:
+    from neardup import dedup
+    from neardup.explain.figures import figures
+
+    original, quoter, copy = quoted_story()
+    shown = figures(original, quoter, DedupConfig())
+    assert shown.lede == 30 and shown.lead == 0 and not shown.same_story
+    assert figures(original, quoter, DedupConfig(min_lede_share=0)).same_story
+    assert figures(copy, original, DedupConfig()).lede == 0
+    records = [
+        {"id": "o", "text": original},
+        {"id": "q", "text": quoter},
+        {"id": "c", "text": copy},
+    ]
+    assert sorted(map(sorted, dedup(records).clusters().values())) == [["c", "o"], ["q"]]
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text("".join(json.dumps(record) + "\n" for record in records))
+    printed = neardup("explain", "o", "q", "--corpus", str(corpus)).stdout
+    assert "30-word paragraph" in printed and "different stories" in printed
 
 
 def _rewrites(texts: list[str], i: int, j: int) -> tuple[int, int]:

@@ -294,6 +294,8 @@ def _matching(texts: list[str], config: DedupConfig) -> pipeline.Matching:
         features.sequence_offsets,
         features.numbers,
         features.number_offsets,
+        features.paragraphs,
+        features.paragraph_offsets,
         None,
         threads=1,
     )

@@ -24,11 +24,13 @@ from neardup.index import Index
 from neardup.semantic import TAIL_WORDS, shared_and_tail, words
 from tests.test_cli import neardup
 
-# Our own invented news: a short report whose second paragraph another article quotes at its
+# Our own invented news: a short report whose opening paragraph another article quotes at its
 # top before its own (unrelated) story, and a report with a copy abridged from the bottom.
-# By shingles and where they sit the two pairs have one shape; by topic they do not.
+# By shingles and where they sit the two pairs have one shape; by topic they do not. (Quoted
+# from its second paragraph on, the report's own lede would part them by the rules alone:
+# the lede check, neardup.passages.)
 SEED_LEAD = (
-    "The city council of Northbrook voted on Tuesday to close the old river bridge to heavy "
+    "On Tuesday the city council of Northbrook voted to close the old river bridge to heavy "
     "lorries after engineers found cracks in two of its supporting piers."
 )
 QUOTED = (
@@ -59,7 +61,7 @@ ORIGINAL = [
     "prices were low, and that further grain cargoes had been booked for the early summer.",
 ]
 RECORDS = [
-    {"id": "seed", "text": SEED_LEAD + "\n\n" + QUOTED},
+    {"id": "seed", "text": QUOTED + "\n\n" + SEED_LEAD},
     {"id": "quoter", "text": "Elsewhere today: " + QUOTED + "\n\n" + QUOTER_OWN},
     {"id": "original", "text": "\n\n".join(ORIGINAL)},
     {"id": "abridged", "text": "Grain exports hit record\n\n" + "\n\n".join(ORIGINAL[:2])},
@@ -159,7 +161,7 @@ def test_near_identical_pairs_are_never_read_again(
 
 
 def test_a_member_joining_its_kept_copy_through_a_chain_is_judged_too(loads: list[int]) -> None:
-    """report ~ excerpt ~ roundup: the roundup (kept, the longest) quotes the report's second
+    """report ~ excerpt ~ roundup: the roundup (kept, the longest) quotes the report's opening
     paragraph above its own story, as does the excerpt, which then runs into that story. The
     stage parts report ~ roundup as an edge; the chain rule must not bring it back as a member."""
     longer_lead = SEED_LEAD + (
@@ -167,7 +169,7 @@ def test_a_member_joining_its_kept_copy_through_a_chain_is_judged_too(loads: lis
         "industrial estate, adding about twenty minutes to the trip into the town centre."
     )
     records = [
-        {"id": "report", "text": longer_lead + "\n\n" + QUOTED},
+        {"id": "report", "text": QUOTED + "\n\n" + longer_lead},
         {"id": "excerpt", "text": QUOTED + "\n\n" + " ".join(QUOTER_OWN.split()[:20])},
         {"id": "roundup", "text": "Elsewhere today: " + QUOTED + "\n\n" + QUOTER_OWN},
     ]

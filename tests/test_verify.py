@@ -97,12 +97,13 @@ def test_passage_limit_tells_a_quote_from_a_copy() -> None:
     texts = [" ".join(story), copy, quoter]
     arrays = _flat(texts)
     pairs = np.array([[0, 1], [0, 2]])
-    ok = within_passage_limit(pairs, *arrays, max_passage=70)
+    paragraphs = (np.zeros(0, dtype=np.uint32), np.zeros(len(texts) + 1, dtype=np.int64))
+    ok = within_passage_limit(pairs, *arrays, *paragraphs, max_passage=70)
     assert ok.tolist() == [True, False]
     # the check is what separates them: both pass the set thresholds
     scores = pair_similarities(pairs, arrays[0], arrays[1], "containment")
     assert (scores.similarity >= 0.45).all() and (scores.jaccard >= 0.15).all()
-    assert within_passage_limit(pairs, *arrays, max_passage=10_000).all()
+    assert within_passage_limit(pairs, *arrays, *paragraphs, max_passage=10_000).all()
 
 
 def _figures(texts: list[str], pairs: list[tuple[int, int]]) -> FigureScores:

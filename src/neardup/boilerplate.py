@@ -110,6 +110,15 @@ def content_text(text: str) -> str:
     return content if content.strip() else text
 
 
+def unshingled_sources(texts: Sequence[str], config: DedupConfig) -> Sequence[str]:
+    """The raw texts as they are shingled, before normalisation: with ``drop_boilerplate``
+    without their furniture lines, so that their paragraphs (``text.shingle.paragraph_starts``)
+    count the words the shingles do."""
+    if not config.drop_boilerplate:
+        return texts
+    return [content_text(text) for text in texts]
+
+
 def shingled_texts(texts: Sequence[str], normalized: list[str], config: DedupConfig) -> list[str]:
     """The normalised texts that are shingled: ``normalized`` itself, or with
     ``drop_boilerplate`` each text without its furniture lines."""

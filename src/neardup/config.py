@@ -98,6 +98,11 @@ class DedupConfig:
     # shingles of their own both documents may hold before the text they share: a copy keeps
     # its story's start, a quoter and the quoted story each open with their own; see docs/quality.md
     max_lead: int = 20
+    # of a paragraph of prose one of a pair opens with, while the other opens with the text
+    # they share and runs on past it (an article quoted from its second paragraph on), the
+    # share of its shingles the other must hold: a copy keeps its lede; 0 turns the check
+    # off; see neardup.passages and docs/quality.md
+    min_lede_share: float = 0.2
     # word 3-grams a pair must share unless near-identical (half its union): a few stock
     # phrases in common make two short notices "similar" by ratio, not one text; see docs/quality.md
     min_shared: int = 10
@@ -169,6 +174,11 @@ class DedupConfig:
             raise ConfigError(
                 "min_number_share must be in [0, 1] (0 turns the check off), "
                 f"got {self.min_number_share}"
+            )
+        if not 0.0 <= self.min_lede_share <= 1.0:
+            raise ConfigError(
+                "min_lede_share must be in [0, 1] (0 turns the check off), "
+                f"got {self.min_lede_share}"
             )
         if self.max_lead < 0:
             raise ConfigError(f"max_lead must be >= 0 (0 turns the check off), got {self.max_lead}")

@@ -15,15 +15,16 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from neardup.boilerplate import shingled_texts
+from neardup.boilerplate import shingled_texts, unshingled_sources
 from neardup.config import DedupConfig
 from neardup.lsh import Banding, band_keys
 from neardup.minhash import Permutations, signatures
-from neardup.text.batch import normalized_utf8
+from neardup.text.batch import raw_and_normalized_utf8
 from neardup.text.normalize import normalize
 from neardup.text.shingle import (
     Utf8Batch,
     number_sets,
+    paragraph_starts,
     sets_of,
     shingle_sequences,
     text_keys,
@@ -42,6 +43,8 @@ class Features:
     sequence_offsets: NDArray[np.int64]
     numbers: NDArray[np.uint32]  # flat sorted sets of each document's numbers ("30-1/2")
     number_offsets: NDArray[np.int64]
+    paragraphs: NDArray[np.uint32]  # where each document's paragraphs after the first begin
+    paragraph_offsets: NDArray[np.int64]  # (first shingles; see text.shingle.paragraph_starts)
     band_keys: NDArray[np.uint32]  # (bands, documents)
     signatures: NDArray[np.uint32] | None  # kept only when the run estimates from them
     sketches: NDArray[np.uint8] | None  # a byte of each signature value, to screen candidates
@@ -56,6 +59,7 @@ class Features:
             *_take_ragged(self.sets, self.set_offsets, index),
             *_take_ragged(self.sequences, self.sequence_offsets, index),
             *_take_ragged(self.numbers, self.number_offsets, index),
+            *_take_ragged(self.paragraphs, self.paragraph_offsets, index),
             self.band_keys[:, index],
             None if self.signatures is None else self.signatures[index],
             None if self.sketches is None else self.sketches[index],
@@ -86,7 +90,7 @@ class Featurizer:
     def __call__(self, texts: Sequence[str]) -> Features:
         clock: dict[str, float] = {}
         began = time.perf_counter()
-        normalized, utf8 = self._normalized(texts)
+        normalized, raw, utf8 = self._normalized(texts)
         shingled = shingled_texts(texts, normalized, self.config)
         clock["normalize"] = time.perf_counter() - began
         began = time.perf_counter()
@@ -97,6 +101,9 @@ class Featurizer:
         )
         sets, offsets = sets_of(sequences, sequence_offsets)
         numbers, number_offsets = number_sets(shingled_utf8, self.config.shingle)
+        paragraphs, paragraph_offsets = paragraph_starts(
+            raw, self.config.shingle, wanted=self.config.min_lede_share > 0
+        )
         clock["shingle"] = time.perf_counter() - began
         began = time.perf_counter()
         sigs = signatures(sets, offsets, self.perms)
@@ -112,16 +119,21 @@ class Featurizer:
             sequence_offsets,
             numbers,
             number_offsets,
+            paragraphs,
+            paragraph_offsets,
             keys_by_band,
             keep_sigs,
             sketches,
             clock,
         )
 
-    def _normalized(self, texts: Sequence[str]) -> tuple[list[str], Utf8Batch]:
-        """The normalised batch as UTF-8; as strings too only where a stage reads them
-        (character shingles read code points, boilerplate removal lines)."""
+    def _normalized(self, texts: Sequence[str]) -> tuple[list[str], Utf8Batch, Utf8Batch]:
+        """The raw and the normalised batch as UTF-8; the normalised as strings too only
+        where a stage reads them (character shingles read code points, boilerplate removal
+        lines)."""
         if self.config.shingle.kind == "word" and not self.config.drop_boilerplate:
-            return [], normalized_utf8(texts, self.config.normalize)
+            return [], *raw_and_normalized_utf8(texts, self.config.normalize)
         normalized = [normalize(text, self.config.normalize) for text in texts]
-        return normalized, utf8_batch(normalized)
+        words = self.config.shingle.kind == "word"  # character shingles mark no paragraphs
+        raw = utf8_batch(unshingled_sources(texts, self.config) if words else [""] * len(texts))
+        return normalized, raw, utf8_batch(normalized)

@@ -416,6 +416,7 @@ class Layout:
         self.sets = features.set_offsets.tolist()
         self.sequences = features.sequence_offsets.tolist()
         self.numbers = features.number_offsets.tolist()
+        self.paragraphs = features.paragraph_offsets.tolist()
         self.keys = features.text_keys.tolist()
         self.bands = np.ascontiguousarray(features.band_keys.T)  # a row per document
 
@@ -424,6 +425,8 @@ class Layout:
         shingles = f.sets[self.sets[j] : self.sets[j + 1]]
         sequence = f.sequences[self.sequences[j] : self.sequences[j + 1]]
         numbers = f.numbers[self.numbers[j] : self.numbers[j + 1]]
+        paragraphs = f.paragraphs[self.paragraphs[j] : self.paragraphs[j + 1]]
         signature = None if f.signatures is None else f.signatures[j]
         row = GroupRow(gid, int(self.keys[j]), label, int(shingles.size))
-        return NewGroup(row, GroupSets(shingles, sequence, signature, numbers), self.bands[j])
+        sets = GroupSets(shingles, sequence, signature, numbers, paragraphs)
+        return NewGroup(row, sets, self.bands[j])

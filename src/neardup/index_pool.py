@@ -36,6 +36,8 @@ def no_features(config: DedupConfig) -> Features:
         sequence_offsets=start,
         numbers=none,
         number_offsets=start,
+        paragraphs=none,
+        paragraph_offsets=start,
         band_keys=np.empty((0, 0), np.uint32),
         signatures=None if config.verify else np.empty((0, config.minhash.num_perm), np.uint32),
         sketches=None,
@@ -56,8 +58,8 @@ def _rows(parts: list[U32Array]) -> Flat:
 
 
 class Pool:
-    """Shingle sets and numbers (and, when needed, sequences and signatures) of a batch and
-    stored groups."""
+    """Shingle sets and numbers (and, when needed, sequences with paragraph starts, and
+    signatures) of a batch and stored groups."""
 
     def __init__(
         self,
@@ -66,7 +68,7 @@ class Pool:
         sets: Flat,
         numbers: Flat,
         signatures: U32Array | None = None,
-        sequences: Flat | None = None,
+        sequences: tuple[Flat, Flat] | None = None,
     ) -> None:
         self._n = int(features.set_offsets.size - 1)
         self._gids = gids
@@ -76,8 +78,11 @@ class Pool:
         if features.signatures is not None and signatures is not None:
             self.signatures = np.vstack((features.signatures, signatures)).astype(np.uint32)
         self.sequences: Flat | None = None
+        self.paragraphs: Flat | None = None
         if sequences is not None:
-            self.sequences = _join((features.sequences, features.sequence_offsets), sequences)
+            self.sequences = _join((features.sequences, features.sequence_offsets), sequences[0])
+            own = (features.paragraphs, features.paragraph_offsets)
+            self.paragraphs = _join(own, sequences[1])
 
     @classmethod
     def build(
@@ -100,7 +105,7 @@ class Pool:
             rows = [found[g].signature if g in found else blank for g in unique.tolist()]
             signatures = np.array(rows, dtype=np.uint32).reshape(-1, config.minhash.num_perm)
         if sequences:
-            order = store.sequences(unique)[:2]
+            order = store.sequences(unique)[:2], store.paragraphs(unique)[:2]
         numbers = store.numbers(unique)[:2]
         return cls(features, unique, (values, offsets), numbers, signatures, order), live
 
@@ -111,20 +116,15 @@ class Pool:
     def matching_of(self, nodes: I64Array, reps: I64Array) -> Matching:
         """pipeline.py's matching arrays for documents whose sets are pool ``nodes``;
         ``reps`` gives each document's exact-text representative among them."""
-        if self.sequences is None:
+        if self.sequences is None or self.paragraphs is None:
             raise ValueError("this pool was built without shingle sequences")
-        values, offsets = _pick(self.values, self.offsets, nodes)
-        sequences, sequence_offsets = _pick(*self.sequences, nodes)
-        numbers, number_offsets = _pick(*self.numbers, nodes)
         signatures = None if self.signatures is None else self.signatures[nodes]
         return Matching(
             reps,
-            values,
-            offsets,
-            sequences,
-            sequence_offsets,
-            numbers,
-            number_offsets,
+            *_pick(self.values, self.offsets, nodes),
+            *_pick(*self.sequences, nodes),
+            *_pick(*self.numbers, nodes),
+            *_pick(*self.paragraphs, nodes),
             signatures,
             threads=1,
         )
@@ -144,17 +144,16 @@ class Pool:
 
     def matching(self) -> Matching:
         """The pool as pipeline.py's matching arrays (every node its own representative)."""
-        if self.sequences is None:
+        if self.sequences is None or self.paragraphs is None:
             raise ValueError("this pool was built without shingle sequences")
-        sequences, offsets = self.sequences
         nodes = np.arange(self.offsets.size - 1, dtype=np.int64)
         return Matching(
             nodes,
             self.values,
             self.offsets,
-            sequences,
-            offsets,
+            *self.sequences,
             *self.numbers,
+            *self.paragraphs,
             self.signatures,
             threads=1,
         )
@@ -162,8 +161,3 @@ class Pool:
 
 def _pick(values: U32Array, offsets: I64Array, nodes: I64Array) -> Flat:
     return _rows([values[offsets[n] : offsets[n + 1]] for n in nodes.tolist()])
-
-
-def _sequence(found: object, empty: U32Array) -> U32Array:
-    sequence = getattr(found, "sequence", None)
-    return empty if sequence is None else np.asarray(sequence, dtype=np.uint32)

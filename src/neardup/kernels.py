@@ -413,6 +413,75 @@ def numbers(
     return (out[:at] >> np.uint64(32)).astype(np.uint32), starts
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _is_inline_space(b: np.uint8) -> bool:
+    return b == 32 or b == 9 or b == 11 or b == 12  # " ", tab, vertical tab, form feed
+
+
+@njit(cache=True, nogil=True)
+def _paragraph_starts(
+    data: NDArray[np.uint8], start: int, stop: int, split: bool, most: int, out: U32Array
+) -> int:
+    """Write to ``out`` the token number at which each paragraph of ``data[start:stop]``
+    but the first begins, up to token ``most``; return how many. See
+    :func:`paragraph_starts`."""
+    tokens, found = 0, 0
+    line_break = False  # a line break since the last byte that is not a space
+    blank = False  # a blank line since the last token
+    i = start
+    while i < stop:
+        raw = data[i]
+        width = _unspaced(data, i, stop) if split and raw >= 0xE0 else 0
+        if width > 0 or (width == 0 and _is_word_byte(raw)):  # a token starts
+            if tokens > most:
+                break
+            if blank and tokens > 0:
+                out[found] = tokens
+                found += 1
+            blank = False
+            tokens += 1
+            line_break = False
+            i += max(width, 1)
+            while width == 0 and i < stop and _is_word_byte(data[i]):  # the rest of the word
+                if split and data[i] >= 0xE0 and _unspaced(data, i, stop) != 0:
+                    break
+                i += 1
+            continue
+        if width < 0:
+            line_break = False
+        elif raw == 10 or raw == 13:
+            if raw == 13 and i + 1 < stop and data[i + 1] == 10:
+                i += 1  # "\r\n" is one line break
+            blank |= line_break
+            line_break = True
+        elif not _is_inline_space(raw):
+            line_break = False
+        i += max(-width, 1)
+    return found
+
+
+@njit(cache=True, nogil=True)
+def paragraph_starts(
+    data: NDArray[np.uint8], offsets: I64Array, split: bool, most: int
+) -> tuple[U32Array, I64Array]:
+    """Where each document's paragraphs begin, in tokens (words) of the raw UTF-8 batch,
+    up to token ``most`` (a document is read no further).
+
+    A paragraph ends at a blank line: a line break, then only spaces or tabs, then
+    another. Tokens follow the word shingles' rule (``_token_hashes``), so for word
+    shingles the number is also the first shingle of the paragraph. The first
+    paragraph (starting at 0) is left out, as are breaks before the first token.
+    """
+    docs = offsets.size - 1
+    out = np.empty(max(data.size // 2, 1), dtype=np.uint32)  # a break takes two bytes
+    starts = np.zeros(docs + 1, dtype=np.int64)
+    at = 0
+    for d in range(docs):
+        at += _paragraph_starts(data, offsets[d], offsets[d + 1], split, most, out[at:])
+        starts[d + 1] = at
+    return out[:at].copy(), starts
+
+
 @njit(cache=True, nogil=True)
 def char_shingles(
     points: NDArray[np.uint32], offsets: I64Array, size: int, fold: NDArray[np.uint8]

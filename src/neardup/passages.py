@@ -18,7 +18,15 @@ shingle sequences, the smaller set playing ``small``:
   (the smaller of the two heads). Copies are cut from the bottom, so one of
   two copies always starts where the shared text does, give or take a
   headline; two documents that each open with a sentence of their own and
-  then share a paragraph are two stories.
+  then share a paragraph are two stories;
+- **lede**: a paragraph of prose (``LEDE_WORDS`` or more) that ``small``
+  opens with and ``large`` hardly holds (under ``min_lede_share`` of its
+  shingles), while ``large`` opens with the
+  shared text and runs on past it with ``RUNS_ON`` shingles of its own. That
+  is an article quoted from its second paragraph on by a story of its own; a
+  copy keeps its lede (it is cut from the bottom), and what a copy puts on top
+  is headlines, bylines and captions: short lines, not a paragraph of prose.
+  Paragraphs are the raw text's blank-line blocks (``Features.paragraphs``).
 
 Shared text is anchored: a position counts as shared only inside a run of at
 least ``ANCHOR`` consecutive shingles found in the other document. A single
@@ -58,6 +66,10 @@ ANCHOR = 2  # consecutive shared shingles that make shared text; see the module 
 STRAY_GAP = 20  # own shingles around a shared phrase that set it apart; see _geometry
 STRAY_RUN = 8  # shared shingles (~words) from which a phrase set apart is shared text
 NEAR_IDENTICAL = 0.5  # Jaccard from which a pair shares half its union: no passage check needed
+OPENS_WITH = 6  # own shingles (~a short headline) of a text that opens with the shared text
+RUNS_ON = 60  # own shingles after the shared text of a text that goes on with a story of its own
+LEDE_WORDS = 20  # words from which a paragraph is prose (a lede), not a headline or byline
+LEDE_SLACK = 2  # words a paragraph's end may sit past the own text: the shingles spanning it
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -175,13 +187,13 @@ def _geometry(
     anchor: int,
     table: Table,
     stamp: int,
-) -> tuple[int, int]:
-    """(head, longest gap) of ``doc``'s own text around what it shares with ``other``.
+) -> tuple[int, int, int]:
+    """(head, longest gap, tail) of ``doc``'s own text around what it shares with ``other``.
 
     Shared text is every run of at least ``anchor`` consecutive shingles of
     ``doc`` found in ``other``'s set; the head is the shingles before it and
     the longest gap the longest stretch outside every run, head and tail
-    included. A run standing ``STRAY_GAP`` shingles apart from any other,
+    (the shingles after it) included. A run standing ``STRAY_GAP`` shingles apart from any other,
     with fewer than ``STRAY_RUN`` shingles in its group, is a stock phrase:
     head and tail reach past it (unless every run is one). Nothing shared: both
     are the document's length. A document shorter than ``anchor`` shingles is
@@ -204,13 +216,13 @@ def _geometry(
             runs += 1
         run = 0
     if runs == 0:
-        return length, length
+        return length, length, length
     first, last = _edge_runs(starts[:runs], ends[:runs])
-    head = starts[first]
-    gap = max(head, length - ends[last])  # they hold every gap outside first..last
+    head, tail = starts[first], length - ends[last]
+    gap = max(head, tail)  # they hold every gap outside first..last
     for k in range(first + 1, last + 1):
         gap = max(gap, starts[k] - ends[k - 1])
-    return head, gap
+    return head, gap, tail
 
 
 @njit(cache=True, nogil=True)
@@ -233,27 +245,83 @@ def _edge_runs(starts: I64Array, ends: I64Array) -> tuple[int, int]:
 
 
 @njit(cache=True, nogil=True)
+def _own_lede(
+    seqs: U32Array,
+    begin: int,
+    head: int,
+    paragraphs: U32Array,
+    first: int,
+    stop: int,
+    min_share: float,
+    table: Table,
+    stamp: int,
+    mask: int,
+) -> int:
+    """The words of the first paragraph of a document (its sequence from ``begin``, its
+    paragraph starts ``paragraphs[first:stop]``) that ends within its ``head`` of own
+    text, holds ``LEDE_WORDS`` or more and has under ``min_share`` of its shingles in
+    the set put in ``table`` under ``stamp``; 0 if none does."""
+    start = 0
+    for p in range(first, stop):
+        end = int(paragraphs[p])
+        if end > head + LEDE_SLACK:
+            break
+        own = end - LEDE_SLACK  # the shingles spanning the break belong to both
+        if end - start >= LEDE_WORDS:
+            found = 0
+            for i in range(start, own):
+                found += _place(table, stamp, mask, seqs[begin + i]) >= 0
+            if found < min_share * (own - start):
+                return end - start
+        start = end
+    return 0
+
+
+@njit(cache=True, nogil=True)
 def pair_passages(
     sets: U32Array,
     set_offsets: I64Array,
     seqs: U32Array,
     seq_offsets: I64Array,
+    paragraphs: U32Array,
+    paragraph_offsets: I64Array,
     left: I64Array,
     right: I64Array,
     anchor: int,
-) -> tuple[I64Array, I64Array]:
-    """For each pair: (the longer of preamble and missing, the lead), as the module docs define them."""
+    min_lede_share: float,
+) -> tuple[I64Array, I64Array, I64Array]:
+    """For each pair: (the longer of preamble and missing, the lead, the lede), as the
+    module docs define them; a lede holds under ``min_lede_share`` of its shingles in the
+    other text (0: none is looked for)."""
     longest = np.empty(left.size, dtype=np.int64)
     lead = np.empty(left.size, dtype=np.int64)
+    lede = np.zeros(left.size, dtype=np.int64)
     table = _lookup_table(set_offsets, left, right)
     args = (sets, set_offsets, seqs, seq_offsets)
     for k in range(left.size):
         small, large = smaller_first(*args, left[k], right[k])
-        head_s, missing = _geometry(*args, small, large, anchor, table, 2 * k + 1)
-        head_l, _ = _geometry(*args, large, small, anchor, table, 2 * k + 2)
+        head_s, missing, _ = _geometry(*args, small, large, anchor, table, 3 * k + 1)
+        head_l, _, tail_l = _geometry(*args, large, small, anchor, table, 3 * k + 2)
         longest[k] = max(head_l, missing)
         lead[k] = min(head_s, head_l)
-    return longest, lead
+        opens = head_l <= OPENS_WITH and tail_l >= RUNS_ON
+        if min_lede_share > 0 and opens and head_s >= LEDE_WORDS - LEDE_SLACK:
+            stamp = 3 * k + 3
+            mask = _fill(table, stamp, sets, set_offsets[large], set_offsets[large + 1])
+            first, stop = paragraph_offsets[small], paragraph_offsets[small + 1]
+            lede[k] = _own_lede(
+                seqs,
+                seq_offsets[small],
+                head_s,
+                paragraphs,
+                first,
+                stop,
+                min_lede_share,
+                table,
+                stamp,
+                mask,
+            )
+    return longest, lead, lede
 
 
 # --- rewrites: one template filled in twice ---------------------------------------------

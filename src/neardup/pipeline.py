@@ -199,6 +199,7 @@ def _absorb(collected: Collected, features: Features, store: Store) -> None:
     store.sets.append(features.sets, features.set_offsets)
     store.sequences.append(features.sequences, features.sequence_offsets)
     store.numbers.append(features.numbers, features.number_offsets)
+    store.paragraphs.append(features.paragraphs, features.paragraph_offsets)
     store.band_keys.append(features.band_keys)
     if features.signatures is not None and store.signatures is not None:
         store.signatures.append(features.signatures.reshape(-1))
@@ -227,6 +228,7 @@ class Store:
     sets: SpillRagged
     sequences: SpillRagged
     numbers: SpillRagged
+    paragraphs: SpillRagged
     band_keys: SpillColumns
     signatures: SpillArray | None  # only when similarities are estimated from them
     sketches: SpillArray | None  # only when they are verified
@@ -240,9 +242,12 @@ class Store:
         sets = SpillRagged(directory / "sets.u32", np.uint32)
         sequences = SpillRagged(directory / "sequences.u32", np.uint32)
         numbers = SpillRagged(directory / "numbers.u32", np.uint32)
+        paragraphs = SpillRagged(directory / "paragraphs.u32", np.uint32)
         bands = SpillColumns(directory, banding.bands, np.uint32)
         texts = SpillRagged(directory / "texts.u8", np.uint8) if config.semantic else None
-        return cls(sets, sequences, numbers, bands, signatures, sketches, directory, texts)
+        return cls(
+            sets, sequences, numbers, paragraphs, bands, signatures, sketches, directory, texts
+        )
 
 
 @dataclass
@@ -256,6 +261,8 @@ class Matching:
     sequence_offsets: I64Array
     numbers: NDArray[np.uint32]  # each document's numbers, sorted sets (``min_number_share``)
     number_offsets: I64Array
+    paragraphs: NDArray[np.uint32]  # where each document's paragraphs begin (``max_lead``)
+    paragraph_offsets: I64Array
     signatures: NDArray[np.uint32] | None
     threads: int  # for the bucketing and verification kernels
     sketches: NDArray[np.uint8] | None = None  # screen candidates before verifying them
@@ -280,6 +287,7 @@ class Matching:
             (self.set_values, self.set_offsets),
             (self.sequences, self.sequence_offsets),
             (self.numbers, self.number_offsets),
+            (self.paragraphs, self.paragraph_offsets),
             (self.signatures, None),
             (self.sketches, None),
         )
@@ -388,15 +396,16 @@ def duplicates(
 
     Similar enough (``PairScores.accepted``), and, unless the pair shares half
     its union anyway, no passage longer than ``max_passage`` held by one copy
-    alone and no more than ``max_lead`` of their own before the shared text in
-    both (a quote is not a copy; see ``verify.within_passage_limit``); its
+    alone, no more than ``max_lead`` of their own before the shared text in
+    both, and no lede of one's own under ``min_lede_share`` held by the other (a
+    quote is not a copy; see ``verify.within_passage_limit``); its
     figures shared as its wording is (``verify.FigureScores.agree``); unless a
     near-copy, its numbers kept (``verify.numbers_kept``); unless near-identical,
     not one template rewritten in place (``passages.rewritten``).
     """
     scores = pair_scores(pairs, matching, config)
     ok = scores.accepted(config)
-    if config.verify and (config.max_passage or config.max_lead):
+    if config.verify and (config.max_passage or config.max_lead or config.min_lede_share):
         check = np.flatnonzero(ok & (scores.jaccard < NEAR_IDENTICAL))
         ok[check] = _within_passage_limit(pairs[check], matching, config)
     if config.verify and config.figure_ratio:
@@ -481,8 +490,11 @@ def _within_passage_limit(
             matching.set_offsets,
             matching.sequences,
             matching.sequence_offsets,
+            matching.paragraphs,
+            matching.paragraph_offsets,
             config.max_passage,
             config.max_lead,
+            config.min_lede_share,
             threads=matching.threads,
         )
 
@@ -846,6 +858,7 @@ def match(
         *store.sets.finish(),
         *store.sequences.finish(),
         *store.numbers.finish(),
+        *store.paragraphs.finish(),
         _rows(store.signatures, width),
         threads,
         _rows(store.sketches, width),

@@ -364,8 +364,11 @@ def within_passage_limit(
     set_offsets: I64Array,
     sequences: NDArray[np.uint32],
     sequence_offsets: I64Array,
+    paragraphs: NDArray[np.uint32],
+    paragraph_offsets: I64Array,
     max_passage: int,
     max_lead: int = 0,
+    min_lede_share: float = 0.0,
     *,
     threads: int = 1,
 ) -> NDArray[np.bool_]:
@@ -376,18 +379,30 @@ def within_passage_limit(
     text above the quote, the quoted article keeps paragraphs the quoter
     lacks (both at most ``max_passage``), and when each opens with
     text of its own before the shared paragraph, they are two stories (at
-    most ``max_lead``). A limit of 0 is no limit. See :mod:`neardup.passages`.
+    most ``max_lead``), as they are when one opens with a paragraph of its
+    own, holding under ``min_lede_share`` of it in the other, and the other with
+    the shared text (a lede). A limit of 0 is no limit. See :mod:`neardup.passages`.
     """
 
-    def geometry(left: I64Array, right: I64Array) -> tuple[I64Array, I64Array]:
+    def geometry(left: I64Array, right: I64Array) -> tuple[I64Array, I64Array, I64Array]:
         return passages.pair_passages(
-            sets, set_offsets, sequences, sequence_offsets, left, right, passages.ANCHOR
+            sets,
+            set_offsets,
+            sequences,
+            sequence_offsets,
+            paragraphs,
+            paragraph_offsets,
+            left,
+            right,
+            passages.ANCHOR,
+            min_lede_share,
         )
 
-    longest, lead = _per_pair(pairs, geometry, threads, outputs=2)
+    longest, lead, lede = _per_pair(pairs, geometry, threads, outputs=3)
     ok = np.ones(len(pairs), dtype=bool)
     if max_passage:
         ok &= longest <= max_passage
     if max_lead:
         ok &= lead <= max_lead
+    ok &= lede == 0
     return ok

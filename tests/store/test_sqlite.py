@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from neardup import Index
+from neardup import Index, dedup
 from neardup.errors import InputError
 from neardup.store import sqlite as sqlite_store
 from neardup.store.base import ClusterRow
 from neardup.store.sqlite import APPLICATION_ID, FORMAT_VERSION
-from tests.generated import numbered_bonds
+from tests.generated import numbered_bonds, quoted_story
 
 STORY = "the harbour authority said the new ferry terminal would open in the spring of next year"
 
@@ -46,16 +46,23 @@ def test_other_formats_are_refused(tmp_path: Path, version: int, message: str) -
         Index(path)
 
 
-def _as_format_2(path: Path) -> None:
-    """Rewrite a new index file as neardup wrote it before the number check."""
+# What each format added, newest first: the setting its check reads and the table it stores
+_ADDED = {4: ("min_lede_share", "paragraphs"), 3: ("min_number_share", "numbers")}
+
+
+def _as_format(path: Path, version: int) -> None:
+    """Rewrite a new index file as neardup wrote it in format ``version``: without the
+    settings and tables the formats after it added."""
     connection = sqlite3.connect(path)
     settings = json.loads(
         connection.execute("SELECT value FROM meta WHERE key = 'settings'").fetchone()[0]
     )
-    del settings["config"]["min_number_share"]
+    for added, (setting, table) in _ADDED.items():
+        if added > version:
+            del settings["config"][setting]
+            connection.execute(f"DROP TABLE {table}")
     connection.execute("UPDATE meta SET value = ? WHERE key = 'settings'", (json.dumps(settings),))
-    connection.execute("DROP TABLE numbers")
-    connection.execute("PRAGMA user_version = 2")
+    connection.execute(f"PRAGMA user_version = {version}")
     connection.commit()
     connection.close()
 
@@ -64,7 +71,7 @@ def test_a_format_2_index_opens_and_decides_as_it_did(tmp_path: Path) -> None:
     sweden, norway, _ = numbered_bonds()
     path = tmp_path / "old.ndx"
     Index(path).close()
-    _as_format_2(path)
+    _as_format(path, 2)
     with Index(path) as index:  # read and written as it is, deciding without numbers
         assert index.config.min_number_share == 0
         index.add([{"id": "sweden", "text": sweden}, {"id": "norway", "text": norway}])
@@ -80,22 +87,50 @@ def test_a_format_2_index_opens_and_decides_as_it_did(tmp_path: Path) -> None:
         assert len(index.clusters()) == 2
 
 
-def test_check_finds_missing_or_broken_numbers(tmp_path: Path) -> None:
+def test_a_format_3_index_opens_and_decides_as_it_did(tmp_path: Path) -> None:
+    original, quoter, _ = quoted_story()
+    records = [{"id": "original", "text": original}, {"id": "quoter", "text": quoter}]
+    path = tmp_path / "old.ndx"
+    Index(path).close()
+    _as_format(path, 3)
+    with Index(path) as index:  # read and written as it is, deciding without the lede check
+        assert index.config.min_lede_share == 0
+        index.add(records)
+        assert len(index.clusters()) == 1
+        assert index.check() == []
+        index.remove(["quoter"])
+    connection = sqlite3.connect(path)
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == 3  # older neardup opens it
+    assert not connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE name = 'paragraphs'"
+    ).fetchall()
+    connection.close()
+    with Index(tmp_path / "new.ndx") as index:  # a new index parts them, as dedup does
+        index.add(records)
+        assert len(index.clusters()) == 2
+        assert index.check() == []
+    assert len(dedup(records).clusters()) == 2
+
+
+@pytest.mark.parametrize("table", ["numbers", "paragraphs"])
+def test_check_finds_missing_or_broken_rows_of_a_group(tmp_path: Path, table: str) -> None:
+    original, _, copy = quoted_story()
     sweden, norway, _ = numbered_bonds()
     path = tmp_path / "a.ndx"
     with Index(path) as index:
-        index.add([{"id": "sweden", "text": sweden}, {"id": "norway", "text": norway}])
+        texts = (original, copy, sweden, norway)
+        index.add([{"id": k, "text": t} for k, t in zip("abcd", texts, strict=True)])
         assert index.check() == []
     connection = sqlite3.connect(path)
-    gids = [gid for (gid,) in connection.execute("SELECT gid FROM numbers ORDER BY gid")]
-    connection.execute("DELETE FROM numbers WHERE gid = ?", (gids[0],))
-    connection.execute("UPDATE numbers SET numbers = x'0102030405' WHERE gid = ?", (gids[1],))
+    gids = [gid for (gid,) in connection.execute(f"SELECT gid FROM {table} ORDER BY gid")]
+    connection.execute(f"DELETE FROM {table} WHERE gid = ?", (gids[0],))
+    connection.execute(f"UPDATE {table} SET {table} = x'0102030405' WHERE gid = ?", (gids[1],))
     connection.commit()
     connection.close()
     with Index(path) as index:
         problems = " ".join(index.check())
-        assert f"group {gids[0]}: its numbers" in problems
-        assert f"group {gids[1]}: its numbers" in problems
+        assert f"group {gids[0]}: its {table}" in problems
+        assert f"group {gids[1]}: its {table}" in problems
 
 
 def test_foreign_files_are_refused(tmp_path: Path) -> None:

@@ -1,10 +1,14 @@
+import re
+
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
 from neardup.config import ShingleConfig
 from neardup.text.shingle import (
+    LEDE_SCAN,
     number_sets,
+    paragraph_starts,
     shingle,
     shingle_batch,
     shingle_sequences,
@@ -267,3 +271,50 @@ def test_unspaced_letters_read_as_if_spaced(text: str) -> None:
         config = ShingleConfig(size=size)
         assert np.array_equal(shingle(text, config), shingle(spaced, config))
     assert _numbers(text) == _numbers(spaced)
+
+
+_BLANK_LINE = re.compile(r"(?:\r\n|\r(?!\n)|\n)[ \t\v\f]*(?:\r\n|\r(?!\n)|\n)")  # "\r\n": one
+_TOKEN = re.compile(r"[0-9A-Za-z_\u0080-\U0010ffff]+")
+
+
+def _paragraph_starts_by_definition(text: str) -> list[int]:
+    """Token numbers where paragraphs after a blank line begin, read with regular expressions."""
+    starts, tokens = [], 0
+    for paragraph in _BLANK_LINE.split(text):
+        count = len(_TOKEN.findall(paragraph))
+        if count and tokens:
+            starts.append(tokens)
+        tokens += count
+    return starts
+
+
+def _starts(texts: list[str], config: ShingleConfig = ShingleConfig()) -> list[list[int]]:
+    values, offsets = paragraph_starts(utf8_batch(texts), config)
+    return [values[offsets[d] : offsets[d + 1]].tolist() for d in range(len(texts))]
+
+
+@given(st.lists(st.text(alphabet="ab1_ é,.-\n\r\t", max_size=40), max_size=4))
+def test_paragraph_starts_are_found_as_defined(texts: list[str]) -> None:
+    config = ShingleConfig(split_unspaced=False)
+    assert _starts(texts, config) == [_paragraph_starts_by_definition(t) for t in texts]
+
+
+def test_paragraph_starts_are_first_word_shingles() -> None:
+    text = "Harbour ferry plan\n\nBy a reporter\r\n  \r\nThe authority said on Monday"
+    assert _starts([text, "one line\nthen another", "\n\nleading blank lines"]) == [[3, 6], [], []]
+    # a start is the number of the first word shingle of its paragraph
+    sequence, _ = shingle_sequences([text.lower()], ShingleConfig())
+    own, _ = shingle_sequences(["the authority said"], ShingleConfig())
+    assert sequence[6] == own[0]
+
+
+def test_unspaced_letters_count_as_words_and_character_shingles_mark_no_paragraphs() -> None:
+    assert _starts(["年中\n\nタ a"]) == [[2]]
+    assert _starts(["a b\n\nc d"], ShingleConfig(kind="char")) == [[]]
+
+
+def test_paragraph_starts_are_kept_within_the_lede_scan() -> None:
+    paragraphs = [" ".join(f"w{p}x{k}" for k in range(30)) for p in range(6)]  # 30 words each
+    starts = _starts(["\n\n".join(paragraphs)])[0]
+    assert starts == [start for start in (30, 60, 90, 120, 150) if start <= LEDE_SCAN]
+    assert starts and max(starts) < 120  # read no further than LEDE_SCAN words

@@ -46,6 +46,11 @@ def _figures(console: Console, explanation: Explanation) -> None:
         rule += f", own passage {figures.passage} {_le(figures.passage, figures.max_passage)}"
     if figures.lead is not None and figures.max_lead:
         rule += f", own lead in both {figures.lead} {_le(figures.lead, figures.max_lead)}"
+    if figures.lede:
+        rule += (
+            f", one opens with a {figures.lede}-word paragraph of which the other holds under "
+            f"{figures.min_lede_share}"
+        )
     if figures.figures is not None and figures.wording is not None:
         bound = figures.figure_ratio * figures.wording
         sign = ">=" if figures.figures >= bound else "<"

@@ -129,6 +129,12 @@ def dedup(
             help="Places where both of a pair rewrite short text in place (one template filled in twice), per shared shingle aligned, above which a pair is two reports; 0 = no check."
         ),
     ] = _DEFAULTS.max_rewrite_rate,
+    min_lede_share: Annotated[
+        float,
+        typer.Option(
+            help="Share of a paragraph of prose one of a pair opens with that the other, opening with the shared text and running on, must hold (an article quoted from its second paragraph on); 0 = no check."
+        ),
+    ] = _DEFAULTS.min_lede_share,
     min_number_share: Annotated[
         float,
         typer.Option(
@@ -269,6 +275,7 @@ def dedup(
         "min_figures": min_figures,
         "max_rewrite_rate": max_rewrite_rate,
         "min_number_share": min_number_share,
+        "min_lede_share": min_lede_share,
         "drop_boilerplate": drop_boilerplate,
         "semantic": semantic,
         "min_tail_cosine": min_tail_cosine,

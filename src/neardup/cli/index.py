@@ -149,6 +149,10 @@ def add(
         float | None,
         typer.Option(help="New index: rewrites in place per aligned shingle that part a pair."),
     ] = None,
+    min_lede_share: Annotated[
+        float | None,
+        typer.Option(help="New index: share of one's opening paragraph the other must hold."),
+    ] = None,
     min_number_share: Annotated[
         float | None,
         typer.Option(help="New index: share of its numbers a pair's one holding fewer must keep."),
@@ -240,6 +244,7 @@ def add(
         "min_figures": min_figures,
         "max_rewrite_rate": max_rewrite_rate,
         "min_number_share": min_number_share,
+        "min_lede_share": min_lede_share,
         "drop_boilerplate": drop_boilerplate,
         "kept_ratio": kept_ratio,
         "lsh_threshold": lsh_threshold,

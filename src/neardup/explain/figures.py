@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from neardup.boilerplate import shingled_texts
+from neardup.boilerplate import shingled_texts, unshingled_sources
 from neardup.config import DedupConfig
 from neardup.explain.model import Figures
 from neardup.minhash import Permutations, estimate_jaccard, signatures
 from neardup.passages import ANCHOR, NEAR_IDENTICAL, pair_passages, rewritten
 from neardup.semantic import TailTopics
 from neardup.text.normalize import normalize
-from neardup.text.shingle import number_sets, sets_of, shingle_sequences, utf8_batch
+from neardup.text.shingle import (
+    number_sets,
+    paragraph_starts,
+    sets_of,
+    shingle_sequences,
+    utf8_batch,
+)
 from neardup.verify import (
     NEAR_COPY,
     PairScores,
@@ -41,15 +47,29 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
     measured = containment if config.similarity == "containment" else jaccard
     scores = PairScores(np.array([measured]), np.array([jaccard]), scored.shared)
     same_story = bool(scores.accepted(config)[0])
-    passage = lead = None
+    passage = lead = lede = None
     if same_story and config.verify and jaccard < NEAR_IDENTICAL:
-        found = pair_passages(
-            values, offsets, sequences, sequence_offsets, pair[:, 0], pair[:, 1], ANCHOR
+        paragraphs = paragraph_starts(
+            utf8_batch(unshingled_sources(raw, config)),
+            config.shingle,
+            wanted=config.min_lede_share > 0,
         )
-        passage, lead = int(found[0][0]), int(found[1][0])
+        found = pair_passages(
+            values,
+            offsets,
+            sequences,
+            sequence_offsets,
+            *paragraphs,
+            pair[:, 0],
+            pair[:, 1],
+            ANCHOR,
+            config.min_lede_share,
+        )
+        passage, lead, lede = (int(measured[0]) for measured in found)
         same_story = (not config.max_passage or passage <= config.max_passage) and (
             not config.max_lead or lead <= config.max_lead
         )
+        same_story = same_story and lede == 0
     rewrites = aligned = None
     if config.verify and config.max_rewrite_rate and jaccard < NEAR_IDENTICAL:
         counted = rewrite_counts(
@@ -86,6 +106,8 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
         same_story=same_story,
         passage=passage,
         lead=lead,
+        lede=lede,
+        min_lede_share=config.min_lede_share,
         max_passage=config.max_passage,
         max_lead=config.max_lead,
         shared=round(float(scored.shared[0])),

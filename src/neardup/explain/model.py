@@ -111,6 +111,10 @@ class Figures:
     # where the shared text sits (None when dedup would not look: see neardup.passages)
     passage: int | None = None  # the longest own passage, against max_passage
     lead: int | None = None  # own text both hold before the shared text, against max_lead
+    # words of a paragraph of its own one opens with while the other opens with the shared
+    # text and runs on: a story quoted from its second paragraph (0: none; see passages)
+    lede: int | None = None
+    min_lede_share: float = 0.0
     max_passage: int = 0
     max_lead: int = 0
     shared: int = 0  # shingles in common, against min_shared (unless near-identical)
@@ -153,6 +157,8 @@ class Figures:
             "min_tail_cosine": self.min_tail_cosine,
             "passage": self.passage,
             "lead": self.lead,
+            "lede": self.lede,
+            "min_lede_share": self.min_lede_share,
             "max_passage": self.max_passage,
             "max_lead": self.max_lead,
             "jaccard": round(self.jaccard, 6),

@@ -104,6 +104,7 @@ class GroupSets:
     sequence: U32Array | None  # the same shingles in text order, when asked for
     signature: U32Array | None  # only when the index estimates similarities
     numbers: U32Array | None = None  # its numbers, a sorted set (none: stored by format 2)
+    paragraphs: U32Array | None = None  # its paragraph starts (none: stored by format 2 or 3)
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,10 @@ class IndexStore(Protocol):
 
     def numbers(self, gids: I64Array) -> tuple[U32Array, I64Array, NDArray[np.bool_]]:
         """As :meth:`shingle_sets`, for the groups' numbers (``verify.numbers_kept``)."""
+        ...
+
+    def paragraphs(self, gids: I64Array) -> tuple[U32Array, I64Array, NDArray[np.bool_]]:
+        """As :meth:`shingle_sets`, for where the groups' paragraphs begin (the lede check)."""
         ...
 
     def band_hits(self, codes: U64Array) -> tuple[I64Array, I64Array]:
@@ -279,11 +284,12 @@ def settings_from_json(data: dict[str, Any]) -> IndexSettings:
     config["shingle"] = ShingleConfig(**{"split_unspaced": False, **config["shingle"]})
     # files written before the sketch setting existed were filled by classic MinHash
     config["minhash"] = MinHashConfig(**{"sketch": "classic", **config["minhash"]})
-    # and without the rewrite and number checks, which an index made before them keeps making
-    # its decisions by
-    predates = frozenset({"max_rewrite_rate", "min_number_share"} - config.keys()) | unsplit
-    config.setdefault("max_rewrite_rate", 0.0)
-    config.setdefault("min_number_share", 0.0)
+    # and without the rewrite, number and lede checks, which an index made before them keeps
+    # making its decisions by
+    later = {"max_rewrite_rate", "min_number_share", "min_lede_share"}
+    predates = frozenset(later - config.keys()) | unsplit
+    for name in later:
+        config.setdefault(name, 0.0)
     return IndexSettings(
         config=DedupConfig(**config),
         banding=Banding(int(data["bands"]), int(data["rows"])),

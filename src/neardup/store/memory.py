@@ -126,6 +126,9 @@ class MemoryStore:
     def numbers(self, gids: I64Array) -> tuple[U32Array, I64Array, NDArray[np.bool_]]:
         return self._flat(gids, "numbers")
 
+    def paragraphs(self, gids: I64Array) -> tuple[U32Array, I64Array, NDArray[np.bool_]]:
+        return self._flat(gids, "paragraphs")
+
     def _flat(self, gids: I64Array, name: str) -> tuple[U32Array, I64Array, NDArray[np.bool_]]:
         """The ``name`` arrays of ``GroupSets`` of ``gids``, flat (empty for a missing group)."""
         empty = np.empty(0, dtype=np.uint32)

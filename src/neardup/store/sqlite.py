@@ -1,16 +1,18 @@
 """The default index store: one SQLite file in WAL mode, no server to run.
 
-File format (version 3)
+File format (version 4)
 -----------------------
 
 The file is an ordinary SQLite 3 database. Its header carries
 ``PRAGMA application_id = 0x4E445550`` ("NDUP"), which tells a neardup index
-from any other SQLite file, and ``PRAGMA user_version = 3``, the format
+from any other SQLite file, and ``PRAGMA user_version = 4``, the format
 version below; a file of a newer version is refused with a message, never
-misread. Version 3 adds the ``numbers`` table. A version 2 file is read and
-written as it is and stays version 2 (so the neardup that wrote it still opens
-it): its settings predate ``min_number_share``, so it decides without numbers
-and stores none. Version 2 differs from version 1 in what the stored shingles mean:
+misread. Version 4 adds the ``paragraphs`` table, version 3 the ``numbers``
+table. An older file is read and written as it is and keeps its version (so
+the neardup that wrote it still opens it): a version 3 file's settings predate
+``min_lede_share``, so it decides without the lede check and stores no
+paragraphs; a version 2 file's predate ``min_number_share`` too, so it decides
+without numbers either and stores none. Version 2 differs from version 1 in what the stored shingles mean:
 the lowest bit of each marks a shingle holding a figure (see
 :mod:`neardup.kernels`), where version 1 stored a hash bit, so a version 1
 index must be rebuilt from its documents (``neardup index add``). Tables:
@@ -45,6 +47,10 @@ index must be rebuilt from its documents (``neardup index add``). Tables:
     Each group's numbers ("30-1/2", "1,000"; :mod:`neardup.kernels`) as a
     sorted set of little-endian ``uint32`` hashes, for the number check
     (``min_number_share``). A group without a row (stored by format 2) has none.
+``paragraphs(gid INTEGER PRIMARY KEY, paragraphs)``
+    Where each group's paragraphs after the first begin, as first shingles
+    (little-endian ``uint32``; :func:`neardup.text.shingle.paragraph_starts`),
+    for the lede check (``max_lead``). Absent from files of format 2 and 3.
 ``edges(a, b, similarity, PRIMARY KEY (a, b)) WITHOUT ROWID``
     Verified near-duplicate pairs of groups, ``a < b``. Index ``edges_b``.
 ``clusters(label INTEGER PRIMARY KEY, groups, docs, kept, split)``
@@ -90,7 +96,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -119,8 +125,8 @@ from neardup.store.base import (
 )
 
 APPLICATION_ID = 0x4E445550  # "NDUP"
-FORMAT_VERSION = 3  # 2: the low bit of a stored shingle marks a figure; 3: numbers (module docs)
-_OLDEST_FORMAT = 2  # read and written as it is: without numbers
+FORMAT_VERSION = 4  # 2: a stored shingle's low bit marks a figure; 3: numbers; 4: paragraphs
+_OLDEST_FORMAT = 2  # read and written as it is: without numbers (2) or paragraphs (2 and 3)
 _BUSY_MS = 30_000  # a writer waits this long for another process's transaction
 _CACHE_KIB = 65_536  # page cache per connection: the hot part of groups and docs
 _MMAP_BYTES = 1 << 36  # read pages through a memory map: no system call per page read
@@ -141,6 +147,7 @@ CREATE TABLE groups (
 CREATE TABLE shingles (gid INTEGER PRIMARY KEY, signature BLOB, shingles BLOB NOT NULL);
 CREATE TABLE sequences (gid INTEGER PRIMARY KEY, sequence BLOB NOT NULL);
 CREATE TABLE numbers (gid INTEGER PRIMARY KEY, numbers BLOB NOT NULL);
+CREATE TABLE paragraphs (gid INTEGER PRIMARY KEY, paragraphs BLOB NOT NULL);
 CREATE INDEX groups_cluster ON groups (cluster);
 CREATE TABLE edges (
     a INTEGER NOT NULL, b INTEGER NOT NULL, similarity REAL NOT NULL, PRIMARY KEY (a, b)
@@ -207,22 +214,26 @@ class _Mirrors:
     sets: SetMirror
     sequences: SetMirror
     numbers: SetMirror
+    paragraphs: SetMirror
     removal: int = 0  # last row of ``removals`` applied
 
+    def ragged(self) -> tuple[SetMirror, ...]:
+        """The mirrors of per-group arrays, each kept as :class:`SetMirror` keeps sets."""
+        return (self.sets, self.sequences, self.numbers, self.paragraphs)
 
-Absorbed = tuple[int, bytes | None, bytes, bytes, bytes | None]  # gid, bands, shingles, sequence,
-# numbers
+
+# gid, bands, shingles, sequence, numbers, paragraphs
+Absorbed = tuple[int, bytes | None, bytes, bytes, bytes | None, bytes | None]
 
 
 def _absorb(mirrors: _Mirrors, rows: Sequence[Absorbed]) -> None:
-    """Add ``(gid, band keys, shingles, sequence, numbers)`` rows, ascending gids, to the
-    mirrors (no numbers: a group stored by format 2)."""
+    """Add ``(gid, band keys, shingles, sequence, numbers, paragraphs)`` rows, ascending
+    gids, to the mirrors (no numbers: a group stored by format 2; no paragraphs: by 2 or 3)."""
     if not rows:
         return
     gids = [row[0] for row in rows]
-    mirrors.sets.add(gids, [row[2] for row in rows])
-    mirrors.sequences.add(gids, [row[3] for row in rows])
-    mirrors.numbers.add(gids, [row[4] or b"" for row in rows])
+    for k, mirror in enumerate(mirrors.ragged(), start=2):
+        mirror.add(gids, [cast(bytes | None, row[k]) or b"" for row in rows])
     banded = [(row[0], row[1]) for row in rows if row[1] is not None]
     if banded:
         owners = np.array([gid for gid, _ in banded], dtype=np.int64)
@@ -244,6 +255,8 @@ class SqliteStore:
         self._mirrors: _Mirrors | None = None
         # a file from before the number check (format 2) has no numbers table, nor needs one
         self._numbers = "min_number_share" not in settings.predates
+        # nor one from before the lede check (format 3) a paragraphs table
+        self._paragraphs = "min_lede_share" not in settings.predates
 
     # ------------------------------------------------------------------ opening
 
@@ -421,9 +434,17 @@ class SqliteStore:
         numbers: dict[int, bytes] = {}
         if self._numbers:
             numbers = dict(self._rows(f"SELECT gid, numbers FROM numbers WHERE gid {_IN}", wanted))
+        paragraphs: dict[int, bytes] = {}
+        if self._paragraphs:
+            sql = f"SELECT gid, paragraphs FROM paragraphs WHERE gid {_IN}"
+            paragraphs = dict(self._rows(sql, wanted))
         return {
             gid: GroupSets(
-                _array(shingles), _u32(order.get(gid)), _u32(signature), _u32(numbers.get(gid))
+                _array(shingles),
+                _u32(order.get(gid)),
+                _u32(signature),
+                _u32(numbers.get(gid)),
+                _u32(paragraphs.get(gid)),
             )
             for gid, signature, shingles in found
         }
@@ -440,6 +461,10 @@ class SqliteStore:
         with self._band_lock:
             return self._refreshed().numbers.gather(gids)
 
+    def paragraphs(self, gids: I64Array) -> tuple[U32Array, I64Array, NDArray[np.bool_]]:
+        with self._band_lock:
+            return self._refreshed().paragraphs.gather(gids)
+
     def band_hits(self, codes: U64Array) -> tuple[I64Array, I64Array]:
         with self._band_lock:
             return self._refreshed().bands.lookup(codes)
@@ -447,25 +472,31 @@ class SqliteStore:
     def _refreshed(self) -> _Mirrors:
         """The in-memory mirrors, with what any connection committed since they last looked."""
         if self._mirrors is None:
-            self._mirrors = _Mirrors(BandIndex(), SetMirror(), SetMirror(), SetMirror())
+            self._mirrors = _Mirrors(
+                BandIndex(), SetMirror(), SetMirror(), SetMirror(), SetMirror()
+            )
         mirrors = self._mirrors
         seen = mirrors.sets.next_gid - 1
         numbers = (
             ("n.numbers", " LEFT JOIN numbers n USING (gid)") if self._numbers else ("NULL", "")
         )
+        paragraphs = (
+            ("p.paragraphs", " LEFT JOIN paragraphs p USING (gid)")
+            if self._paragraphs
+            else ("NULL", "")
+        )
         sql = (
-            f"SELECT gid, g.bands, s.shingles, q.sequence, {numbers[0]} FROM groups g"
-            f" JOIN shingles s USING (gid) JOIN sequences q USING (gid){numbers[1]}"
-            " WHERE gid > ? ORDER BY gid"
+            f"SELECT gid, g.bands, s.shingles, q.sequence, {numbers[0]}, {paragraphs[0]}"
+            f" FROM groups g JOIN shingles s USING (gid) JOIN sequences q USING (gid)"
+            f"{numbers[1]}{paragraphs[1]} WHERE gid > ? ORDER BY gid"
         )
         _absorb(mirrors, self._rows(sql, seen))
         removed = self._rows("SELECT seq, gid FROM removals WHERE seq > ?", mirrors.removal)
         if removed:
             gone = [gid for _, gid in removed]
             mirrors.bands.remove(np.array(gone, dtype=np.int64))
-            mirrors.sets.remove(gone)
-            mirrors.sequences.remove(gone)
-            mirrors.numbers.remove(gone)
+            for mirror in mirrors.ragged():
+                mirror.remove(gone)
             mirrors.removal = int(removed[-1][0])
         return mirrors
 
@@ -493,11 +524,21 @@ class SqliteStore:
         number_rows = [(g.row.gid, _numbers_bytes(g.sets.numbers)) for g in groups]
         if self._numbers:
             connection.executemany("INSERT INTO numbers VALUES (?, ?)", number_rows)
+        paragraph_rows = [(g.row.gid, _numbers_bytes(g.sets.paragraphs)) for g in groups]
+        if self._paragraphs:
+            connection.executemany("INSERT INTO paragraphs VALUES (?, ?)", paragraph_rows)
         self._absorb_own(
             [
-                (row[0], row[4], blobs[2], order[1], numbers[1] if self._numbers else None)
-                for row, blobs, order, numbers in zip(
-                    group_rows, set_rows, sequence_rows, number_rows, strict=True
+                (
+                    row[0],
+                    row[4],
+                    blobs[2],
+                    order[1],
+                    numbers[1] if self._numbers else None,
+                    paragraphs[1] if self._paragraphs else None,
+                )
+                for row, blobs, order, numbers, paragraphs in zip(
+                    group_rows, set_rows, sequence_rows, number_rows, paragraph_rows, strict=True
                 )
             ]
         )
@@ -544,7 +585,7 @@ class SqliteStore:
 
     def drop_group(self, gid: int) -> None:
         connection = self._con()
-        for table in ("groups", "shingles", "sequences", *(("numbers",) if self._numbers else ())):
+        for table in ("groups", *self._group_tables()):
             connection.execute(f"DELETE FROM {table} WHERE gid = ?", (gid,))
         connection.execute("DELETE FROM edges WHERE a = ? OR b = ?", (gid, gid))
         connection.execute("INSERT INTO removals (gid) VALUES (?)", (gid,))
@@ -617,25 +658,30 @@ class SqliteStore:
             f"group {gid}: its band keys, shingle set or sequence are missing or the wrong size"
             for (gid,) in bad
         ]
-        tables = ("shingles", "sequences", *(("numbers",) if self._numbers else ()))
         orphans = self._rows(
             " UNION ".join(
                 f"SELECT gid FROM {table} WHERE gid NOT IN (SELECT gid FROM groups)"
-                for table in tables
+                for table in self._group_tables()
             )
         )
         problems += [f"group {gid}: shingles stored for a group that is gone" for (gid,) in orphans]
-        return problems + self._number_problems()
+        for table, wanted in (("numbers", self._numbers), ("paragraphs", self._paragraphs)):
+            problems += self._column_problems(table) if wanted else []
+        return problems
 
-    def _number_problems(self) -> list[str]:
-        """Groups whose numbers are missing or not a whole number of ``uint32`` values."""
-        if not self._numbers:
-            return []
+    def _group_tables(self) -> tuple[str, ...]:
+        """The tables holding a row per group besides ``groups``, as this file's format has them."""
+        optional = (("numbers", self._numbers), ("paragraphs", self._paragraphs))
+        return ("shingles", "sequences", *(table for table, kept in optional if kept))
+
+    def _column_problems(self, table: str) -> list[str]:
+        """Groups whose row of ``table`` (named as its column) is missing or not a whole
+        number of ``uint32`` values."""
         bad = self._rows(
-            "SELECT g.gid FROM groups g LEFT JOIN numbers n USING (gid)"
-            " WHERE n.numbers IS NULL OR length(n.numbers) % 4 != 0"
+            f"SELECT g.gid FROM groups g LEFT JOIN {table} t USING (gid)"
+            f" WHERE t.{table} IS NULL OR length(t.{table}) % 4 != 0"
         )
-        return [f"group {gid}: its numbers are missing or the wrong size" for (gid,) in bad]
+        return [f"group {gid}: its {table} are missing or the wrong size" for (gid,) in bad]
 
 
 def _files(path: Path) -> list[Path]:

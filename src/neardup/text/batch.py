@@ -499,14 +499,29 @@ def _dash_ends_a_line(text: str) -> bool:
 
 def normalized_utf8(texts: Sequence[str], config: NormalizeConfig) -> Utf8Batch:
     """``utf8_batch([normalize(t, config) for t in texts])``, most texts compiled."""
-    return _normalized_utf8(texts, config, frozenset())
+    return raw_and_normalized_utf8(texts, config)[1]
+
+
+def raw_and_normalized_utf8(
+    texts: Sequence[str], config: NormalizeConfig
+) -> tuple[Utf8Batch, Utf8Batch]:
+    """``utf8_batch(texts)`` and :func:`normalized_utf8`, the texts encoded once."""
+    encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
+    raw = joined_utf8(encoded)
+    return raw, _normalized_utf8(texts, config, frozenset(), encoded, raw)
 
 
 def _normalized_utf8(
-    texts: Sequence[str], config: NormalizeConfig, full_path: frozenset[int]
+    texts: Sequence[str],
+    config: NormalizeConfig,
+    full_path: frozenset[int],
+    encoded: list[bytes] | None = None,
+    raw: Utf8Batch | None = None,
 ) -> Utf8Batch:
-    encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
-    kinds = _ready_kinds(joined_utf8(encoded), config)
+    if encoded is None or raw is None:
+        encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
+        raw = joined_utf8(encoded)
+    kinds = _ready_kinds(raw, config)
     compiled = kinds != OTHER
     with_ampersand = []
     for i in np.flatnonzero(~compiled).tolist():

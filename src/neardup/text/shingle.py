@@ -85,6 +85,31 @@ def number_sets(utf8: Utf8Batch, config: ShingleConfig) -> tuple[U32Array, I64Ar
     return kernels.shingle_sets(*kernels.numbers(*utf8, fold, config.split_unspaced))
 
 
+# Words into a text within which paragraph starts are kept: the lede check, their one reader,
+# looks for a paragraph ending within the own text a text opens with, and past 70 words of it
+# (max_passage) the passage check has parted the pair already
+LEDE_SCAN = 100
+
+
+def paragraph_starts(
+    raw: Utf8Batch, config: ShingleConfig, *, wanted: bool = True
+) -> tuple[U32Array, I64Array]:
+    """Each raw text's paragraph starts, flat, as first shingles: the word number where
+    each paragraph after a blank line begins (see :func:`neardup.kernels.paragraph_starts`),
+    up to ``LEDE_SCAN``.
+
+    Counted in the raw text, whose words normalisation can join or split (a hyphenated
+    line break, an HTML entity, a bullet): a start may sit a word or two off the
+    normalised text's, which the checks reading them allow for. None for character
+    shingles, whose places are characters, not words, nor when not ``wanted`` (the lede
+    check, their only reader, is off).
+    """
+    data, offsets = raw
+    if config.kind != "word" or not wanted:
+        return np.zeros(0, dtype=np.uint32), np.zeros(offsets.size, dtype=np.int64)
+    return kernels.paragraph_starts(data, offsets, config.split_unspaced, LEDE_SCAN)
+
+
 def sets_of(sequences: U32Array, offsets: I64Array) -> tuple[U32Array, I64Array]:
     """Each sequence as a sorted, duplicate-free set."""
     return kernels.shingle_sets(sequences, offsets)

@@ -6,6 +6,7 @@ batch. Written under ``features/part-NNNNN/``:
 - ``sets.npy`` / ``set_offsets.npy``, ``sequences.npy`` / ``sequence_offsets.npy``:
   shingle sets and text-order sequences, flat (uint32) with int64 offsets;
 - ``numbers.npy`` / ``number_offsets.npy``: each document's numbers, likewise;
+- ``paragraphs.npy`` / ``paragraph_offsets.npy``: where its paragraphs begin, likewise;
 - ``band_keys.npy`` (documents x bands, uint32), ``text_keys.npy`` (uint64),
   ``lengths.npy`` (int64), ``signatures.npy`` (documents x num_perm, only
   with ``verify=False``);
@@ -100,6 +101,8 @@ def _append(parts: dict[str, list[NDArray[Any]]], features: Features) -> None:
         ("sequence_sizes", np.diff(features.sequence_offsets)),
         ("numbers", features.numbers),
         ("number_sizes", np.diff(features.number_offsets)),
+        ("paragraphs", features.paragraphs),
+        ("paragraph_sizes", np.diff(features.paragraph_offsets)),
         ("band_keys", np.ascontiguousarray(features.band_keys.T)),
     ):
         parts.setdefault(name, []).append(values)
@@ -120,6 +123,8 @@ def _finish(
         "sequence_sizes": np.empty(0, np.int64),
         "numbers": np.empty(0, np.uint32),
         "number_sizes": np.empty(0, np.int64),
+        "paragraphs": np.empty(0, np.uint32),
+        "paragraph_sizes": np.empty(0, np.int64),
         "band_keys": np.empty((0, banding.bands), np.uint32),
     }
     if not config.verify:
@@ -130,7 +135,7 @@ def _finish(
         name: np.concatenate(parts[name]) if name in parts else value
         for name, value in empty.items()
     }
-    for name in ("set", "sequence", "number"):
+    for name in ("set", "sequence", "number", "paragraph"):
         sizes = arrays.pop(f"{name}_sizes")
         offsets = np.zeros(sizes.size + 1, dtype=np.int64)
         np.cumsum(sizes, out=offsets[1:])

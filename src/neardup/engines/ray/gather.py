@@ -36,6 +36,7 @@ class Gathered:
     sets: tuple[NDArray[np.uint32], I64Array]
     sequences: tuple[NDArray[np.uint32], I64Array]
     numbers: tuple[NDArray[np.uint32], I64Array]
+    paragraphs: tuple[NDArray[np.uint32], I64Array]  # empty with the sequences
     signatures: NDArray[np.uint32] | None
     meta: pa.Table | None  # id, source, line (and field_value), when asked for
     sketches: NDArray[np.uint8] | None = None  # when verifying: to screen candidates
@@ -53,6 +54,7 @@ class Gathered:
             *self.sets,
             *self.sequences,
             *self.numbers,
+            *self.paragraphs,
             self.signatures,
             threads=1,
             sketches=self.sketches,
@@ -88,11 +90,12 @@ def gather(
 ) -> Gathered:
     """Features (and with ``meta`` the metadata) of the documents at sorted ``positions``.
 
-    Without ``sequences`` their text-order shingles are left out (empty): enough for
-    every score but the passage check.
+    Without ``sequences`` their text-order shingles and paragraph starts are left out
+    (empty): enough for every score but the passage checks.
     """
     sets: list[tuple[NDArray[np.uint32], I64Array]] = []
     ordered: list[tuple[NDArray[np.uint32], I64Array]] = []
+    paragraphs: list[tuple[NDArray[np.uint32], I64Array]] = []
     numbers: list[tuple[NDArray[np.uint32], I64Array]] = []
     signatures: list[NDArray[np.uint32]] = []
     sketches: list[NDArray[np.uint8]] = []
@@ -102,6 +105,7 @@ def gather(
         sets.append(_ragged(work, folder, "sets", "set_offsets", rows))
         if sequences:
             ordered.append(_ragged(work, folder, "sequences", "sequence_offsets", rows))
+            paragraphs.append(_ragged(work, folder, "paragraphs", "paragraph_offsets", rows))
         numbers.append(_ragged(work, folder, "numbers", "number_offsets", rows))
         if not config.verify:
             signatures.append(np.asarray(work.load_array(folder, "signatures")[rows]))
@@ -115,6 +119,7 @@ def gather(
         _concat_ragged(sets),
         _concat_ragged(ordered),
         _concat_ragged(numbers),
+        _concat_ragged(paragraphs),
         None if config.verify else _concat(signatures, (0, num_perm), np.uint32),
         pa.concat_tables(tables) if meta and tables else None,
         _concat(sketches, (0, num_perm), np.uint8) if config.verify else None,
