@@ -36,7 +36,9 @@ def verify_partition(
     pairs = pairs_of(work, partition, buckets, int(offsets[-1]))
     edges: list[I64Array] = [np.empty((0, 2), np.int64)]
     twins: list[I64Array] = [np.empty((0, 2), np.int64)]
-    similar_enough = dataclasses.replace(config, max_passage=0, max_lead=0, max_rewrite_rate=0)
+    similar_enough = dataclasses.replace(
+        config, max_passage=0, max_lead=0, min_lede_share=0, max_rewrite_rate=0
+    )
     screened = 0
     for start in range(0, len(pairs), PAIRS_PER_BLOCK):
         block = pairs[start : start + PAIRS_PER_BLOCK]
