@@ -72,10 +72,19 @@ def rule_pairs(texts: list[str], config: DedupConfig) -> dict[str, NDArray[Any]]
     )
     pairs, sim, jac = pairs[band], scores.similarity[band], scores.jaccard[band]
     left, right = np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1])
-    longest, lead = pair_passages(
-        sets, offsets, features.sequences, features.sequence_offsets, left, right, ANCHOR
+    longest, lead, lede = pair_passages(
+        sets,
+        offsets,
+        features.sequences,
+        features.sequence_offsets,
+        features.paragraphs,
+        features.paragraph_offsets,
+        left,
+        right,
+        ANCHOR,
+        config.min_lede_share,
     )
-    placed = (longest <= config.max_passage) & (lead <= config.max_lead)
+    placed = (longest <= config.max_passage) & (lead <= config.max_lead) & (lede == 0)
     accepted = (sim >= config.threshold) & (jac >= config.min_jaccard) & ((jac >= 0.5) | placed)
     return {"pairs": pairs, "jaccard": jac, "accepted": accepted}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
-from itertools import pairwise
+from itertools import pairwise, permutations
 from pathlib import Path
 
 import numpy as np
@@ -184,7 +184,9 @@ def _geometry_by_sets(doc: list[int], other: set[int]) -> tuple[int, int, int]:
     return starts[first], gap, len(doc) - ends[last]
 
 
-def _lede_by_sets(small: list[int], large: list[int], paragraphs: list[int]) -> int:
+def _lede_by_sets(
+    small: list[int], large: list[int], paragraphs: list[int], share: float = 0.2
+) -> int:
     """The lede (module docs) of ``small`` against ``large``, read from the definition."""
     head_s = _geometry_by_sets(small, set(large))[0]
     _, _, tail_l = _geometry_by_sets(large, set(small))
@@ -196,7 +198,7 @@ def _lede_by_sets(small: list[int], large: list[int], paragraphs: list[int]) -> 
         if end > head_s + LEDE_SLACK:
             break
         own = small[start : end - LEDE_SLACK]
-        if end - start >= LEDE_WORDS and sum(x in set(large) for x in own) < 0.2 * len(own):
+        if end - start >= LEDE_WORDS and sum(x in set(large) for x in own) < share * len(own):
             return end - start
     return 0
 
@@ -232,6 +234,45 @@ def test_passages_looked_up_in_a_table_agree_with_a_set(
             expected.add((max(head_l, missing), min(head_s, head_l), lede_s))
     assert (longest[0], lead[0], lede[0]) in expected
     assert (longest[1], lead[1], lede[1]) == (longest[0], lead[0], lede[0])
+    assert longest[2] == lead[2] == lede[2] == 0  # a text against itself
+
+
+@given(
+    st.integers(10, 40),  # the smaller's own opening (shingles)
+    st.integers(2, 60),  # the text both hold
+    st.integers(0, 10),  # the larger's own opening
+    st.integers(40, 100),  # the larger's own text after the shared
+    st.lists(st.integers(1, 45), max_size=4),  # the smaller's paragraph starts
+    st.integers(-3, 3),  # a paragraph's end that far from the end of the own opening
+    st.lists(st.integers(0, 40), max_size=12),  # places in its opening holding shared words
+    st.sampled_from([0.1, 0.2, 0.5]),
+)
+def test_ledes_are_found_as_defined(
+    own: int,
+    shared: int,
+    head: int,
+    tail: int,
+    breaks: list[int],
+    off: int,
+    borrowed: list[int],
+    share: float,
+) -> None:
+    # values 1000+ are the smaller's own, 2000+ the shared text, 3000+ the larger's own
+    small = [1000 + i for i in range(own)] + [2000 + i for i in range(shared)]
+    for place in borrowed:  # shared words in the opening: a lede the larger partly holds
+        if place < own:
+            small[place] = 2000 + place % shared
+    large = [3000 + i for i in range(head)] + small[own:] + [3100 + i for i in range(tail)]
+    starts = sorted({b for b in [*breaks, own + off] if 0 < b < len(small)})
+    seqs = np.array(small + large, dtype=np.uint32)
+    seq_offsets = np.array([0, len(small), len(small) + len(large)], dtype=np.int64)
+    sets, set_offsets = sets_of(seqs, seq_offsets)
+    paragraphs = np.array(starts, dtype=np.uint32)
+    paragraph_offsets = np.array([0, len(starts), len(starts)], dtype=np.int64)
+    arrays = (sets, set_offsets, seqs, seq_offsets, paragraphs, paragraph_offsets)
+    _, _, lede = pair_passages(*arrays, np.array([0]), np.array([1]), ANCHOR, share)
+    if len(set(small)) <= len(set(large)):  # else the larger plays the smaller
+        assert lede[0] == _lede_by_sets(small, large, starts, share)
 
 
 def _rewrites_by_dict(doc: list[int], other: list[int]) -> tuple[int, int]:
@@ -325,6 +366,29 @@ def test_explain_gives_the_lede_checks_verdict(tmp_path: Path) -> None:
     corpus.write_text("".join(json.dumps(record) + "\n" for record in records))
     printed = neardup("explain", "o", "q", "--corpus", str(corpus)).stdout
     assert "30-word paragraph" in printed and "different stories" in printed
+
+
+def test_texts_alike_but_for_their_blank_lines_cluster_alike_in_any_order() -> None:
+    # One normalised text, two paragraph layouts: each is its own exact group (its key holds
+    # its paragraph starts), so no group reads another's paragraphs and no order decides.
+    from neardup import Index, dedup
+
+    original, quoter, _ = quoted_story()
+    flat = original.replace("\n\n", "\n")  # the same words, no paragraph to see
+    records = [
+        {"id": "p", "text": original},
+        {"id": "f", "text": flat},
+        {"id": "q", "text": quoter},
+    ]
+    found = set()
+    for order in permutations(records):
+        found.add(frozenset(map(frozenset, dedup(list(order)).clusters().values())))
+        with Index.in_memory() as index:
+            for record in order:
+                index.add([record])
+            found.add(frozenset(map(frozenset, index.clusters().values())))
+    assert found == {frozenset({frozenset("pfq")})}  # the flat copy joins the quoter to both
+    assert sorted(map(sorted, dedup(records[::2]).clusters().values())) == [["p"], ["q"]]
 
 
 def _rewrites(texts: list[str], i: int, j: int) -> tuple[int, int]:

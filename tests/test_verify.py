@@ -254,3 +254,14 @@ def test_numbers_kept_reads_the_one_holding_fewer() -> None:
     dated = np.array([1, 2, 3, 4, 5, 6], dtype=np.uint32)  # {1,2,3,4}, {5,6}: two missing
     kept = numbers_kept(np.array([[0, 1]]), dated, np.array([0, 4, 6]), 0.5)
     assert kept.tolist() == [True]
+
+
+def test_the_passage_checks_refuse_arrays_of_other_documents() -> None:
+    from neardup.verify import within_passage_limit
+
+    texts = ["a b c d e f", "a b c d e g"]
+    arrays = _flat(texts)
+    none = (np.zeros(0, dtype=np.uint32), np.zeros(1, dtype=np.int64))  # starts of no document
+    with pytest.raises(ValueError, match="paragraph starts"):
+        within_passage_limit(np.array([[0, 1]]), *arrays, *none, 70, 20, 0.2)
+    assert within_passage_limit(np.array([[0, 1]]), *arrays, *none, 70, 20, 0.0).all()

@@ -119,13 +119,19 @@ def unshingled_sources(texts: Sequence[str], config: DedupConfig) -> Sequence[st
     return [content_text(text) for text in texts]
 
 
-def shingled_texts(texts: Sequence[str], normalized: list[str], config: DedupConfig) -> list[str]:
+def shingled_texts(
+    texts: Sequence[str],
+    normalized: list[str],
+    config: DedupConfig,
+    sources: Sequence[str] | None = None,
+) -> list[str]:
     """The normalised texts that are shingled: ``normalized`` itself, or with
-    ``drop_boilerplate`` each text without its furniture lines."""
+    ``drop_boilerplate`` each text without its furniture lines (``sources``, from
+    :func:`unshingled_sources`, when already found)."""
     if not config.drop_boilerplate:
         return normalized
-    out = []
-    for text, norm in zip(texts, normalized, strict=True):
-        content = content_text(text)
-        out.append(norm if content is text else normalize(content, config.normalize))
-    return out
+    contents = unshingled_sources(texts, config) if sources is None else sources
+    return [
+        norm if content is text else normalize(content, config.normalize)
+        for text, norm, content in zip(texts, normalized, contents, strict=True)
+    ]

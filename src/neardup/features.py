@@ -23,6 +23,8 @@ from neardup.text.batch import raw_and_normalized_utf8
 from neardup.text.normalize import normalize
 from neardup.text.shingle import (
     Utf8Batch,
+    keyed_with,
+    lede_scan,
     number_sets,
     paragraph_starts,
     sets_of,
@@ -36,7 +38,7 @@ from neardup.text.shingle import (
 class Features:
     """Per-document results for one batch, in batch order."""
 
-    text_keys: NDArray[np.uint64]  # equal keys = equal normalised texts
+    text_keys: NDArray[np.uint64]  # equal keys = equal normalised texts and paragraph starts
     sets: NDArray[np.uint32]  # flat sorted shingle sets
     set_offsets: NDArray[np.int64]  # set d is sets[set_offsets[d]:set_offsets[d + 1]]
     sequences: NDArray[np.uint32]  # the same shingles in text order, for passage checks
@@ -77,6 +79,15 @@ def _take_ragged(
     return joined.astype(values.dtype, copy=False), taken
 
 
+def paragraph_scan(config: DedupConfig) -> int:
+    """Words into each text within which paragraph starts are read (0: none are, as no
+    check reads them: the lede check is off, or the run estimates and skips the passage
+    checks, or shingles are characters)."""
+    if not (config.verify and config.min_lede_share) or config.shingle.kind != "word":
+        return 0
+    return lede_scan(config.max_passage)
+
+
 @dataclass(frozen=True)
 class Featurizer:
     config: DedupConfig
@@ -90,20 +101,20 @@ class Featurizer:
     def __call__(self, texts: Sequence[str]) -> Features:
         clock: dict[str, float] = {}
         began = time.perf_counter()
-        normalized, raw, utf8 = self._normalized(texts)
-        shingled = shingled_texts(texts, normalized, self.config)
+        sources = unshingled_sources(texts, self.config)
+        normalized, raw, utf8 = self._normalized(texts, sources)
+        shingled = shingled_texts(texts, normalized, self.config, sources)
         clock["normalize"] = time.perf_counter() - began
         began = time.perf_counter()
-        keys = text_keys(normalized, utf8)
         shingled_utf8 = utf8 if shingled is normalized else utf8_batch(shingled)
         sequences, sequence_offsets = shingle_sequences(
             shingled, self.config.shingle, shingled_utf8
         )
         sets, offsets = sets_of(sequences, sequence_offsets)
         numbers, number_offsets = number_sets(shingled_utf8, self.config.shingle)
-        paragraphs, paragraph_offsets = paragraph_starts(
-            raw, self.config.shingle, wanted=self.config.min_lede_share > 0
-        )
+        paragraphs, paragraph_offsets = paragraph_starts(raw, self.config.shingle, self._scan)
+        # texts alike but for their paragraphs are apart: a group's paragraphs are its own
+        keys = keyed_with(text_keys(normalized, utf8), paragraphs, paragraph_offsets)
         clock["shingle"] = time.perf_counter() - began
         began = time.perf_counter()
         sigs = signatures(sets, offsets, self.perms)
@@ -127,13 +138,19 @@ class Featurizer:
             clock,
         )
 
-    def _normalized(self, texts: Sequence[str]) -> tuple[list[str], Utf8Batch, Utf8Batch]:
-        """The raw and the normalised batch as UTF-8; the normalised as strings too only
-        where a stage reads them (character shingles read code points, boilerplate removal
-        lines)."""
+    @property
+    def _scan(self) -> int:
+        return paragraph_scan(self.config)
+
+    def _normalized(
+        self, texts: Sequence[str], sources: Sequence[str]
+    ) -> tuple[list[str], Utf8Batch, Utf8Batch]:
+        """The batch as shingled before normalisation (``sources``: with ``drop_boilerplate``
+        the texts without furniture lines) as UTF-8, where paragraphs are read (else empty),
+        and the normalised batch as UTF-8; the normalised as strings too only where a stage
+        reads them (character shingles read code points, boilerplate removal lines)."""
         if self.config.shingle.kind == "word" and not self.config.drop_boilerplate:
             return [], *raw_and_normalized_utf8(texts, self.config.normalize)
         normalized = [normalize(text, self.config.normalize) for text in texts]
-        words = self.config.shingle.kind == "word"  # character shingles mark no paragraphs
-        raw = utf8_batch(unshingled_sources(texts, self.config) if words else [""] * len(texts))
+        raw = utf8_batch(sources if self._scan else [""] * len(texts))
         return normalized, raw, utf8_batch(normalized)

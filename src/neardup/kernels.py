@@ -418,6 +418,32 @@ def _is_inline_space(b: np.uint8) -> bool:
     return b == 32 or b == 9 or b == 11 or b == 12  # " ", tab, vertical tab, form feed
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _is_ascii_alnum(b: np.uint8) -> bool:
+    return (b >= 48 and b <= 57) or (b >= 65 and b <= 90) or (b >= 97 and b <= 122)
+
+
+@njit(cache=True, nogil=True)
+def _unworded(data: NDArray[np.uint8], i: int, stop: int) -> int:
+    """The bytes of what starts at ``data[i]`` when normalisation makes it no word of raw
+    text's: an HTML entity ("&amp;", "&#8217;": "&" and typography), a character of General
+    Punctuation (U+2000-U+206F: curly quotes, dashes, bullets, ellipsis), a no-break space;
+    else 0."""
+    b = data[i]
+    if b == 0x26:  # "&"
+        j = i + 1 + (i + 1 < stop and data[i + 1] == 0x23)  # past a "#"
+        k = j
+        while k < stop and k - j < 10 and _is_ascii_alnum(data[k]):
+            k += 1
+        return k + 1 - i if j < k < stop and data[k] == 0x3B else 0  # ";"
+    if b == 0xE2 and i + 2 < stop:
+        second = data[i + 1]
+        return 3 if second == 0x80 or (second == 0x81 and data[i + 2] <= 0xAF) else 0
+    if b == 0xC2 and i + 1 < stop and data[i + 1] == 0xA0:
+        return 2
+    return 0
+
+
 @njit(cache=True, nogil=True)
 def _paragraph_starts(
     data: NDArray[np.uint8], start: int, stop: int, split: bool, most: int, out: U32Array
@@ -431,6 +457,11 @@ def _paragraph_starts(
     i = start
     while i < stop:
         raw = data[i]
+        skip = _unworded(data, i, stop) if raw == 0x26 or raw == 0xE2 or raw == 0xC2 else 0
+        if skip:  # counted as normalisation leaves it: no word, a space if a no-break one
+            line_break &= raw == 0xC2
+            i += skip
+            continue
         width = _unspaced(data, i, stop) if split and raw >= 0xE0 else 0
         if width > 0 or (width == 0 and _is_word_byte(raw)):  # a token starts
             if tokens > most:
@@ -443,6 +474,8 @@ def _paragraph_starts(
             line_break = False
             i += max(width, 1)
             while width == 0 and i < stop and _is_word_byte(data[i]):  # the rest of the word
+                if (data[i] == 0xE2 or data[i] == 0xC2) and _unworded(data, i, stop):
+                    break
                 if split and data[i] >= 0xE0 and _unspaced(data, i, stop) != 0:
                     break
                 i += 1
@@ -467,10 +500,13 @@ def paragraph_starts(
     """Where each document's paragraphs begin, in tokens (words) of the raw UTF-8 batch,
     up to token ``most`` (a document is read no further).
 
-    A paragraph ends at a blank line: a line break, then only spaces or tabs, then
-    another. Tokens follow the word shingles' rule (``_token_hashes``), so for word
-    shingles the number is also the first shingle of the paragraph. The first
-    paragraph (starting at 0) is left out, as are breaks before the first token.
+    A paragraph ends at a blank line: a line break, then only spaces, tabs, vertical tabs,
+    form feeds or no-break spaces, then another. Tokens follow the word shingles' rule
+    (``_token_hashes``) as the text will be once normalised: HTML entities and General
+    Punctuation (curly quotes, dashes) separate words, as the "&" and ASCII punctuation
+    they become do; so for word shingles the number is also the first shingle of the
+    paragraph (but where normalisation joins a hyphenated line break). The first paragraph
+    (starting at 0) is left out, as are breaks before the first token.
     """
     docs = offsets.size - 1
     out = np.empty(max(data.size // 2, 1), dtype=np.uint32)  # a break takes two bytes
@@ -480,6 +516,17 @@ def paragraph_starts(
         at += _paragraph_starts(data, offsets[d], offsets[d + 1], split, most, out[at:])
         starts[d + 1] = at
     return out[:at].copy(), starts
+
+
+@njit(cache=True, nogil=True)
+def keyed_with(keys: U64Array, values: U32Array, offsets: I64Array) -> U64Array:
+    """Each key with its document's values chained in (``h = mix(h * CHAIN + v)``); a
+    document without values keeps its key."""
+    out = keys.copy()
+    for d in range(keys.size):
+        for k in range(offsets[d], offsets[d + 1]):
+            out[d] = _mix(out[d] * _CHAIN + np.uint64(values[k]))
+    return out
 
 
 @njit(cache=True, nogil=True)

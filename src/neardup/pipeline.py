@@ -261,7 +261,7 @@ class Matching:
     sequence_offsets: I64Array
     numbers: NDArray[np.uint32]  # each document's numbers, sorted sets (``min_number_share``)
     number_offsets: I64Array
-    paragraphs: NDArray[np.uint32]  # where each document's paragraphs begin (``max_lead``)
+    paragraphs: NDArray[np.uint32]  # where each document's paragraphs begin (``min_lede_share``)
     paragraph_offsets: I64Array
     signatures: NDArray[np.uint32] | None
     threads: int  # for the bucketing and verification kernels

@@ -384,6 +384,16 @@ def within_passage_limit(
     the shared text (a lede). A limit of 0 is no limit. See :mod:`neardup.passages`.
     """
 
+    documents = set_offsets.size
+    if sequence_offsets.size != documents or (
+        min_lede_share and paragraph_offsets.size != documents
+    ):
+        raise ValueError(
+            "the passage checks need every document's sequence and paragraph starts "
+            f"({documents - 1} documents; {sequence_offsets.size - 1} sequences, "
+            f"{paragraph_offsets.size - 1} paragraph starts)"
+        )
+
     def geometry(left: I64Array, right: I64Array) -> tuple[I64Array, I64Array, I64Array]:
         return passages.pair_passages(
             sets,

@@ -277,8 +277,14 @@ _BLANK_LINE = re.compile(r"(?:\r\n|\r(?!\n)|\n)[ \t\v\f]*(?:\r\n|\r(?!\n)|\n)") 
 _TOKEN = re.compile(r"[0-9A-Za-z_\u0080-\U0010ffff]+")
 
 
+_ENTITY = re.compile(r"&#?[0-9A-Za-z]{1,10};")
+_GENERAL_PUNCTUATION = re.compile("[\u2000-\u206f]")
+
+
 def _paragraph_starts_by_definition(text: str) -> list[int]:
-    """Token numbers where paragraphs after a blank line begin, read with regular expressions."""
+    """Token numbers where paragraphs after a blank line begin, read with regular expressions:
+    entities and General Punctuation are punctuation, a no-break space a space."""
+    text = _GENERAL_PUNCTUATION.sub(",", _ENTITY.sub(",", text)).replace("\u00a0", " ")
     starts, tokens = [], 0
     for paragraph in _BLANK_LINE.split(text):
         count = len(_TOKEN.findall(paragraph))
@@ -293,7 +299,7 @@ def _starts(texts: list[str], config: ShingleConfig = ShingleConfig()) -> list[l
     return [values[offsets[d] : offsets[d + 1]].tolist() for d in range(len(texts))]
 
 
-@given(st.lists(st.text(alphabet="ab1_ é,.-\n\r\t", max_size=40), max_size=4))
+@given(st.lists(st.text(alphabet="ab1_ é,.-\n\r\t&#;’—\u00a0", max_size=40), max_size=4))
 def test_paragraph_starts_are_found_as_defined(texts: list[str]) -> None:
     config = ShingleConfig(split_unspaced=False)
     assert _starts(texts, config) == [_paragraph_starts_by_definition(t) for t in texts]
@@ -318,3 +324,15 @@ def test_paragraph_starts_are_kept_within_the_lede_scan() -> None:
     starts = _starts(["\n\n".join(paragraphs)])[0]
     assert starts == [start for start in (30, 60, 90, 120, 150) if start <= LEDE_SCAN]
     assert starts and max(starts) < 120  # read no further than LEDE_SCAN words
+
+
+def test_paragraph_starts_count_words_as_normalised_text_holds_them() -> None:
+    from neardup.config import NormalizeConfig
+    from neardup.text.normalize import normalize
+
+    text = "Smith’s plan &amp; the “deal” — agreed&#8230;\n\u00a0\nThe board said on Monday"
+    (start,) = _starts([text])[0]
+    normalised = normalize(text, NormalizeConfig())
+    sequence, _ = shingle_sequences([normalised], ShingleConfig())
+    own, _ = shingle_sequences(["the board said"], ShingleConfig())
+    assert sequence[start] == own[0]  # "smith s plan the deal agreed": the 7th word, 6

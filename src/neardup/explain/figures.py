@@ -7,6 +7,7 @@ import numpy as np
 from neardup.boilerplate import shingled_texts, unshingled_sources
 from neardup.config import DedupConfig
 from neardup.explain.model import Figures
+from neardup.features import paragraph_scan
 from neardup.minhash import Permutations, estimate_jaccard, signatures
 from neardup.passages import ANCHOR, NEAR_IDENTICAL, pair_passages, rewritten
 from neardup.semantic import TailTopics
@@ -49,11 +50,8 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
     same_story = bool(scores.accepted(config)[0])
     passage = lead = lede = None
     if same_story and config.verify and jaccard < NEAR_IDENTICAL:
-        paragraphs = paragraph_starts(
-            utf8_batch(unshingled_sources(raw, config)),
-            config.shingle,
-            wanted=config.min_lede_share > 0,
-        )
+        sources = unshingled_sources(raw, config)
+        paragraphs = paragraph_starts(utf8_batch(sources), config.shingle, paragraph_scan(config))
         found = pair_passages(
             values,
             offsets,

@@ -50,7 +50,7 @@ index must be rebuilt from its documents (``neardup index add``). Tables:
 ``paragraphs(gid INTEGER PRIMARY KEY, paragraphs)``
     Where each group's paragraphs after the first begin, as first shingles
     (little-endian ``uint32``; :func:`neardup.text.shingle.paragraph_starts`),
-    for the lede check (``max_lead``). Absent from files of format 2 and 3.
+    for the lede check (``min_lede_share``). Absent from files of format 2 and 3.
 ``edges(a, b, similarity, PRIMARY KEY (a, b)) WITHOUT ROWID``
     Verified near-duplicate pairs of groups, ``a < b``. Index ``edges_b``.
 ``clusters(label INTEGER PRIMARY KEY, groups, docs, kept, split)``

@@ -86,28 +86,41 @@ def number_sets(utf8: Utf8Batch, config: ShingleConfig) -> tuple[U32Array, I64Ar
 
 
 # Words into a text within which paragraph starts are kept: the lede check, their one reader,
-# looks for a paragraph ending within the own text a text opens with, and past 70 words of it
-# (max_passage) the passage check has parted the pair already
+# looks for a paragraph ending within the own text a text opens with, and past max_passage
+# shingles of it (70) the passage check has parted the pair already
 LEDE_SCAN = 100
 
 
+def lede_scan(max_passage: int) -> int:
+    """Words into a text within which paragraph starts are read: ``LEDE_SCAN``, or more
+    when ``max_passage`` lets a longer own opening through (every word when it is 0, off)."""
+    if max_passage == 0:
+        return np.iinfo(np.int32).max
+    return max(LEDE_SCAN, max_passage + 2)  # the shingles spanning a paragraph's end
+
+
 def paragraph_starts(
-    raw: Utf8Batch, config: ShingleConfig, *, wanted: bool = True
+    raw: Utf8Batch, config: ShingleConfig, most: int = LEDE_SCAN
 ) -> tuple[U32Array, I64Array]:
     """Each raw text's paragraph starts, flat, as first shingles: the word number where
     each paragraph after a blank line begins (see :func:`neardup.kernels.paragraph_starts`),
-    up to ``LEDE_SCAN``.
+    up to word ``most`` (0: none are read).
 
     Counted in the raw text, whose words normalisation can join or split (a hyphenated
     line break, an HTML entity, a bullet): a start may sit a word or two off the
     normalised text's, which the checks reading them allow for. None for character
-    shingles, whose places are characters, not words, nor when not ``wanted`` (the lede
-    check, their only reader, is off).
+    shingles, whose places are characters, not words.
     """
     data, offsets = raw
-    if config.kind != "word" or not wanted:
+    if config.kind != "word" or most == 0:
         return np.zeros(0, dtype=np.uint32), np.zeros(offsets.size, dtype=np.int64)
-    return kernels.paragraph_starts(data, offsets, config.split_unspaced, LEDE_SCAN)
+    return kernels.paragraph_starts(data, offsets, config.split_unspaced, most)
+
+
+def keyed_with(keys: NDArray[np.uint64], values: U32Array, offsets: I64Array) -> NDArray[np.uint64]:
+    """Exact-text ``keys`` with each document's ``values[offsets[d]:offsets[d + 1]]`` mixed in;
+    a document without values keeps its key."""
+    return kernels.keyed_with(keys, values, offsets)
 
 
 def sets_of(sequences: U32Array, offsets: I64Array) -> tuple[U32Array, I64Array]:
