@@ -41,7 +41,7 @@ from neardup.config import DedupConfig
 from neardup.evaluate import score
 from neardup.features import Featurizer
 from neardup.lsh import candidate_pairs
-from neardup.passages import ANCHOR, pair_passages
+from neardup.passages import ANCHOR, pair_passages, placed
 from neardup.pipeline import choose_banding
 from neardup.verify import pair_similarities
 
@@ -84,8 +84,8 @@ def rule_pairs(texts: list[str], config: DedupConfig) -> dict[str, NDArray[Any]]
         ANCHOR,
         config.min_lede_share,
     )
-    placed = (longest <= config.max_passage) & (lead <= config.max_lead) & (lede == 0)
-    accepted = (sim >= config.threshold) & (jac >= config.min_jaccard) & ((jac >= 0.5) | placed)
+    where = placed(longest, lead, lede, config.max_passage, config.max_lead)
+    accepted = (sim >= config.threshold) & (jac >= config.min_jaccard) & ((jac >= 0.5) | where)
     return {"pairs": pairs, "jaccard": jac, "accepted": accepted}
 
 

@@ -324,6 +324,15 @@ def pair_passages(
     return longest, lead, lede
 
 
+def placed(longest: Any, lead: Any, lede: Any, max_passage: int, max_lead: int) -> Any:
+    """The shared text sits where a copy's would: no own passage over ``max_passage``, no
+    lead in both over ``max_lead`` (a limit of 0 is none) and no lede, as
+    :func:`pair_passages` measures them (numbers or arrays of them)."""
+    no_passage = (max_passage == 0) | (longest <= max_passage)
+    no_lead = (max_lead == 0) | (lead <= max_lead)
+    return no_passage & no_lead & (lede == 0)
+
+
 # --- rewrites: one template filled in twice ---------------------------------------------
 
 REWRITE_GAP = 12  # own text (shingles) on each side up to which a gap is a rewrite

@@ -409,10 +409,5 @@ def within_passage_limit(
         )
 
     longest, lead, lede = _per_pair(pairs, geometry, threads, outputs=3)
-    ok = np.ones(len(pairs), dtype=bool)
-    if max_passage:
-        ok &= longest <= max_passage
-    if max_lead:
-        ok &= lead <= max_lead
-    ok &= lede == 0
+    ok: NDArray[np.bool_] = passages.placed(longest, lead, lede, max_passage, max_lead)
     return ok

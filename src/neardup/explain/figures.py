@@ -9,7 +9,7 @@ from neardup.config import DedupConfig
 from neardup.explain.model import Figures
 from neardup.features import paragraph_scan
 from neardup.minhash import Permutations, estimate_jaccard, signatures
-from neardup.passages import ANCHOR, NEAR_IDENTICAL, pair_passages, rewritten
+from neardup.passages import ANCHOR, NEAR_IDENTICAL, pair_passages, placed, rewritten
 from neardup.semantic import TailTopics
 from neardup.text.normalize import normalize
 from neardup.text.shingle import (
@@ -64,10 +64,7 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
             config.min_lede_share,
         )
         passage, lead, lede = (int(measured[0]) for measured in found)
-        same_story = (not config.max_passage or passage <= config.max_passage) and (
-            not config.max_lead or lead <= config.max_lead
-        )
-        same_story = same_story and lede == 0
+        same_story = bool(placed(passage, lead, lede, config.max_passage, config.max_lead))
     rewrites = aligned = None
     if config.verify and config.max_rewrite_rate and jaccard < NEAR_IDENTICAL:
         counted = rewrite_counts(
