@@ -423,6 +423,14 @@ def duplicates(
     return ok, scores
 
 
+def on_sets_alone(config: DedupConfig) -> DedupConfig:
+    """``config`` without the checks of :func:`duplicates` that read more than the shingle
+    sets and numbers (sequences and paragraph starts: the passage and rewrite checks), for
+    a first pass over pairs whose sets alone were gathered; a check added to
+    :func:`duplicates` that reads them must be turned off here too."""
+    return replace(config, max_passage=0, max_lead=0, min_lede_share=0, max_rewrite_rate=0)
+
+
 def _same_topic(pairs: I64Array, matching: Matching) -> NDArray[np.bool_]:
     """The semantic stage's verdict (``semantic.TailTopics.same_topic``)."""
     if matching.topics is None:

@@ -10,7 +10,6 @@ the acceptance rule is the local engine's own
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import numpy as np
@@ -23,7 +22,7 @@ from neardup.engines.ray.candidates import pairs_of
 from neardup.engines.ray.components import write_adjacency
 from neardup.engines.ray.gather import gather
 from neardup.engines.ray.storage import WorkDir
-from neardup.pipeline import verdicts, verified_edges
+from neardup.pipeline import on_sets_alone, verdicts, verified_edges
 
 I64Array = NDArray[np.int64]
 EDGE_SCHEMA = pa.schema([("left", pa.int64()), ("right", pa.int64()), ("twin", pa.bool_())])
@@ -36,9 +35,7 @@ def verify_partition(
     pairs = pairs_of(work, partition, buckets, int(offsets[-1]))
     edges: list[I64Array] = [np.empty((0, 2), np.int64)]
     twins: list[I64Array] = [np.empty((0, 2), np.int64)]
-    similar_enough = dataclasses.replace(
-        config, max_passage=0, max_lead=0, min_lede_share=0, max_rewrite_rate=0
-    )
+    similar_enough = on_sets_alone(config)
     screened = 0
     for start in range(0, len(pairs), PAIRS_PER_BLOCK):
         block = pairs[start : start + PAIRS_PER_BLOCK]
