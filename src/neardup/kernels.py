@@ -419,8 +419,20 @@ def _is_inline_space(b: np.uint8) -> bool:
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _is_ascii_alnum(b: np.uint8) -> bool:
-    return (b >= 48 and b <= 57) or (b >= 65 and b <= 90) or (b >= 97 and b <= 122)
+def is_lower(b: int) -> bool:
+    return b >= 97 and b <= 122
+
+
+@njit(cache=True, nogil=True, inline="always")
+def is_alpha(b: int) -> bool:
+    """An ASCII letter."""
+    return is_lower(b) or (b >= 65 and b <= 90)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def is_alnum(b: int) -> bool:
+    """An ASCII letter or digit."""
+    return is_alpha(b) or (b >= 48 and b <= 57)
 
 
 @njit(cache=True, nogil=True)
@@ -433,7 +445,7 @@ def _unworded(data: NDArray[np.uint8], i: int, stop: int) -> int:
     if b == 0x26:  # "&"
         j = i + 1 + (i + 1 < stop and data[i + 1] == 0x23)  # past a "#"
         k = j
-        while k < stop and k - j < 10 and _is_ascii_alnum(data[k]):
+        while k < stop and k - j < 10 and is_alnum(data[k]):
             k += 1
         return k + 1 - i if j < k < stop and data[k] == 0x3B else 0  # ";"
     if b == 0xE2 and i + 2 < stop:

@@ -30,7 +30,7 @@ from numba import njit
 from numpy.typing import NDArray
 
 from neardup.config import NormalizeConfig
-from neardup.kernels import code_point, longest_document
+from neardup.kernels import code_point, is_alnum, is_alpha, is_lower, longest_document
 from neardup.text import mojibake
 from neardup.text.normalize import (
     SPECIAL_CHARACTERS,
@@ -64,21 +64,6 @@ def _is_inline_space(b: int) -> bool:
 def _is_space(b: int) -> bool:
     """What ``str.split()`` and the regex ``\\s`` treat as whitespace in ASCII."""
     return _is_inline_space(b) or _is_line_break(b)
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _is_lower(b: int) -> bool:
-    return b >= 97 and b <= 122
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _is_alpha(b: int) -> bool:
-    return _is_lower(b) or (b >= 65 and b <= 90)
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _is_alnum(b: int) -> bool:
-    return _is_alpha(b) or (b >= 48 and b <= 57)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -140,7 +125,7 @@ def _hyphen_break_end(text: U8Array, i: int, stop: int) -> int:
         return -1
     while j < stop and _is_space(text[j]):
         j += 1
-    if j >= stop or not _is_alnum(text[j]):
+    if j >= stop or not is_alnum(text[j]):
         return -1
     return j
 
@@ -152,10 +137,10 @@ def _join_hyphenated(text: U8Array, stop: int, out: U8Array) -> int:
     i = 0
     while i < stop:
         b = text[i]
-        if b == _HYPHEN and i > 0 and _is_alnum(text[i - 1]):
+        if b == _HYPHEN and i > 0 and is_alnum(text[i - 1]):
             after = _hyphen_break_end(text, i, stop)
             if after >= 0:
-                if not (_is_lower(text[after]) and _is_alpha(text[i - 1])):
+                if not (is_lower(text[after]) and is_alpha(text[i - 1])):
                     out[at] = b  # a real hyphen or dash that happened to end a line
                     at += 1
                 i = after
@@ -506,21 +491,14 @@ def raw_and_normalized_utf8(
     texts: Sequence[str], config: NormalizeConfig
 ) -> tuple[Utf8Batch, Utf8Batch]:
     """``utf8_batch(texts)`` and :func:`normalized_utf8`, the texts encoded once."""
-    encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
-    raw = joined_utf8(encoded)
-    return raw, _normalized_utf8(texts, config, frozenset(), encoded, raw)
+    return _normalized_utf8(texts, config, frozenset())
 
 
 def _normalized_utf8(
-    texts: Sequence[str],
-    config: NormalizeConfig,
-    full_path: frozenset[int],
-    encoded: list[bytes] | None = None,
-    raw: Utf8Batch | None = None,
-) -> Utf8Batch:
-    if encoded is None or raw is None:
-        encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
-        raw = joined_utf8(encoded)
+    texts: Sequence[str], config: NormalizeConfig, full_path: frozenset[int]
+) -> tuple[Utf8Batch, Utf8Batch]:
+    encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
+    raw = joined_utf8(encoded)
     kinds = _ready_kinds(raw, config)
     compiled = kinds != OTHER
     with_ampersand = []
@@ -534,7 +512,7 @@ def _normalized_utf8(
         encoded[i] = form.encode("utf-8", "surrogatepass")
     prepared = joined_utf8(encoded)
     if not compiled.any():
-        return prepared
+        return raw, prepared
     data, offsets = normalize_plain(
         *prepared,
         compiled,
@@ -545,8 +523,8 @@ def _normalized_utf8(
     )
     unsettled = _unsettled(data, offsets, with_ampersand)
     if unsettled:
-        return _normalized_utf8(texts, config, full_path | unsettled)
-    return data, offsets
+        return raw, _normalized_utf8(texts, config, full_path | unsettled)[1]
+    return raw, (data, offsets)
 
 
 def _ready_kinds(utf8: Utf8Batch, config: NormalizeConfig) -> NDArray[np.int8]:
