@@ -102,7 +102,8 @@ class Featurizer:
         clock: dict[str, float] = {}
         began = time.perf_counter()
         sources = unshingled_sources(texts, self.config)
-        normalized, raw, utf8 = self._normalized(texts, sources)
+        scan = paragraph_scan(self.config)
+        normalized, raw, utf8 = self._normalized(texts, sources if scan else None)
         shingled = shingled_texts(texts, normalized, self.config, sources)
         clock["normalize"] = time.perf_counter() - began
         began = time.perf_counter()
@@ -112,7 +113,7 @@ class Featurizer:
         )
         sets, offsets = sets_of(sequences, sequence_offsets)
         numbers, number_offsets = number_sets(shingled_utf8, self.config.shingle)
-        paragraphs, paragraph_offsets = paragraph_starts(raw, self.config.shingle, self._scan)
+        paragraphs, paragraph_offsets = paragraph_starts(raw, self.config.shingle, scan)
         # texts alike but for their paragraphs are apart: a group's paragraphs are its own
         keys = keyed_with(text_keys(normalized, utf8), paragraphs, paragraph_offsets)
         clock["shingle"] = time.perf_counter() - began
@@ -138,19 +139,15 @@ class Featurizer:
             clock,
         )
 
-    @property
-    def _scan(self) -> int:
-        return paragraph_scan(self.config)
-
     def _normalized(
-        self, texts: Sequence[str], sources: Sequence[str]
+        self, texts: Sequence[str], sources: Sequence[str] | None
     ) -> tuple[list[str], Utf8Batch, Utf8Batch]:
         """The batch as shingled before normalisation (``sources``: with ``drop_boilerplate``
-        the texts without furniture lines) as UTF-8, where paragraphs are read (else empty),
-        and the normalised batch as UTF-8; the normalised as strings too only where a stage
+        the texts without furniture lines; None when no paragraphs are read) as UTF-8, and
+        the normalised batch as UTF-8; the normalised as strings too only where a stage
         reads them (character shingles read code points, boilerplate removal lines)."""
         if self.config.shingle.kind == "word" and not self.config.drop_boilerplate:
             return [], *raw_and_normalized_utf8(texts, self.config.normalize)
         normalized = [normalize(text, self.config.normalize) for text in texts]
-        raw = utf8_batch(sources if self._scan else [""] * len(texts))
+        raw = utf8_batch([""] * len(texts) if sources is None else sources)
         return normalized, raw, utf8_batch(normalized)

@@ -68,7 +68,7 @@ class Pool:
         sets: Flat,
         numbers: Flat,
         signatures: U32Array | None = None,
-        sequences: tuple[Flat, Flat] | None = None,
+        passages: tuple[Flat, Flat] | None = None,  # the groups' sequences, paragraph starts
     ) -> None:
         self._n = int(features.set_offsets.size - 1)
         self._gids = gids
@@ -79,10 +79,9 @@ class Pool:
             self.signatures = np.vstack((features.signatures, signatures)).astype(np.uint32)
         self.sequences: Flat | None = None
         self.paragraphs: Flat | None = None
-        if sequences is not None:
-            self.sequences = _join((features.sequences, features.sequence_offsets), sequences[0])
-            own = (features.paragraphs, features.paragraph_offsets)
-            self.paragraphs = _join(own, sequences[1])
+        if passages is not None:
+            self.sequences = _join((features.sequences, features.sequence_offsets), passages[0])
+            self.paragraphs = _join((features.paragraphs, features.paragraph_offsets), passages[1])
 
     @classmethod
     def build(
@@ -98,16 +97,17 @@ class Pool:
         also, per ascending unique gid, whether the group still exists."""
         unique = sorted_unique(np.asarray(gids, dtype=np.int64))
         values, offsets, live = store.shingle_sets(unique)
-        signatures = order = None
+        signatures = read_by_passages = None
         if not config.verify:  # signatures are read from the rows: estimating runs are rare
             found = store.group_sets(unique.tolist())
             blank = np.full(config.minhash.num_perm, EMPTY, dtype=np.uint32)
             rows = [found[g].signature if g in found else blank for g in unique.tolist()]
             signatures = np.array(rows, dtype=np.uint32).reshape(-1, config.minhash.num_perm)
         if sequences:
-            order = store.sequences(unique)[:2], store.paragraphs(unique)[:2]
+            read_by_passages = store.sequences(unique)[:2], store.paragraphs(unique)[:2]
         numbers = store.numbers(unique)[:2]
-        return cls(features, unique, (values, offsets), numbers, signatures, order), live
+        pool = cls(features, unique, (values, offsets), numbers, signatures, read_by_passages)
+        return pool, live
 
     def nodes(self, gids: I64Array) -> I64Array:
         """Node of each stored gid (which must be in the pool)."""

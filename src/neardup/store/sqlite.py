@@ -521,10 +521,10 @@ class SqliteStore:
         connection.executemany("INSERT INTO shingles VALUES (?, ?, ?)", set_rows)
         sequence_rows = [(g.row.gid, _bytes(g.sets.sequence)) for g in groups]
         connection.executemany("INSERT INTO sequences VALUES (?, ?)", sequence_rows)
-        number_rows = [(g.row.gid, _numbers_bytes(g.sets.numbers)) for g in groups]
+        number_rows = [(g.row.gid, _optional_bytes(g.sets.numbers)) for g in groups]
         if self._numbers:
             connection.executemany("INSERT INTO numbers VALUES (?, ?)", number_rows)
-        paragraph_rows = [(g.row.gid, _numbers_bytes(g.sets.paragraphs)) for g in groups]
+        paragraph_rows = [(g.row.gid, _optional_bytes(g.sets.paragraphs)) for g in groups]
         if self._paragraphs:
             connection.executemany("INSERT INTO paragraphs VALUES (?, ?)", paragraph_rows)
         self._absorb_own(
@@ -695,7 +695,7 @@ def _bytes(values: U32Array | None) -> bytes:
     return np.ascontiguousarray(values, dtype="<u4").tobytes()  # no copy when it is already
 
 
-def _numbers_bytes(values: U32Array | None) -> bytes:
+def _optional_bytes(values: U32Array | None) -> bytes:
     return b"" if values is None else _bytes(values)
 
 
