@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from neardup.boilerplate import shingled_texts, unshingled_sources
 from neardup.config import DedupConfig
 from neardup.explain.model import Figures
-from neardup.features import paragraph_scan
-from neardup.minhash import Permutations, estimate_jaccard, signatures
+from neardup.features import Featurizer
+from neardup.minhash import estimate_jaccard, signatures
 from neardup.passages import ANCHOR, NEAR_IDENTICAL, pair_passages, placed, rewritten
+from neardup.pipeline import choose_banding
 from neardup.semantic import TailTopics
-from neardup.text.normalize import normalize
-from neardup.text.shingle import (
-    number_sets,
-    paragraph_starts,
-    sets_of,
-    shingle_sequences,
-    utf8_batch,
-)
 from neardup.verify import (
     NEAR_COPY,
     PairScores,
@@ -37,27 +29,26 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
     (with the passage, rewrite, figure and number checks, and with ``config.semantic`` the
     tail's topic, as ``pipeline.duplicates`` decides)."""
     raw = [text_a, text_b]
-    texts = shingled_texts(raw, [normalize(text, config.normalize) for text in raw], config)
-    utf8 = utf8_batch(texts)
-    sequences, sequence_offsets = shingle_sequences(texts, config.shingle, utf8)
-    values, offsets = sets_of(sequences, sequence_offsets)
+    featurize = Featurizer.for_run(config, choose_banding(config))
+    features = featurize(raw)  # as dedup reads them: one source of every figure below
+    values, offsets = features.sets, features.set_offsets
+    sequences, sequence_offsets = features.sequences, features.sequence_offsets
     pair = np.array([[0, 1]], dtype=np.int64)
     scored = pair_similarities(pair, values, offsets, "containment")
     jaccard, containment = float(scored.jaccard[0]), float(scored.similarity[0])
-    rows = signatures(values, offsets, Permutations.from_config(config.minhash))
+    rows = signatures(values, offsets, featurize.perms)
     measured = containment if config.similarity == "containment" else jaccard
     scores = PairScores(np.array([measured]), np.array([jaccard]), scored.shared)
     same_story = bool(scores.accepted(config)[0])
     passage = lead = lede = None
     if same_story and config.verify and jaccard < NEAR_IDENTICAL:
-        sources = unshingled_sources(raw, config)
-        paragraphs = paragraph_starts(utf8_batch(sources), config.shingle, paragraph_scan(config))
         found = pair_passages(
             values,
             offsets,
             sequences,
             sequence_offsets,
-            *paragraphs,
+            features.paragraphs,
+            features.paragraph_offsets,
             pair[:, 0],
             pair[:, 1],
             ANCHOR,
@@ -74,8 +65,7 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
         same_story = same_story and not rewritten(rewrites, aligned, config.max_rewrite_rate)
     held = missing = None
     if config.verify and config.min_number_share and jaccard < NEAR_COPY:
-        numbers, number_offsets = number_sets(utf8, config.shingle)
-        counts = numbers_missing(pair, numbers, number_offsets)
+        counts = numbers_missing(pair, features.numbers, features.number_offsets)
         held, missing = int(counts[0][0]), int(counts[1][0])
         same_story = same_story and bool(numbers_agree(held, missing, config.min_number_share))
     compared = None
