@@ -477,18 +477,13 @@ class SqliteStore:
             )
         mirrors = self._mirrors
         seen = mirrors.sets.next_gid - 1
-        numbers = (
-            ("n.numbers", " LEFT JOIN numbers n USING (gid)") if self._numbers else ("NULL", "")
-        )
-        paragraphs = (
-            ("p.paragraphs", " LEFT JOIN paragraphs p USING (gid)")
-            if self._paragraphs
-            else ("NULL", "")
-        )
+        optional = self._optional_tables()
+        columns = "".join(f", {t}.{t}" if kept else ", NULL" for t, kept in optional)
+        joins = "".join(f" LEFT JOIN {t} USING (gid)" for t, kept in optional if kept)
         sql = (
-            f"SELECT gid, g.bands, s.shingles, q.sequence, {numbers[0]}, {paragraphs[0]}"
+            f"SELECT gid, g.bands, s.shingles, q.sequence{columns}"
             f" FROM groups g JOIN shingles s USING (gid) JOIN sequences q USING (gid)"
-            f"{numbers[1]}{paragraphs[1]} WHERE gid > ? ORDER BY gid"
+            f"{joins} WHERE gid > ? ORDER BY gid"
         )
         _absorb(mirrors, self._rows(sql, seen))
         removed = self._rows("SELECT seq, gid FROM removals WHERE seq > ?", mirrors.removal)
@@ -665,14 +660,19 @@ class SqliteStore:
             )
         )
         problems += [f"group {gid}: shingles stored for a group that is gone" for (gid,) in orphans]
-        for table, wanted in (("numbers", self._numbers), ("paragraphs", self._paragraphs)):
-            problems += self._column_problems(table) if wanted else []
+        for table, kept in self._optional_tables():
+            problems += self._column_problems(table) if kept else []
         return problems
+
+    def _optional_tables(self) -> tuple[tuple[str, bool], ...]:
+        """The per-group tables later formats added, in the order of their mirrors, each
+        with whether this file has it (a table is named as its one column)."""
+        return (("numbers", self._numbers), ("paragraphs", self._paragraphs))
 
     def _group_tables(self) -> tuple[str, ...]:
         """The tables holding a row per group besides ``groups``, as this file's format has them."""
-        optional = (("numbers", self._numbers), ("paragraphs", self._paragraphs))
-        return ("shingles", "sequences", *(table for table, kept in optional if kept))
+        optional = (table for table, kept in self._optional_tables() if kept)
+        return ("shingles", "sequences", *optional)
 
     def _column_problems(self, table: str) -> list[str]:
         """Groups whose row of ``table`` (named as its column) is missing or not a whole
