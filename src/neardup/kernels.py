@@ -414,8 +414,11 @@ def numbers(
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _is_inline_space(b: np.uint8) -> bool:
-    return b == 32 or b == 9 or b == 11 or b == 12  # " ", tab, vertical tab, form feed
+def _is_blank_line_space(b: np.uint8) -> bool:
+    """What a blank line may hold between its breaks: " ", tab, vertical tab, form feed.
+    Not ``text.batch``'s inline space, which counts vertical tab and form feed as line
+    breaks (as ``str.splitlines`` does): a paragraph is not a line."""
+    return b == 32 or b == 9 or b == 11 or b == 12
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -499,7 +502,7 @@ def _paragraph_starts(
                 i += 1  # "\r\n" is one line break
             blank |= line_break
             line_break = True
-        elif not _is_inline_space(raw):
+        elif not _is_blank_line_space(raw):
             line_break = False
         i += max(-width, 1)
     return found
