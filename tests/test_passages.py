@@ -11,12 +11,15 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
+from neardup import dedup
 from neardup.config import DedupConfig, ShingleConfig
+from neardup.explain.figures import figures
 from neardup.passages import (
     ANCHOR,
     LEDE_SLACK,
     LEDE_WORDS,
     OPENS_WITH,
+    PASSAGE_CHECK_BELOW,
     REWRITE_GAP,
     REWRITE_SLACK,
     RUNS_ON,
@@ -137,6 +140,32 @@ def test_a_story_quoted_from_its_second_paragraph_on_is_not_its_quoters_copy() -
     assert within_passage_limit(pairs, *_with_paragraphs(flat), 70, 20, 0.2).all()
 
 
+def test_a_lede_ending_in_a_phrase_of_the_quote_is_still_its_own() -> None:
+    # The lede's last words recur in the quoted paragraph: they anchor the shared text
+    # four shingles before the lede ends, and the lede is still the original's own.
+    phrase = "in the next fiscal year"
+    lede = f"{_words('lede', 19)} {phrase}"
+    paragraph = f"{_words('para', 50)} {phrase} {_words('rest', 70)}"
+    original, quoter = f"{lede}\n\n{paragraph}", f"{paragraph}\n\n{_words('own', 100)}"
+    arrays = _with_paragraphs([original, quoter])
+    _, lead, lede_words = pair_passages(*arrays, np.array([0]), np.array([1]), ANCHOR, 0.2)
+    assert lead[0] == 0 and lede_words[0] == 24
+
+
+def test_a_story_holding_a_short_report_nearly_whole_is_not_its_copy() -> None:
+    # The report is a lede and one long paragraph; the story quotes the paragraph after
+    # 110 words of its own. They share over half their union, and are two stories.
+    paragraph = _words("para", 150)
+    report = f"{_words('lede', 22)}\n\n{paragraph}"
+    story = f"{_words('own', 110)}\n\n{paragraph}"
+    scores = pair_similarities(np.array([[0, 1]]), *_flat([report, story])[:2], "containment")
+    assert 0.5 <= scores.jaccard[0] < PASSAGE_CHECK_BELOW
+    assert len(dedup([report, story]).clusters()) == 2
+    assert len(dedup([report, story], max_passage=0, max_lead=0).clusters()) == 1
+    shown = figures(report, story, DedupConfig())
+    assert shown.passage == 110 and not shown.same_story
+
+
 def test_a_copy_with_added_lines_passes() -> None:
     story = _words("s", 200)
     copy = f"Headline words\nBy A Reporter\n{story[: len(story) * 2 // 3]}\nRead more at Outlet"
@@ -191,11 +220,11 @@ def _lede_by_sets(
     head_s = _geometry_by_sets(small, set(large))[0]
     _, _, tail_l = _geometry_by_sets(large, set(small))
     head_l = _geometry_by_sets(large, set(small))[0]
-    if head_l > OPENS_WITH or tail_l < RUNS_ON or head_s < LEDE_WORDS - LEDE_SLACK:
+    if head_l > OPENS_WITH or tail_l < RUNS_ON or head_s == 0:
         return 0
     bounds = [0, *paragraphs]
     for start, end in pairwise(bounds):
-        if end > head_s + LEDE_SLACK:
+        if start > head_s:
             break
         own = small[start : end - LEDE_SLACK]
         if end - start >= LEDE_WORDS and sum(x in set(large) for x in own) < share * len(own):
@@ -333,9 +362,6 @@ def test_config_checks_max_lead() -> None:
 
 
 def test_explain_gives_the_verdict_dedup_gives() -> None:
-    from neardup import dedup
-    from neardup.explain.figures import figures
-
     lead, paragraph = _words("lead", 25), _words("para", 120)
     copy = f"{lead}\n{paragraph}\n(c) Outlet."
     quoter = f"{_words('own', 30)}\nAs reported: {paragraph}\n{_words('more', 150)}"
@@ -348,9 +374,6 @@ def test_explain_gives_the_verdict_dedup_gives() -> None:
 
 
 def test_explain_gives_the_lede_checks_verdict(tmp_path: Path) -> None:
-    from neardup import dedup
-    from neardup.explain.figures import figures
-
     original, quoter, copy = quoted_story()
     shown = figures(original, quoter, DedupConfig())
     assert shown.lede == 30 and shown.lead == 0 and not shown.same_story

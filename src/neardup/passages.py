@@ -65,11 +65,15 @@ I64Array = NDArray[np.int64]
 ANCHOR = 2  # consecutive shared shingles that make shared text; see the module docs
 STRAY_GAP = 20  # own shingles around a shared phrase that set it apart; see _geometry
 STRAY_RUN = 8  # shared shingles (~words) from which a phrase set apart is shared text
-NEAR_IDENTICAL = 0.5  # Jaccard from which a pair shares half its union: no passage check needed
+NEAR_IDENTICAL = 0.5  # Jaccard from which a pair shares half its union: no rewrite check needed
+# Jaccard from which no passage check is needed: of the union, at most two fifths is either
+# text's own. Under it a story may hold a short report nearly whole (a one-sentence
+# lede and a long paragraph) and add two thirds as much again of its own: Jaccard 0.5-0.6.
+PASSAGE_CHECK_BELOW = 0.6
 OPENS_WITH = 6  # own shingles (~a short headline) of a text that opens with the shared text
 RUNS_ON = 60  # own shingles after the shared text of a text that goes on with a story of its own
 LEDE_WORDS = 20  # words from which a paragraph is prose (a lede), not a headline or byline
-LEDE_SLACK = 2  # words a paragraph's end may sit past the own text: the shingles spanning it
+LEDE_SLACK = 2  # shingles spanning a paragraph's end, which hold words of the next one
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -258,14 +262,18 @@ def _own_lede(
     mask: int,
 ) -> int:
     """The words of the first paragraph of a document (its sequence from ``begin``, its
-    paragraph starts ``paragraphs[first:stop]``) that ends within its ``head`` of own
+    paragraph starts ``paragraphs[first:stop]``) that starts within its ``head`` of own
     text, holds ``LEDE_WORDS`` or more and has under ``min_share`` of its shingles in
-    the set put in ``table`` under ``stamp``; 0 if none does."""
+    the set put in ``table`` under ``stamp``; 0 if none does. The share alone says
+    whether the paragraph is the text's own: where it ends need not be inside ``head``,
+    as a phrase of the other's near its end ("in the next fiscal year") anchors the
+    shared text a few words early. (It must end within the words whose paragraph
+    starts were read: ``text.shingle.lede_scan``.)"""
     start = 0
     for p in range(first, stop):
-        end = int(paragraphs[p])
-        if end > head + LEDE_SLACK:
+        if start > head:
             break
+        end = int(paragraphs[p])
         own = end - LEDE_SLACK  # the shingles spanning the break belong to both
         if end - start >= LEDE_WORDS:
             found = 0
@@ -305,7 +313,7 @@ def pair_passages(
         longest[k] = max(head_l, missing)
         lead[k] = min(head_s, head_l)
         opens = head_l <= OPENS_WITH and tail_l >= RUNS_ON
-        if min_lede_share > 0 and opens and head_s >= LEDE_WORDS - LEDE_SLACK:
+        if min_lede_share > 0 and opens and head_s > 0:
             stamp = 3 * k + 3
             mask = _fill(table, stamp, sets, set_offsets[large], set_offsets[large + 1])
             first, stop = paragraph_offsets[small], paragraph_offsets[small + 1]

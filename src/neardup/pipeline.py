@@ -37,7 +37,7 @@ from neardup.gcpause import gc_paused
 from neardup.keep import Candidate, choose_kept
 from neardup.lsh import Banding, candidate_shards, optimal_banding, shard_count
 from neardup.parallel import ordered_map, thread_map
-from neardup.passages import NEAR_IDENTICAL, rewritten
+from neardup.passages import NEAR_IDENTICAL, PASSAGE_CHECK_BELOW, rewritten
 from neardup.progress import NullProgress, Progress, StageClock
 from neardup.result import DedupResult
 from neardup.spill import (
@@ -394,9 +394,9 @@ def duplicates(
 ) -> tuple[NDArray[np.bool_], PairScores]:
     """Which pairs are duplicates, and their scores: the one acceptance rule.
 
-    Similar enough (``PairScores.accepted``), and, unless the pair shares half
-    its union anyway, no passage longer than ``max_passage`` held by one copy
-    alone, no more than ``max_lead`` of their own before the shared text in
+    Similar enough (``PairScores.accepted``), and, unless the pair shares three
+    fifths of its union (``passages.PASSAGE_CHECK_BELOW``), no passage longer than
+    ``max_passage`` held by one copy alone, no more than ``max_lead`` of their own before the shared text in
     both, and no lede of one's own under ``min_lede_share`` held by the other (a
     quote is not a copy; see ``verify.within_passage_limit``); its
     figures shared as its wording is (``verify.FigureScores.agree``); unless a
@@ -406,7 +406,7 @@ def duplicates(
     scores = pair_scores(pairs, matching, config)
     ok = scores.accepted(config)
     if config.verify and (config.max_passage or config.max_lead or config.min_lede_share):
-        check = np.flatnonzero(ok & (scores.jaccard < NEAR_IDENTICAL))
+        check = np.flatnonzero(ok & (scores.jaccard < PASSAGE_CHECK_BELOW))
         ok[check] = _within_passage_limit(pairs[check], matching, config)
     if config.verify and config.figure_ratio:
         check = np.flatnonzero(ok)

@@ -8,7 +8,14 @@ from neardup.config import DedupConfig
 from neardup.explain.model import Figures
 from neardup.features import Featurizer
 from neardup.minhash import estimate_jaccard, signatures
-from neardup.passages import ANCHOR, NEAR_IDENTICAL, pair_passages, placed, rewritten
+from neardup.passages import (
+    ANCHOR,
+    NEAR_IDENTICAL,
+    PASSAGE_CHECK_BELOW,
+    pair_passages,
+    placed,
+    rewritten,
+)
 from neardup.pipeline import choose_banding
 from neardup.semantic import TailTopics
 from neardup.verify import (
@@ -41,7 +48,7 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
     scores = PairScores(np.array([measured]), np.array([jaccard]), scored.shared)
     same_story = bool(scores.accepted(config)[0])
     passage = lead = lede = None
-    if same_story and config.verify and jaccard < NEAR_IDENTICAL:
+    if same_story and config.verify and jaccard < PASSAGE_CHECK_BELOW:
         found = pair_passages(
             values,
             offsets,
