@@ -227,6 +227,21 @@ def test_missing_input_file(tmp_path: Path) -> None:
     assert done.returncode == 1 and "nope.jsonl" in done.stderr
 
 
+@pytest.mark.parametrize("command", [["dedup"], ["index", "add"]])
+def test_a_missing_workdir_is_made_and_a_file_is_refused(
+    tmp_path: Path, command: list[str]
+) -> None:
+    def where(name: str) -> list[str]:
+        return ["-o" if command == ["dedup"] else "--db", str(tmp_path / name)]
+
+    made = tmp_path / "new" / "scratch"
+    neardup(*command, str(CORPUS), *where("a"), "-q", "--workdir", str(made))
+    assert made.is_dir() and list(made.iterdir()) == []  # the run's scratch files are gone
+    done = neardup(*command, str(CORPUS), *where("b"), "-q", "--workdir", str(CORPUS), check=False)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"{CORPUS} exists and is not a directory; choose another work directory" in done.stderr
+
+
 def test_quiet_and_piped_stderr_have_no_progress_codes(tmp_path: Path) -> None:
     quiet = neardup("dedup", str(CORPUS), "-o", str(tmp_path / "q"), "-q")
     assert quiet.stderr == ""

@@ -100,7 +100,7 @@ def test_a_bulk_load_keeps_its_scratch_files_in_the_workdir(
         made.append(kwargs.get("dir"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("neardup.index_bulk.tempfile.TemporaryDirectory", noted)
+    monkeypatch.setattr("neardup.io.directories.tempfile.TemporaryDirectory", noted)
     records = records_from_python(news_like(40, seed=2), ReadConfig())
     outcomes = list(Index.in_memory().add_records(records, workdir=tmp_path))
     assert len(outcomes) == 40 and made == [tmp_path] and list(tmp_path.iterdir()) == []

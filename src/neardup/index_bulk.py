@@ -19,7 +19,6 @@ and in the groups linked to it by a verified edge.
 
 from __future__ import annotations
 
-import tempfile
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from neardup.features import Features, Featurizer
 from neardup.gcpause import gc_paused
 from neardup.index_batch import Layout, new_doc, outcome, round_similarity
 from neardup.index_types import Match, Outcome
+from neardup.io.directories import scratch_directory
 from neardup.pipeline import (
     Matched,
     Store,
@@ -98,8 +98,8 @@ def load(
     loader = _Loader(store, settings, text_field, first_seq, next_gid, check)
     clock, progress = StageClock(), NullProgress()
     featurize = Featurizer.for_run(config, settings.banding)
-    with gc_paused(), tempfile.TemporaryDirectory(prefix="neardup-index-", dir=workdir) as scratch:
-        spill = Store.create(Path(scratch), config, settings.banding)
+    with gc_paused(), scratch_directory("neardup-index-", workdir) as scratch:
+        spill = Store.create(scratch, config, settings.banding)
         collected = collect(
             records, featurize, spill, workers, batch_size, clock, progress, each=loader.add
         )

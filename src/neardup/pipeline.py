@@ -14,7 +14,6 @@ turning into quadratic candidate lists.
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -34,6 +33,7 @@ from neardup.errors import ConfigError
 from neardup.features import Features, Featurizer
 from neardup.featurize_inputs import Batch, Inputs, featurized_inputs
 from neardup.gcpause import gc_paused
+from neardup.io.directories import scratch_directory
 from neardup.keep import Candidate, choose_kept
 from neardup.lsh import Banding, candidate_shards, optimal_banding, shard_count
 from neardup.parallel import ordered_map, thread_map
@@ -825,8 +825,8 @@ def run_dedup(
     clock = StageClock()
     banding = choose_banding(config)
     began = time.perf_counter()
-    with gc_paused(), tempfile.TemporaryDirectory(prefix="neardup-", dir=workdir) as scratch:
-        store = Store.create(Path(scratch), config, banding)
+    with gc_paused(), scratch_directory("neardup-", workdir) as scratch:
+        store = Store.create(scratch, config, banding)
         featurize = Featurizer.for_run(config, banding)
         collected = collect(records, featurize, store, workers, batch_size, clock, progress)
         found = match(collected, store, config, clock, progress, workers)

@@ -32,6 +32,7 @@ from types import TracebackType
 from typing import Any, BinaryIO, Literal, Protocol
 
 from neardup.errors import ConfigError, InputError, OutputError
+from neardup.io.directories import prepared_directory
 from neardup.types import Assignment, Record
 
 OutputFormat = Literal["jsonl", "parquet"]
@@ -69,7 +70,7 @@ class ResultWriter:
             raise ConfigError(f"output format must be jsonl or parquet, got {fmt!r}")
         if part is not None and fmt != "jsonl":
             raise ConfigError("only JSONL tables are written in parts")
-        self.output_dir = _prepare_dir(Path(output_dir))
+        self.output_dir = prepared_directory(Path(output_dir), "output directory")
         self.format: OutputFormat = fmt
         self.part = part  # this writer's tables are part ``part`` of the main writer's
         self._parts: list[int] = []  # parts other writers were given, in order
@@ -293,16 +294,6 @@ def _removal_keys(duplicate_of: str, similarity: float | None) -> str:
     directly as :func:`assignment_line` is (a removed record's line each)."""
     value = "null" if similarity is None else repr(similarity)
     return f'{{"duplicate_of": {json_string(duplicate_of)}, "similarity": {value}}}'
-
-
-def _prepare_dir(path: Path) -> Path:
-    if path.exists() and not path.is_dir():
-        raise OutputError(f"{path} exists and is not a directory; choose another output directory")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create output directory {path}: {exc.strerror}") from exc
-    return path
 
 
 def _tmp_path(path: Path) -> Path:
