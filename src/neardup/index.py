@@ -52,7 +52,8 @@ class Index:
     settings it was created with: passing a different one is a
     :class:`~neardup.errors.ConfigError` naming it. ``Index(store)`` runs
     over any :class:`~neardup.store.base.IndexStore`; :meth:`in_memory`
-    over a throwaway one. Thread-safe; close it (or use ``with``) when done.
+    over a throwaway one. Thread-safe; close it (or use ``with``) when done. A ``with``
+    block that fails leaves no index file behind that it created and added nothing to.
     """
 
     def __init__(
@@ -120,7 +121,10 @@ class Index:
         error: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.close()
+        if error is None:
+            self.close()
+        else:  # an index file this block created and added nothing to is not left behind
+            self._store.abandon()
 
     # ------------------------------------------------------------------ add / query
 

@@ -142,6 +142,22 @@ def test_errors_name_the_file_and_setting(tmp_path: Path) -> None:
     assert missing.returncode == 1 and "no index here" in missing.stderr
 
 
+def test_a_failed_add_leaves_no_index_it_created(tmp_path: Path) -> None:
+    db = tmp_path / "new.ndx"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(CORPUS.read_text(encoding="utf-8").splitlines()[0] + "\n{oops\n")
+    for given in (bad, tmp_path / "missing.jsonl"):
+        done = neardup(
+            "index", "add", str(given), "--db", str(db), "--threshold", "0.6", check=False
+        )
+        assert done.returncode == 1 and str(given) in done.stderr
+        assert list(tmp_path.glob("new.ndx*")) == []  # nor its -wal, -shm or -journal
+    neardup("index", "add", str(CORPUS), "--db", str(db), "-q", "-o", str(tmp_path / "o"))
+    assert Index(db).config.threshold == 0.45  # the failed runs fixed no settings
+    failed = neardup("index", "add", str(bad), "--db", str(db), "--skip-existing", check=False)
+    assert failed.returncode == 1 and len(Index(db)) == 30  # a used index stays as it was
+
+
 def test_generated_corpus_in_batches_matches_dedup(tmp_path: Path) -> None:
     corpus = write_jsonl(tmp_path / "gen.jsonl", news_like(300, seed=21))
     db = tmp_path / "gen.ndx"

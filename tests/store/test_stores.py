@@ -110,6 +110,27 @@ def test_a_failed_write_leaves_nothing(store: IndexStore) -> None:
         )
 
 
+def test_abandon_removes_only_a_file_it_made_and_left_unused(tmp_path: Path) -> None:
+    def files() -> list[str]:
+        return sorted(path.name for path in tmp_path.iterdir())
+
+    new = SqliteStore.open(tmp_path / "new.ndx", lambda: SETTINGS)
+    with pytest.raises(RuntimeError), new.writing():  # a load that fails rolls back
+        new.insert([NewDoc(DocRow(0, "a", 0, 1))], [_group(0, 1, [1], [1, 2, 3])], [])
+        raise RuntimeError("crash")
+    new.abandon()
+    assert files() == []
+    used = SqliteStore.open(tmp_path / "used.ndx", lambda: SETTINGS)
+    _fill(used)
+    used.abandon()
+    kept = SqliteStore.open(tmp_path / "kept.ndx", lambda: SETTINGS)
+    kept.close()
+    reopened = SqliteStore.open(tmp_path / "kept.ndx", None)  # empty, but not made by this one
+    reopened.abandon()
+    assert [name for name in files() if name.endswith(".ndx")] == ["kept.ndx", "used.ndx"]
+    MemoryStore(SETTINGS).abandon()  # nothing to remove
+
+
 def test_settings_round_trip_and_classic_is_stored_as_before_the_sketch_setting() -> None:
     oph = IndexSettings(DedupConfig.from_options(sketch="oph"), Banding(3, 2), store_text=False)
     assert settings_from_json(settings_to_json(oph)) == oph

@@ -245,6 +245,11 @@ class IndexStore(Protocol):
 
     def close(self) -> None: ...
 
+    def abandon(self) -> None:
+        """Close after a failure: a store this object created, to which nothing was ever
+        committed, is removed, so that the failed run fixes no settings."""
+        ...
+
 
 def band_codes(keys: NDArray[np.uint32]) -> U64Array:
     """Lookup codes ``band << 32 | key`` of a ``(bands, documents)`` block of band keys."""

@@ -258,3 +258,6 @@ class MemoryStore:
 
     def close(self) -> None:
         pass
+
+    def abandon(self) -> None:
+        pass

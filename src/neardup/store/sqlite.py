@@ -253,6 +253,7 @@ class SqliteStore:
         self._write_lock = threading.Lock()
         self._band_lock = threading.Lock()
         self._mirrors: _Mirrors | None = None
+        self._fresh: tuple[int, int] | None = None  # counters of a file open() created
         # a file from before the number check (format 2) has no numbers table, nor needs one
         self._numbers = "min_number_share" not in settings.predates
         # nor one from before the lede check (format 3) a paragraphs table
@@ -279,15 +280,19 @@ class SqliteStore:
                 "no index here",
                 hint="create one with `neardup index add --db FILE ...` or pass another --db",
             )
+        created = not path.exists()
         try:
             connection = _connect(path)
         except sqlite3.DatabaseError as error:
             raise _unreadable(path, error) from error
         try:
             settings = _read_or_create(connection, path, settings_for_new)
+            fresh = _counters(connection) if created else None
         finally:
             connection.close()
-        return cls(path, settings)
+        store = cls(path, settings)
+        store._fresh = fresh
+        return store
 
     @property
     def settings(self) -> IndexSettings:
@@ -316,6 +321,14 @@ class SqliteStore:
                 connection.close()
             self._connections.clear()
         self._local = threading.local()
+
+    def abandon(self) -> None:
+        fresh, self._fresh = self._fresh, None
+        unused = fresh is not None and self.counters() == fresh
+        self.close()
+        if unused:
+            for path in [*_files(self._path), self._path.with_name(self._path.name + "-journal")]:
+                path.unlink(missing_ok=True)
 
     # ------------------------------------------------------------------ transactions
 
@@ -382,8 +395,7 @@ class SqliteStore:
         return self._con().execute(sql, params).fetchall()
 
     def counters(self) -> tuple[int, int]:
-        meta = dict(self._rows("SELECT key, value FROM meta WHERE key IN ('next_seq', 'next_gid')"))
-        return int(meta["next_seq"]), int(meta["next_gid"])
+        return _counters(self._con())
 
     def docs_by_id(self, ids: Sequence[str]) -> dict[str, DocRow]:
         # bound parameters, not JSON: an id may hold a NUL, which SQLite's JSON text cuts at
@@ -682,6 +694,14 @@ class SqliteStore:
             f" WHERE t.{table} IS NULL OR length(t.{table}) % 4 != 0"
         )
         return [f"group {gid}: its {table} are missing or the wrong size" for (gid,) in bad]
+
+
+def _counters(connection: sqlite3.Connection) -> tuple[int, int]:
+    """``next_seq`` and ``next_gid``: they only grow, so equal ones mean nothing was added."""
+    meta = dict(
+        connection.execute("SELECT key, value FROM meta WHERE key IN ('next_seq', 'next_gid')")
+    )
+    return int(meta["next_seq"]), int(meta["next_gid"])
 
 
 def _files(path: Path) -> list[Path]:
