@@ -152,6 +152,18 @@ def test_shared_scrape_pair_is_one_cluster(tmp_path: Path) -> None:
     assert len({r["cluster"] for r in rows}) == 1
 
 
+def test_a_text_folder_does_not_read_the_output_directory_inside_it(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for row in read_jsonl(CORPUS)[:12]:
+        (folder / f"{row['id']}.txt").write_text(str(row["text"]), encoding="utf-8")
+    neardup("dedup", str(folder), "-o", str(tmp_path / "apart"), "-q")
+    for _ in range(2):  # the second run finds the first one's tables there
+        neardup("dedup", str(folder), "-o", str(folder / "out"), "-q")
+        inside = (folder / "out" / "clusters.jsonl").read_bytes()
+        assert inside == (tmp_path / "apart" / "clusters.jsonl").read_bytes()
+
+
 def test_parquet_output_and_input(tmp_path: Path) -> None:
     neardup("dedup", str(CORPUS), "-o", str(tmp_path / "pq"), "--format", "parquet", "-q")
     kept = pq.read_table(tmp_path / "pq" / "kept.parquet").to_pylist()

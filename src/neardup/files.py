@@ -61,7 +61,7 @@ def dedup_files(
     """
     progress = progress or NullProgress()
     workers = workers or default_workers()
-    sources = open_inputs(inputs, input_format=input_format)
+    sources = open_inputs(inputs, input_format=input_format, leave_out=[output_dir])
     errors: list[InputError] = []
     to_read = Inputs(sources, read_config, on_skip=errors.append)
     result = run_dedup(

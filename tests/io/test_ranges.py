@@ -81,3 +81,16 @@ def test_only_plain_jsonl_files_of_some_size_are_split(
     assert [splittable(source) for source in sources] == [False, False, False]
     monkeypatch.setattr(ranges, "SPLIT_MIN_BYTES", plain.stat().st_size)
     assert [splittable(source) for source in sources] == [True, False, False]
+
+
+def test_a_shard_reads_alike_after_a_round_trip_through_json(tmp_path: Path) -> None:
+    # the Ray engine's plan stores shards as JSON: a text folder keeps what it leaves out
+    folder = tmp_path / "docs"
+    (folder / "out").mkdir(parents=True)
+    (folder / "a.txt").write_text("one story", encoding="utf-8")
+    (folder / "out" / "clusters.jsonl").write_text("{}", encoding="utf-8")
+    (source,) = open_inputs([str(folder)], leave_out=[folder / "out"])
+    shard = ranges.Shard(source)
+    again = ranges.Shard.from_json(json.loads(json.dumps(shard.to_json())))
+    assert again == shard
+    assert [item.id for item in shard_items(again, ReadConfig())] == ["a.txt"]  # type: ignore[union-attr]

@@ -39,11 +39,14 @@ class Shard:
     def to_json(self) -> dict[str, Any]:
         source = dataclasses.asdict(self.source)
         source["path"] = str(self.source.path)
+        source["leave_out"] = [str(path) for path in self.source.leave_out]
         return {"source": source, "byte_range": self.byte_range, "first_line": self.first_line}
 
     @classmethod
     def from_json(cls, row: dict[str, Any]) -> Shard:
-        source = Source(**{**row["source"], "path": Path(row["source"]["path"])})
+        stored = row["source"]
+        leave_out = tuple(Path(path) for path in stored.get("leave_out", ()))  # older plans: none
+        source = Source(**{**stored, "path": Path(stored["path"]), "leave_out": leave_out})
         byte_range = tuple(row["byte_range"]) if row["byte_range"] is not None else None
         return cls(source, byte_range, row["first_line"])
 

@@ -89,22 +89,33 @@ class Source:
     format: SourceFormat
     compression: Compression | None = None
     url: str | None = None  # an fsspec URL (``s3://...``) read instead of ``path``
+    leave_out: tuple[Path, ...] = ()  # a text folder's subfolders not read (resolved paths)
 
 
 # --------------------------------------------------------------------------- inputs
 
 
-def open_inputs(paths: Sequence[str], *, input_format: str | None = None) -> list[Source]:
+def open_inputs(
+    paths: Sequence[str],
+    *,
+    input_format: str | None = None,
+    leave_out: Sequence[str | Path] = (),
+) -> list[Source]:
     """Check every path and decide its format, before any work starts.
 
     ``input_format`` (``jsonl|parquet|csv|text``) overrides detection from the
     extension. ``-`` reads stdin (JSONL unless told otherwise; gzip, zstd and
-    Parquet are recognised by their magic bytes).
+    Parquet are recognised by their magic bytes). Text folders skip the folders in
+    ``leave_out`` (the run's output directory: its files are not records).
     """
     forced = _format_option(input_format)
     if list(paths).count("-") > 1:
         raise InputError(STDIN_NAME, "'-' (stdin) is given more than once", hint="pass - once")
-    return [_stdin_source(forced) if path == "-" else _file_source(path, forced) for path in paths]
+    skipped = tuple(Path(folder).resolve() for folder in leave_out)
+    return [
+        _stdin_source(forced) if path == "-" else _file_source(path, forced, skipped)
+        for path in paths
+    ]
 
 
 def remote_source(url: str, *, input_format: str | None = None) -> Source:
@@ -136,7 +147,7 @@ def _format_option(value: str | None) -> SourceFormat | None:
     return _OPTION_FORMATS[value]
 
 
-def _file_source(name: str, forced: SourceFormat | None) -> Source:
+def _file_source(name: str, forced: SourceFormat | None, leave_out: tuple[Path, ...]) -> Source:
     path = Path(name)
     if not path.exists():
         raise InputError(name, "no such file or directory", hint="check the path; pass - for stdin")
@@ -147,7 +158,7 @@ def _file_source(name: str, forced: SourceFormat | None) -> Source:
                 f"is a directory, but --input-format {_option_name(forced)} reads one file",
                 hint="pass the files inside it, or drop --input-format to read its text files",
             )
-        return Source(name, path.resolve(), "textdir")
+        return Source(name, path.resolve(), "textdir", leave_out=leave_out)
     if forced == "textdir":
         raise InputError(
             name,
@@ -834,15 +845,20 @@ def _read_parquet(source: Source, config: ReadConfig) -> Iterator[Parsed]:
 
 def _read_textdir(source: Source, config: ReadConfig) -> Iterator[Parsed]:
     """Each visible regular file is a record whose id is its relative path."""
-    for relative in _text_files(source.path):
+    for relative in _text_files(source.path, source.leave_out):
         yield _text_file(source, relative, config)
 
 
-def _text_files(root: Path) -> list[str]:
-    """Relative posix paths of visible regular files, sorted so every run agrees."""
+def _text_files(root: Path, leave_out: tuple[Path, ...] = ()) -> list[str]:
+    """Relative posix paths of visible regular files outside ``leave_out``, sorted so
+    every run agrees."""
     found = []
     for folder, dirs, files in os.walk(root, onerror=_raise):
-        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        dirs[:] = [
+            name
+            for name in dirs
+            if not name.startswith(".") and Path(folder, name).resolve() not in leave_out
+        ]
         for name in files:
             path = Path(folder, name)
             if not name.startswith(".") and path.is_file():

@@ -25,15 +25,17 @@ def is_url(path: str) -> bool:
     return "://" in path and not path.startswith("file://")
 
 
-def sources_of(inputs: Sequence[str], input_format: str | None) -> list[Source]:
-    """Every input checked and its format decided, as the local engine does."""
+def sources_of(inputs: Sequence[str], input_format: str | None, output_dir: str) -> list[Source]:
+    """Every input checked and its format decided, as the local engine does (a text folder
+    holding a local ``output_dir`` leaves it out)."""
     if "-" in inputs:
         raise ConfigError(
             "--engine ray cannot read stdin ('-'): Ray workers read the inputs themselves; "
             "write it to a file first"
         )
     local = [path for path in inputs if not is_url(path)]
-    opened = iter(open_inputs(local, input_format=input_format))
+    leave_out = [] if is_url(output_dir) else [output_dir]
+    opened = iter(open_inputs(local, input_format=input_format, leave_out=leave_out))
     return [
         remote_source(path, input_format=input_format) if is_url(path) else next(opened)
         for path in inputs

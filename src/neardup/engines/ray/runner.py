@@ -82,7 +82,7 @@ def dedup_files_ray(
         )
     ray = require_ray()
     ray_config = ray_config or RayConfig()
-    sources = sources_of(inputs, input_format)
+    sources = sources_of(inputs, input_format, str(output_dir))
     work = WorkDir(str(output_dir))
     settings = fingerprint(sources, config, read_config, ray_config, output_format)
     finished = check_manifest(work, settings)
