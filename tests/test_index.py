@@ -65,6 +65,19 @@ def test_exact_copies_match_at_one_and_query_changes_nothing() -> None:
     assert len(index) == 1 and "q" not in index
 
 
+def test_a_query_ties_with_the_indexed_copy_and_leaves_it_kept() -> None:
+    # "0" (a string's id) sorts before "z": as an added document it would win the tie
+    index = Index.in_memory()
+    index.add([{"id": "z", "text": STORY}])
+    for query in ([STORY], [{"id": "a", "text": STORY}]):
+        (answer,) = index.query(query)
+        assert answer.duplicate and not answer.kept and answer.duplicate_of == "z"
+    (longer,) = index.query([STORY + " More to the story."])
+    assert longer.kept and longer.duplicate_of is None  # a longer version would be kept
+    (added,) = index.add([{"id": "a", "text": STORY}])
+    assert added.kept  # adding breaks the tie by id, as dedup does
+
+
 def test_a_batch_behaves_as_one_by_one() -> None:
     recs = news_like(120, seed=5)
     batch, single = Index.in_memory(), Index.in_memory()

@@ -231,7 +231,8 @@ class Index:
     ) -> list[Outcome]:
         """What :meth:`add` would answer for each document, changing nothing.
 
-        Each document is matched with the index alone, not with the others queried.
+        Each document is matched with the index alone, not with the others queried, and
+        loses a tie for the keep policy to an indexed copy (:mod:`neardup.keep`).
         """
         records = records_from_python(items, ReadConfig(id_field=id_field, text_field=text_field))
         return list(self.query_records(records))

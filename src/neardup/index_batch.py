@@ -107,7 +107,9 @@ def settle(
     kept: list[Candidate] = []
     for j, record in enumerate(records):
         gid = links.group_of[j]
-        member = Candidate(record.id, first_seq + j, len(record.text), _keep_value(record, config))
+        member = Candidate(
+            record.id, first_seq + j, len(record.text), _keep_value(record, config), not chain
+        )
         current = book if chain else book.fork()
         if links.creates[j]:
             root = current.create(gid, member)

@@ -1,7 +1,9 @@
 """Which copy of a cluster stays.
 
 Every policy breaks ties by record id, so the kept copy does not depend on
-the order records arrive in (except ``first``, whose whole point is order).
+the order records arrive in (except ``first``, whose whole point is order);
+a document an index is only queried with loses ties first, so that a query
+for a copy of an indexed story never claims to be kept over it on its id.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class Candidate:
     position: int  # order of arrival, 0-based
     length: int  # characters of the text as read
     field_value: Any = None  # value of keep_field, None when absent
+    queried: bool = False  # a query's document, not added: loses ties (see the module docs)
 
 
 def _field_rank(value: Any, descending: bool) -> tuple[Any, ...]:
@@ -48,6 +51,6 @@ def choose_kept(members: Sequence[Candidate], config: DedupConfig) -> Candidate:
         descending = config.keep_order == "desc"
         return min(
             members,
-            key=lambda m: (_field_rank(m.field_value, descending), -m.length, m.id),
+            key=lambda m: (_field_rank(m.field_value, descending), -m.length, m.queried, m.id),
         )
-    return min(members, key=lambda m: (-m.length, m.id))
+    return min(members, key=lambda m: (-m.length, m.queried, m.id))
