@@ -438,6 +438,13 @@ def test_required_id_missing_is_an_error(tmp_path: Path) -> None:
         read([path], ReadConfig(id_required=True))
 
 
+@pytest.mark.parametrize(("value", "kind"), [("true", "a boolean"), ('{"n": 1}', "an object")])
+def test_an_id_neither_string_nor_number_is_an_error(tmp_path: Path, value: str, kind: str) -> None:
+    path = write(tmp_path / "d.jsonl", f'{{"id": {value}, "text": "some words"}}\n'.encode())
+    with pytest.raises(InputError, match=f"{path}:1: id field 'id' is {kind}, not a string"):
+        read([path])  # a boolean is not read as the id "True"
+
+
 def test_duplicate_across_sources_names_the_first(tmp_path: Path) -> None:
     first = write(tmp_path / "1.jsonl", GOOD_FIRST)
     second = write(tmp_path / "2.csv", b"id,text\nz,x\na,dup\n")

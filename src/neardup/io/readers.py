@@ -460,7 +460,7 @@ def _record_id(fields: Mapping[str, Any], config: ReadConfig, where: _Where) -> 
             f"no id field {name!r}",
             f"give every record an id, or drop --id-field to number records by line, {_SKIP_HINT}",
         )
-    if isinstance(value, (Mapping, list, tuple, set)):
+    if isinstance(value, (Mapping, list, tuple, set, bool)):
         return where.error(
             f"id field {name!r} is {_kind(value)}, not a string or a number",
             f"pass --id-field to use another field, {_SKIP_HINT}",
