@@ -133,7 +133,7 @@ def test_errors_name_the_file_and_setting(tmp_path: Path) -> None:
     skipped = neardup(
         "index", "add", str(CORPUS), "--db", str(db), "--skip-existing", "-o", str(tmp_path / "o2")
     )
-    assert "0 added" in skipped.stderr
+    assert "0 added" in skipped.stderr and "30 already indexed, left as they were" in skipped.stderr
     foreign = tmp_path / "other.db"
     sqlite3.connect(foreign).execute("CREATE TABLE t (x)").connection.commit()
     refused = neardup("index", "stats", "--db", str(foreign), check=False)
@@ -156,6 +156,11 @@ def test_a_failed_add_leaves_no_index_it_created(tmp_path: Path) -> None:
     assert Index(db).config.threshold == 0.45  # the failed runs fixed no settings
     failed = neardup("index", "add", str(bad), "--db", str(db), "--skip-existing", check=False)
     assert failed.returncode == 1 and len(Index(db)) == 30  # a used index stays as it was
+    lenient = neardup(
+        "index", "add", str(bad), "--db", str(db), "--skip-existing", "--on-error", "skip"
+    )
+    assert f"skipped: {bad}:2: malformed JSON" in lenient.stderr
+    assert "--on-error skip" not in lenient.stderr  # the hint is what was done
 
 
 def test_generated_corpus_in_batches_matches_dedup(tmp_path: Path) -> None:

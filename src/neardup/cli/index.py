@@ -91,7 +91,9 @@ def _line(row: dict[str, Any]) -> str:
 
 def _report_skips(skipped: list[InputError]) -> None:
     for error in skipped[:_MAX_LISTED_SKIPS]:
-        stderr().print(f"skipped: {error}", highlight=False, markup=False, soft_wrap=True)
+        # its hint names --on-error skip, which is what was done
+        where = f"skipped: {error.location}: {error.reason}"
+        stderr().print(where, highlight=False, markup=False, soft_wrap=True)
     if len(skipped) > _MAX_LISTED_SKIPS:
         stderr().print(f"... and {len(skipped) - _MAX_LISTED_SKIPS} more skipped", highlight=False)
 
@@ -264,13 +266,14 @@ def add(
     }
     options: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
     skipped: list[InputError] = []
+    read = [0]  # records handed to the index: those added and those already in it
     try:
         with _open_index(db, store_text=store_text, **options) as index, _output(output) as out:
             records = _records(
                 inputs, read_config(id_field, text_field, on_error), input_format, skipped
             )
             outcomes = index.add_records(
-                records,
+                _counted(records, read),
                 text_field=text_field,
                 skip_existing=skip_existing,
                 workers=workers or default_workers(),
@@ -285,11 +288,19 @@ def add(
         raise fail(error) from error
     _report_skips(skipped)
     if not quiet:
+        already = read[0] - added
+        left = f"{already:,} already indexed, left as they were; " if skip_existing else ""
         stderr().print(
-            f"{added:,} added, {duplicates:,} of them duplicates; {len(skipped):,} skipped. "
-            f"{db} holds {total:,} documents.",
+            f"{added:,} added, {duplicates:,} of them duplicates; {left}"
+            f"{len(skipped):,} skipped. {db} holds {total:,} documents.",
             highlight=False,
         )
+
+
+def _counted(records: Iterable[Record], count: list[int]) -> Iterator[Record]:
+    for record in records:
+        count[0] += 1
+        yield record
 
 
 @index_app.command("query")
