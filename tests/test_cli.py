@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -234,6 +235,23 @@ def test_bad_option_value_is_a_clear_error(tmp_path: Path) -> None:
     assert done.returncode == 1 and "threshold must be in (0, 1]" in done.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "complaint"),
+    [
+        (
+            ["dedup", str(CORPUS), "-o", "{tmp}/o", "--workers", "0"],
+            "'--workers': 0 is not in the range",
+        ),
+        (["index", "add", str(CORPUS), "--db", "{tmp}/x", "--batch-size", "0"], "'--batch-size'"),
+        (["serve", "--db", "{tmp}/x", "--port", "99999"], "'--port': 99999 is not in the range"),
+        (["serve", "--db", "{tmp}/x", "--max-body", "-5"], "'--max-body': -5 is not in the range"),
+    ],
+)
+def test_counts_out_of_range_are_refused(tmp_path: Path, args: list[str], complaint: str) -> None:
+    done = neardup(*(arg.format(tmp=tmp_path) for arg in args), check=False)
+    assert done.returncode == 2 and complaint in done.stderr and "Traceback" not in done.stderr
+
+
 def test_missing_input_file(tmp_path: Path) -> None:
     done = neardup("dedup", str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "o"), check=False)
     assert done.returncode == 1 and "nope.jsonl" in done.stderr
@@ -268,8 +286,11 @@ def test_help_and_version(command: list[str]) -> None:
 
 def test_help_shows_bracketed_extras_whole() -> None:
     """Rich reads "[ray]" as markup unless escaped; the install hint must survive it."""
-    flat = " ".join(neardup("dedup", "--help").stdout.replace("│", " ").split())
-    assert "neardup[ray]" in flat.replace(" ", "")
+    wide = {**os.environ, "COLUMNS": "240"}  # 80 columns cut a long word short with "…"
+    for command, extras in (("dedup", ["ray", "semantic"]), ("explain", ["semantic"])):
+        flat = " ".join(neardup(command, "--help", env=wide).stdout.replace("│", " ").split())
+        for extra in extras:
+            assert f"neardup[{extra}]" in flat.replace(" ", ""), (command, extra)
 
 
 def test_entry_point_leaves_the_exit_collections_nothing_to_walk(tmp_path: Path) -> None:

@@ -151,7 +151,7 @@ def dedup(
     semantic: Annotated[
         bool,
         typer.Option(
-            help="Part a pair whose longer text runs on past the shared part about something else (an article quoting another's paragraph at its top), by an embedding model; needs the extra: pip install torch==2.13.0 'neardup[semantic]'.",
+            help="Part a pair whose longer text runs on past the shared part about something else (an article quoting another's paragraph at its top), by an embedding model; needs the extra: pip install torch==2.13.0 'neardup\\[semantic]'.",
         ),
     ] = _DEFAULTS.semantic,
     min_tail_cosine: Annotated[
@@ -228,7 +228,8 @@ def dedup(
     workers: Annotated[
         int | None,
         typer.Option(
-            help="Processes computing signatures (default: every core). Results do not depend on it."
+            min=1,
+            help="Processes computing signatures (default: every core). Results do not depend on it.",
         ),
     ] = None,
     workdir: Annotated[
@@ -259,7 +260,8 @@ def dedup(
     partition_mb: Annotated[
         float,
         typer.Option(
-            help="With --engine ray: megabytes of plain JSONL per partition (other inputs: one per file)."
+            min=0.001,
+            help="With --engine ray: megabytes of plain JSONL per partition (other inputs: one per file).",
         ),
     ] = _RAY_DEFAULTS.partition_bytes / (1 << 20),
 ) -> None:

@@ -53,7 +53,7 @@ def explain_command(
         bool,
         typer.Option(
             "--semantic",
-            help="Judge as `neardup dedup --semantic` does (the extra neardup[semantic]); with --output-dir, a run made with it is judged so anyway.",
+            help="Judge as `neardup dedup --semantic` does (the extra neardup\\[semantic]); with --output-dir, a run made with it is judged so anyway.",
         ),
     ] = False,
 ) -> None:

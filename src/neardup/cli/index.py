@@ -209,10 +209,10 @@ def add(
     keep_order: Annotated[Order | None, typer.Option(help="New index: asc or desc.")] = None,
     workers: Annotated[
         int | None,
-        typer.Option(help="Processes computing features (default: every core)."),
+        typer.Option(min=1, help="Processes computing features (default: every core)."),
     ] = None,
     batch_size: Annotated[
-        int, typer.Option(help="Documents per transaction (and per feature batch).")
+        int, typer.Option(min=1, help="Documents per transaction (and per feature batch).")
     ] = ADD_BATCH,
     bulk: Annotated[
         bool | None,

@@ -27,7 +27,7 @@ def report_command(
     ] = 10_000,
     title: Annotated[str | None, typer.Option(help="Page title.")] = None,
     workers: Annotated[
-        int | None, typer.Option(help="Processes explaining copies (default: every core).")
+        int | None, typer.Option(min=1, help="Processes explaining copies (default: every core).")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No closing line.")] = False,
 ) -> None:

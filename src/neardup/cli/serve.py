@@ -18,7 +18,7 @@ def serve(
         Path, typer.Option("--db", help="The index file (created with defaults when absent).")
     ],
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8080,
     api_key: Annotated[
         str | None,
         typer.Option(
@@ -27,7 +27,7 @@ def serve(
         ),
     ] = None,
     max_body: Annotated[
-        int, typer.Option(help="Largest request body, in bytes.")
+        int, typer.Option(min=1, help="Largest request body, in bytes.")
     ] = DEFAULT_MAX_BODY,
     store_text: Annotated[
         bool | None,
