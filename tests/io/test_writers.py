@@ -126,6 +126,18 @@ def test_stale_errors_and_summary_of_an_earlier_run_are_removed(tmp_path: Path) 
     assert not (tmp_path / "summary.json").exists()
 
 
+@pytest.mark.parametrize(("fmt", "other"), [("jsonl", "parquet"), ("parquet", "jsonl")])
+def test_tables_of_an_earlier_run_in_the_other_format_are_removed(
+    tmp_path: Path, fmt: Any, other: Any
+) -> None:
+    with ResultWriter(tmp_path, other) as writer:
+        writer.write_assignment(Assignment("a", "c0", True, None, None))
+    with ResultWriter(tmp_path, fmt) as writer:
+        writer.write_assignment(Assignment("a", "c0", True, None, None))
+    names = sorted(path.name for path in tmp_path.iterdir())
+    assert names == sorted(f"{table}.{fmt}" for table in ("clusters", "kept", "removed"))
+
+
 def test_summary_is_indented_unsorted_and_unescaped(tmp_path: Path) -> None:
     summary = {"zeta": 1, "alpha": {"name": "café"}}
     with ResultWriter(tmp_path) as writer:

@@ -230,9 +230,13 @@ class ResultWriter:
         return [*self._tables.values(), *errors]
 
     def _publish_summary(self) -> None:
-        # Files this run did not produce must not survive from an earlier run.
+        # Files this run did not produce must not survive from an earlier run: its errors,
+        # and its tables in the other format.
         if self._errors is None:
             (self.output_dir / "errors.jsonl").unlink(missing_ok=True)
+        other = "parquet" if self.format == "jsonl" else "jsonl"
+        for name in _TABLES:
+            (self.output_dir / f"{name}.{other}").unlink(missing_ok=True)
         path = self.output_dir / "summary.json"
         if self._summary is None:
             path.unlink(missing_ok=True)
