@@ -129,3 +129,9 @@ def test_dev_bench_meets_its_quality_bar(tmp_path: Path) -> None:
     assert report["documents"] == 6173 and report["true_pairs"] == 7541
     assert report["ari"] > 0.95 and report["precision"] > 0.98
     assert set(report["recall_by_level"]) == {"easy", "medium", "hard", "original"}
+
+
+def test_a_level_field_no_record_has_is_a_clear_error(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path / "c.jsonl")
+    done = neardup("eval", str(corpus), "--level-field", "levle", check=False)
+    assert done.returncode == 1 and "no record has the level field 'levle'" in done.stderr

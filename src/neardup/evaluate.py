@@ -183,6 +183,13 @@ def _read_labelled(
     truth = [_truth_label(record, truth_field) for record in records]
     if level_field is None:
         return _Labelled(records, truth, None)
+    if records and all(record.fields.get(level_field) is None for record in records):
+        raise InputError(
+            records[0].source,
+            f"no record has the level field {level_field!r}",
+            hint=f"pass --level-field NAME, or drop it (the first record has: "
+            f"{_field_names(records[0])})",
+        )
     levels = [_level(record.fields.get(level_field)) for record in records]
     return _Labelled(records, truth, levels)
 
