@@ -87,6 +87,8 @@ def test_an_unknown_id_is_an_error_naming_the_corpus() -> None:
 def test_a_missing_file_is_an_error() -> None:
     done = neardup("explain", "nope-a.txt", str(SCRAPES / "harbour-scrape-b.txt"), check=False)
     assert done.returncode == 1 and "nope-a.txt: no such file" in done.stderr
+    folder = neardup("explain", str(SCRAPES), str(SCRAPES), check=False)
+    assert folder.returncode == 1 and f"{SCRAPES}: is a directory" in folder.stderr
 
 
 def test_corpus_and_output_dir_together_are_refused(tmp_path: Path) -> None:

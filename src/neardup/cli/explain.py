@@ -112,7 +112,7 @@ def _read_file(name: str) -> str:
     path = Path(name)
     hint = "pass two text files, or ids with --corpus FILE or --output-dir DIR"
     if not path.is_file():
-        raise InputError(name, "no such file", hint=hint)
+        raise InputError(name, "is a directory" if path.is_dir() else "no such file", hint=hint)
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

@@ -837,7 +837,7 @@ def _read_parquet(source: Source, config: ReadConfig) -> Iterator[Parsed]:
                     number += 1
                     yield _to_record(row, config, _Where(source.name, number, row))
     except pa.ArrowException as exc:
-        raise _Unreadable(f"cannot read Parquet: {exc}") from exc
+        raise _Unreadable(f"cannot read Parquet: {str(exc).rstrip('.')}") from exc
 
 
 # --------------------------------------------------------------------------- text folder
