@@ -75,7 +75,7 @@ def test_add_query_get_delete(live: Live) -> None:
             422,
             "documents[1].id",
         ),
-        ([1, 2], 422, None),
+        ([1, 2], 422, "body"),  # not an object at all
     ],
 )
 def test_bad_input_is_a_4xx_naming_the_field(
@@ -102,7 +102,14 @@ def test_malformed_and_oversized_bodies(live: Live) -> None:
         content=b'{"id": "a", "text": ',
         headers={**live.headers, "content-type": "application/json"},
     )
-    assert raw.status_code == 422
+    assert raw.status_code == 422 and raw.json()["field"] == "body"
+    assert raw.json()["error"].startswith("body: not valid JSON (")
+    for content, kind in ((b"[]", "application/json"), (b'{"text": "x"}', "text/plain")):
+        wrong = httpx.post(
+            live.url + "/query", content=content, headers={**live.headers, "content-type": kind}
+        )
+        assert wrong.status_code == 422 and wrong.json()["field"] == "body"
+        assert 'send a JSON object like {"id": "a1"' in wrong.json()["error"]
     nan = httpx.post(
         live.url + "/documents",
         content=b'{"id": "n", "text": "some text here", "score": NaN}',

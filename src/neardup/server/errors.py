@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -49,9 +49,25 @@ def error_body(
     }
 
 
+_OBJECT = 'a JSON object like {"id": "a1", "text": "..."}, sent as application/json'
+
+
+def _described(error: Mapping[str, Any]) -> tuple[str | None, str]:
+    """(field, message) of one of pydantic's errors; a body that is not a JSON object at
+    all is named ``body``, with what to send instead."""
+    loc = tuple(error.get("loc", ()))
+    if error.get("type") == "json_invalid":
+        reason = error.get("ctx", {}).get("error", "cannot be decoded")
+        return "body", f"not valid JSON ({reason}); send {_OBJECT}"
+    field = field_name(loc)
+    if field is None and loc[:1] == ("body",):
+        return "body", f"{error.get('msg', 'invalid')}; send {_OBJECT}"
+    return field, str(error.get("msg", "invalid"))
+
+
 async def _validation(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    found = [(field_name(e.get("loc", ())), str(e.get("msg", "invalid"))) for e in error.errors()]
+    found = [_described(e) for e in error.errors()]
     errors: list[dict[str, Any]] = [{"field": f, "message": m} for f, m in found]
     field, reason = found[0] if found else (None, "invalid request")
     message = f"{field}: {reason}" if field else reason
