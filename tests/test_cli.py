@@ -272,6 +272,14 @@ def test_a_missing_workdir_is_made_and_a_file_is_refused(
     assert f"{CORPUS} exists and is not a directory; choose another work directory" in done.stderr
 
 
+def test_empty_input_is_a_warning_even_when_quiet(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    done = neardup("dedup", str(empty), "-o", str(tmp_path / "o"), "-q")
+    assert done.stderr == f"warning: no records in {empty}\n"
+    assert (tmp_path / "o" / "clusters.jsonl").read_text() == ""
+
+
 def test_quiet_and_piped_stderr_have_no_progress_codes(tmp_path: Path) -> None:
     quiet = neardup("dedup", str(CORPUS), "-o", str(tmp_path / "q"), "-q")
     assert quiet.stderr == ""

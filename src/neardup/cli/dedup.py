@@ -331,11 +331,15 @@ def dedup(
             )
     except NeardupError as error:
         raise fail(error) from error
-    if not quiet:
-        _report(result.counts, output_dir)
+    _report(result.counts, output_dir, inputs, quiet)
 
 
-def _report(counts: dict[str, int], output_dir: Path | str) -> None:
+def _report(counts: dict[str, int], output_dir: Path | str, inputs: list[str], quiet: bool) -> None:
+    if counts["records"] == 0:  # said even with --quiet: an empty run is rarely meant
+        warning = f"warning: no records in {', '.join(inputs)}"
+        stderr().print(warning, highlight=False, markup=False, soft_wrap=True)
+    if quiet:
+        return
     stderr().print(
         f"{counts['records']:,} records: kept {counts['kept']:,}, removed {counts['removed']:,} "
         f"in {counts['clusters_with_duplicates']:,} cluster(s); "
@@ -384,4 +388,4 @@ def _dedup_on_ray(
             stderr().print(
                 f"Resumed an earlier run: {skipped:,} finished tasks skipped.", highlight=False
             )
-        _report(run.counts, output_dir)
+    _report(run.counts, output_dir, inputs, quiet)
