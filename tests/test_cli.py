@@ -280,6 +280,15 @@ def test_empty_input_is_a_warning_even_when_quiet(tmp_path: Path) -> None:
     assert (tmp_path / "o" / "clusters.jsonl").read_text() == ""
 
 
+def test_a_keep_field_no_record_has_is_a_warning(tmp_path: Path) -> None:
+    args = ("dedup", str(CORPUS), "--keep", "field", "-q")
+    done = neardup(*args, "-o", str(tmp_path / "a"), "--keep-field", "dat")
+    assert done.stderr == (
+        "warning: no record has the keep field 'dat': each cluster kept its longest copy\n"
+    )
+    assert neardup(*args, "-o", str(tmp_path / "b"), "--keep-field", "date").stderr == ""
+
+
 def test_quiet_and_piped_stderr_have_no_progress_codes(tmp_path: Path) -> None:
     quiet = neardup("dedup", str(CORPUS), "-o", str(tmp_path / "q"), "-q")
     assert quiet.stderr == ""

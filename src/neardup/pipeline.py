@@ -831,9 +831,20 @@ def run_dedup(
         collected = collect(records, featurize, store, workers, batch_size, clock, progress)
         found = match(collected, store, config, clock, progress, workers)
     result = DedupResult(collected.ids, found.kept, found.similarity, config, banding, found.counts)
+    result.warnings = _warnings(collected, config)
     clock.add("total", time.perf_counter() - began)
     result.seconds = clock.rounded()
     return result
+
+
+def _warnings(collected: Collected, config: DedupConfig) -> list[str]:
+    """What the run did that its settings likely did not mean (a misspelt field)."""
+    unused = config.keep == "field" and all(value is None for value in collected.field_values)
+    if not (collected.ids and unused):
+        return []
+    return [
+        f"no record has the keep field {config.keep_field!r}: each cluster kept its longest copy"
+    ]
 
 
 @dataclass

@@ -31,6 +31,7 @@ class DedupResult:
     counts: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     errors: list[InputError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # settings the run likely misread
 
     def __post_init__(self) -> None:
         kept = int(np.count_nonzero(self.kept_index == np.arange(len(self.ids))))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -331,13 +332,22 @@ def dedup(
             )
     except NeardupError as error:
         raise fail(error) from error
-    _report(result.counts, output_dir, inputs, quiet)
+    _report(result.counts, output_dir, inputs, quiet, result.warnings)
 
 
-def _report(counts: dict[str, int], output_dir: Path | str, inputs: list[str], quiet: bool) -> None:
-    if counts["records"] == 0:  # said even with --quiet: an empty run is rarely meant
-        warning = f"warning: no records in {', '.join(inputs)}"
-        stderr().print(warning, highlight=False, markup=False, soft_wrap=True)
+def _report(
+    counts: dict[str, int],
+    output_dir: Path | str,
+    inputs: list[str],
+    quiet: bool,
+    warnings: Sequence[str] = (),
+) -> None:
+    """The closing line, after the warnings, which --quiet does not silence (an empty run,
+    a keep field no record has, are rarely meant)."""
+    if counts["records"] == 0:
+        warnings = [f"no records in {', '.join(inputs)}", *warnings]
+    for warning in warnings:
+        stderr().print(f"warning: {warning}", highlight=False, markup=False, soft_wrap=True)
     if quiet:
         return
     stderr().print(
