@@ -1,6 +1,7 @@
 import pytest
 
-from neardup.config import DedupConfig
+from neardup import dedup
+from neardup.config import DedupConfig, ReadConfig
 from neardup.errors import ConfigError
 
 
@@ -29,6 +30,16 @@ def test_from_options_routes_nested_names() -> None:
         ({"min_figures": 0}, "min_figures"),
         ({"max_rewrite_rate": -0.1}, "max_rewrite_rate"),
         ({"max_rewrite_rate": 1.5}, "max_rewrite_rate"),
+        ({"seed": -1}, "seed must be >= 0, got -1"),
+        ({"seed": "x"}, "seed must be an integer, got 'x'"),
+        ({"threshold": "high"}, "threshold must be a number, got 'high'"),
+        ({"threshold": None}, "threshold must be a number, got None"),
+        ({"kept_ratio": "0.5"}, "kept_ratio must be a number"),
+        ({"num_perm": 1.5}, "num_perm must be an integer, got 1.5"),
+        ({"verify": "yes"}, "verify must be True or False"),
+        ({"shingle_kind": "sentence"}, "shingle kind must be one of 'word', 'char'"),
+        ({"keep_order": "up"}, "keep_order must be one of 'asc', 'desc', got 'up'"),
+        ({"lsh_threshold": "0.3"}, "lsh_threshold must be a number or None"),
     ],
 )
 def test_bad_settings_are_config_errors(options: dict[str, object], message: str) -> None:
@@ -39,3 +50,14 @@ def test_bad_settings_are_config_errors(options: dict[str, object], message: str
 def test_config_is_frozen() -> None:
     with pytest.raises(AttributeError):
         DedupConfig().threshold = 0.1  # type: ignore[misc]
+
+
+def test_read_settings_and_counts_are_checked_too() -> None:
+    with pytest.raises(ConfigError, match="on_error must be one of 'fail', 'skip', got 'ignore'"):
+        ReadConfig(on_error="ignore")  # type: ignore[arg-type]
+    for workers in (0, -3, 1.5):
+        with pytest.raises(ConfigError, match="workers must be an integer >= 1"):
+            dedup(["one text here", "another one"], workers=workers)  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="not one string"):
+        dedup("one text here")
+    assert DedupConfig.from_options(threshold=1).threshold == 1  # an int is a number

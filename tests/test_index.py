@@ -78,6 +78,13 @@ def test_a_query_ties_with_the_indexed_copy_and_leaves_it_kept() -> None:
     assert added.kept  # adding breaks the tie by id, as dedup does
 
 
+def test_a_bad_option_leaves_no_index_file(tmp_path: Path) -> None:
+    for bad in ({"thresh": 0.3}, {"seed": -1}, {"config": DedupConfig(), "threshold": 0.3}):
+        with pytest.raises((ConfigError, TypeError)):
+            Index(tmp_path / "x.ndx", **bad)  # type: ignore[arg-type]
+        assert list(tmp_path.iterdir()) == []
+
+
 def test_a_batch_behaves_as_one_by_one() -> None:
     recs = news_like(120, seed=5)
     batch, single = Index.in_memory(), Index.in_memory()

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from neardup.config import DedupConfig, OnError, ReadConfig
-from neardup.errors import InputError
+from neardup.errors import ConfigError, InputError
 from neardup.io.readers import records_from_python
 from neardup.pipeline import run_dedup
 from neardup.result import DedupResult
@@ -34,6 +34,8 @@ def dedup(
     >>> result.clusters()
     {'1': ['0', '1'], '2': ['2']}
     """
+    if isinstance(records, (str, bytes)):
+        raise ConfigError("records must be a list of texts or mappings, not one string")
     if config is not None and options:
         raise TypeError("pass either config or keyword options, not both")
     config = config or DedupConfig.from_options(**options)

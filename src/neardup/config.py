@@ -7,8 +7,10 @@ defaults were chosen") and reproduced by ``benchmarks/quality.py``.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Literal
+import functools
+import types
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from neardup.errors import ConfigError
 
@@ -17,6 +19,54 @@ ShingleKind = Literal["word", "char"]
 KeepKind = Literal["longest", "first", "field"]
 SketchKind = Literal["classic", "oph"]
 OnError = Literal["fail", "skip"]
+
+
+def check_types(settings: Any, prefix: str = "") -> None:
+    """Every field of the dataclass ``settings`` holds a value of its annotated type: the
+    Python API takes what the CLI's parser would refuse ("high" for a threshold, "sentence"
+    for a shingle kind), which would otherwise fail far from here or run as another value."""
+    cls: type = type(settings)
+    for name, kind in _field_types(cls).items():
+        value = getattr(settings, name)
+        if not _fits(value, kind):
+            raise ConfigError(f"{prefix}{name} must be {_described(kind)}, got {value!r}")
+
+
+def check_count(name: str, value: Any, minimum: int = 1) -> None:
+    """A count the API takes outside the configs (``workers``, ``batch_size``)."""
+    if not _fits(value, int) or value < minimum:
+        raise ConfigError(f"{name} must be an integer >= {minimum}, got {value!r}")
+
+
+@functools.cache
+def _field_types(cls: type) -> dict[str, Any]:
+    hints = get_type_hints(cls)
+    return {f.name: hints[f.name] for f in fields(cls) if not is_dataclass(hints[f.name])}
+
+
+def _fits(value: Any, kind: Any) -> bool:
+    origin = get_origin(kind)
+    if origin is Literal:
+        return value in get_args(kind) and type(value) is type(get_args(kind)[0])
+    if origin in (Union, types.UnionType):
+        return any(_fits(value, part) for part in get_args(kind))
+    if kind is type(None):
+        return value is None
+    if kind is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, kind)
+
+
+def _described(kind: Any) -> str:
+    origin = get_origin(kind)
+    if origin is Literal:
+        return "one of " + ", ".join(repr(choice) for choice in get_args(kind))
+    if origin in (Union, types.UnionType):
+        return " or ".join(_described(part) for part in get_args(kind))
+    names = {int: "an integer", float: "a number", bool: "True or False", str: "a string"}
+    return "None" if kind is type(None) else names.get(kind, kind.__name__)
 
 
 @dataclass(frozen=True)
@@ -30,6 +80,9 @@ class NormalizeConfig:
     join_hyphenated: bool = True  # OCR and print wrap words as "exam-\nple"
     collapse_whitespace: bool = True  # re-wrapped lines must not change the text
     casefold: bool = True  # headline case and shouting must not change the text
+
+    def __post_init__(self) -> None:
+        check_types(self)
 
 
 @dataclass(frozen=True)
@@ -45,6 +98,7 @@ class ShingleConfig:
     split_unspaced: bool = True
 
     def __post_init__(self) -> None:
+        check_types(self, prefix="shingle ")
         if self.size < 1:
             raise ConfigError(f"shingle size must be >= 1, got {self.size}")
 
@@ -58,8 +112,11 @@ class MinHashConfig:
     sketch: SketchKind = "classic"  # "oph": one hash per shingle, not one per permutation
 
     def __post_init__(self) -> None:
+        check_types(self)
         if self.num_perm < 1:
             raise ConfigError(f"num_perm must be >= 1, got {self.num_perm}")
+        if self.seed < 0:
+            raise ConfigError(f"seed must be >= 0, got {self.seed}")
         if self.sketch not in ("classic", "oph"):
             raise ConfigError(f"sketch must be 'classic' or 'oph', got {self.sketch!r}")
 
@@ -147,6 +204,7 @@ class DedupConfig:
     keep_order: Literal["asc", "desc"] = "asc"  # asc: earliest date / smallest value stays
 
     def __post_init__(self) -> None:
+        check_types(self)
         if not 0.0 < self.threshold <= 1.0:
             raise ConfigError(f"threshold must be in (0, 1], got {self.threshold}")
         if not 0.0 <= self.kept_ratio <= 1.0:
@@ -243,6 +301,9 @@ class ReadConfig:
     id_required: bool = False  # True when the user named --id-field: a missing id is then an error
     on_error: OnError = "fail"  # never drop a record unless the user asked to
 
+    def __post_init__(self) -> None:
+        check_types(self)
+
 
 @dataclass(frozen=True)
 class RayConfig:
@@ -257,6 +318,7 @@ class RayConfig:
     partition_bytes: int = 64 << 20
 
     def __post_init__(self) -> None:
+        check_types(self)
         if self.partition_bytes < 1:
             raise ConfigError(f"partition_bytes must be >= 1, got {self.partition_bytes}")
         if self.num_cpus is not None and self.num_cpus < 1:

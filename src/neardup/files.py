@@ -38,7 +38,7 @@ OutputFormat = Literal["jsonl", "parquet"]
 
 
 def dedup_files(
-    inputs: Sequence[str],
+    inputs: Sequence[str] | str | Path,
     output_dir: str | Path,
     config: DedupConfig,
     read_config: ReadConfig,
@@ -60,7 +60,9 @@ def dedup_files(
     of one more read of the inputs to fetch the kept texts.
     """
     progress = progress or NullProgress()
-    workers = workers or default_workers()
+    workers = default_workers() if workers is None else workers
+    if isinstance(inputs, (str, Path)):  # one path, not its characters
+        inputs = [str(inputs)]
     sources = open_inputs(inputs, input_format=input_format, leave_out=[output_dir])
     errors: list[InputError] = []
     to_read = Inputs(sources, read_config, on_skip=errors.append)

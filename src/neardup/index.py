@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from neardup.config import NESTED_OPTIONS, DedupConfig, ReadConfig
+from neardup.config import NESTED_OPTIONS, DedupConfig, ReadConfig, check_count
 from neardup.errors import ConfigError, InputError
 from neardup.features import Features, Featurizer
 from neardup.gcpause import gc_paused
@@ -66,9 +66,12 @@ class Index:
         **options: Any,
     ) -> None:
         if isinstance(path, (str, Path)):
+            # settings checked before a file is made: a bad option leaves none behind
+            fresh = _new_settings(config, options, store_text) if create else None
 
             def new_settings() -> IndexSettings:
-                return _new_settings(config, options, store_text)
+                assert fresh is not None
+                return fresh
 
             path = SqliteStore.open(path, new_settings if create else None)
         self._store: IndexStore = path
@@ -178,6 +181,8 @@ class Index:
         outcomes, all at the end, and a kill leaves the index empty; its scratch
         files go to ``workdir`` (default: the system temp dir).
         """
+        check_count("workers", workers)
+        check_count("batch_size", batch_size)
         if bulk is None:
             with self._store.reading():
                 bulk = None if self._store.counters()[0] == 0 else False

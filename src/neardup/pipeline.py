@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 from neardup import semantic
 from neardup.arrays import sorted_unique, stable_order
 from neardup.cluster import components
-from neardup.config import DedupConfig
+from neardup.config import DedupConfig, check_count
 from neardup.errors import ConfigError
 from neardup.features import Features, Featurizer
 from neardup.featurize_inputs import Batch, Inputs, featurized_inputs
@@ -819,6 +819,8 @@ def run_dedup(
     ``batch_size``. Shingle sets spill
     to ``workdir`` (a temporary directory by default, removed afterwards).
     """
+    check_count("workers", workers)
+    check_count("batch_size", batch_size)
     progress = progress or NullProgress()
     if config.semantic:
         semantic.require_extra()  # now, not after reading the corpus
