@@ -580,7 +580,9 @@ def test_records_from_python_errors() -> None:
     assert errors[2].raw == '{"id": "x"}'
 
 
-def test_a_text_of_a_zero_width_space_alone_is_a_text(tmp_path: Path) -> None:
-    """U+200B is no whitespace to Python (nor to the old ``strip`` check): the record is kept."""
-    path = write(tmp_path / "d.jsonl", b'{"id": "b", "text": "\\u200b"}\n')
-    assert [record.text for record in read_records(open_inputs([path]), FAIL)] == ["\u200b"]
+@pytest.mark.parametrize("text", ["\u200b", "\ufeff", " \u2028 ", "\u200e\u200f", "\u00a0"])
+def test_a_text_of_invisible_characters_alone_is_empty(tmp_path: Path, text: str) -> None:
+    path = write(tmp_path / "d.jsonl", jsonl({"id": "a", "text": text}))
+    with pytest.raises(InputError, match="text field 'text' is empty"):
+        read([path])  # normalisation would leave nothing of it, and it would match its like
+    assert ids(read([write(tmp_path / "e.jsonl", jsonl({"id": "b", "text": text + "é"}))]))

@@ -24,6 +24,7 @@ import os
 import shutil
 import sys
 import tempfile
+import unicodedata
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -491,9 +492,14 @@ def _text_problem(fields: Mapping[str, Any], name: str) -> tuple[str, str] | Non
 
 
 def _has_words(text: str) -> bool:
-    """Not empty nor whitespace alone (``isspace`` stops at the first other character,
-    where ``strip`` copies the text)."""
-    return bool(text) and not text.isspace()
+    """Not empty, nor whitespace and invisible format characters alone (zero-width spaces,
+    BOMs, direction marks: normalisation leaves nothing of them). ``isspace`` stops at the
+    first other character, where ``strip`` copies the text; so does the loop, mostly at once."""
+    if not text or text.isspace():
+        return False
+    if text.isascii():
+        return True
+    return any(not char.isspace() and unicodedata.category(char) != "Cf" for char in text)
 
 
 def _kind(value: object) -> str:
