@@ -58,3 +58,13 @@ def test_by_a_field_no_record_has_is_an_error(example_run: Path, tmp_path: Path)
     with pytest.raises(InputError, match=r"no record has the field 'colour'.*source"):
         build_report(example_run, tmp_path / "r.html", by="colour")
     assert not (tmp_path / "r.html").exists()
+
+
+def test_a_report_path_under_a_file_is_an_output_error(example_run: Path, tmp_path: Path) -> None:
+    from neardup.errors import OutputError
+    from neardup.report import build_report
+
+    blocker = tmp_path / "a.jsonl"
+    blocker.write_text("{}\n")
+    with pytest.raises(OutputError, match=f"cannot write the report to {blocker}/r.html"):
+        build_report(example_run, blocker / "r.html")

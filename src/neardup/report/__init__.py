@@ -10,6 +10,7 @@ passages highlighted, and a search box over ids.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -50,5 +51,6 @@ def _write(path: Path, page: str) -> None:
         tmp.write_text(page, encoding="utf-8")
         os.replace(tmp, path)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # under a file there is no tmp to remove either
+            tmp.unlink(missing_ok=True)
         raise OutputError(f"cannot write the report to {path}: {exc.strerror}") from exc
