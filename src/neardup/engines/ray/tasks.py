@@ -19,7 +19,7 @@ from typing import Any
 
 from neardup.config import RayConfig
 from neardup.engines.ray.storage import WorkDir
-from neardup.errors import MissingDependencyError, NeardupError
+from neardup.errors import ConfigError, MissingDependencyError, NeardupError
 from neardup.progress import Progress
 
 _CANCEL_SECONDS = 60  # a cancelled task stops at its next Python instruction: soon
@@ -53,7 +53,20 @@ def session(ray: Any, config: RayConfig) -> Iterator[None]:
         return
     quiet: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.ERROR}
     if config.address is not None:
-        ray.init(address=config.address, **quiet)
+        try:
+            ray.init(address=config.address, **quiet)
+        except ValueError as error:  # ray:// without the client's own dependencies
+            if "ray[client]" not in str(error):
+                raise
+            raise MissingDependencyError(
+                f"--ray-address {config.address} connects through Ray Client, which needs "
+                "its extra: pip install 'ray[client]'"
+            ) from error
+        except ConnectionError as error:
+            raise ConfigError(
+                f"cannot connect to the Ray cluster at {config.address} ({error}); check "
+                "--ray-address and that the cluster is up"
+            ) from error
     elif os.environ.get("RAY_ADDRESS"):
         ray.init(**quiet)
     else:
