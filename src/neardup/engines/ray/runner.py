@@ -90,7 +90,13 @@ def dedup_files_ray(
         return RayRun(finished, {"run": 1})
     driver = _Driver(ray, work, progress or NullProgress(), after_stage)
     with session(ray, ray_config):
-        summary = driver.run(sources, config, read_config, ray_config, output_format)
+        try:
+            summary = driver.run(sources, config, read_config, ray_config, output_format)
+        except InputError:
+            # the input must change before it runs through, and a changed input resumes
+            # nothing: the work area would only stand in the way of the rerun
+            work.remove("")
+            raise
     summary["run"]["inputs"] = [str(path) for path in inputs]
     finish(work, summary)
     return RayRun(summary, driver.resumed)
