@@ -33,11 +33,12 @@ from neardup.engines.ray.rundir import check_manifest, feature_errors, finish
 from neardup.engines.ray.storage import WorkDir
 from neardup.engines.ray.tasks import Stages, one_each, require_ray, session
 from neardup.errors import ConfigError, InputError, NeardupError
-from neardup.io.ranges import Shard
+from neardup.io.ranges import Shard, shard_items
 from neardup.io.readers import duplicate_id_error
 from neardup.io.writers import OutputFormat
 from neardup.pipeline import choose_banding
 from neardup.progress import NullProgress, Progress
+from neardup.types import Record
 
 I64Array = NDArray[np.int64]
 _MAX_STEPS = 200  # large-star / small-star steps before giving up (O(log^2 n) are needed)
@@ -138,7 +139,7 @@ class _Driver(Stages):
             "ids",
             one_each(buckets, groups.repeated_ids, work, offsets),
         )
-        dropped, repeat_errors = self._repeats(repeats, offsets, read_config)
+        dropped, repeat_errors = self._repeats(repeats, offsets, read_config, shards)
         exact = self.stage(
             "exact",
             one_each(buckets, groups.exact_groups, work, offsets, dropped, buckets),
@@ -178,6 +179,7 @@ class _Driver(Stages):
         errors = [error.to_json() for error in file_errors]
         errors += feature_errors(work, featured)
         errors += [error.to_json() for error in repeat_errors]
+        errors.sort(key=_read_order([shard.source.name for shard in shards]))
         records = int(offsets[-1]) - int(dropped.size)
         removed = sum(stats["removed"] for stats in assigned)
         counts = {
@@ -267,17 +269,23 @@ class _Driver(Stages):
         raise NeardupError(f"connected components did not settle in {_MAX_STEPS} steps")
 
     def _repeats(
-        self, repeats: list[dict[str, Any]], offsets: I64Array, read_config: ReadConfig
+        self,
+        repeats: list[dict[str, Any]],
+        offsets: I64Array,
+        read_config: ReadConfig,
+        shards: Sequence[Shard],
     ) -> tuple[I64Array, list[InputError]]:
-        """Positions of records dropped for a repeated id (an error unless skipping)."""
+        """Positions of records dropped for a repeated id (an error unless skipping), each
+        error with its record's fields as its raw text, as the local engine gives it."""
         found = sorted(tuple(pair) for stats in repeats for pair in stats["repeats"])
         if not found:
             return np.empty(0, np.int64), []
+        rows = _rows_at([position for position, _ in found], offsets, shards, read_config)
         errors = []
         for position, first in found:
             record_id, where = _locate(self.work, position, offsets)
             _, first_where = _locate(self.work, first, offsets)
-            errors.append(duplicate_id_error(record_id, where, first_where))
+            errors.append(duplicate_id_error(record_id, where, first_where, rows.get(position)))
             if read_config.on_error == "fail":
                 raise errors[0]
         return np.array([position for position, _ in found], dtype=np.int64), errors
@@ -285,6 +293,43 @@ class _Driver(Stages):
 
 def _newlines(shard: Shard) -> dict[str, Any]:
     return {"newlines": count_lines(shard)}
+
+
+def _rows_at(
+    positions: list[int], offsets: I64Array, shards: Sequence[Shard], read_config: ReadConfig
+) -> dict[int, Any]:
+    """The fields of the records at ``positions`` (a partition's records are those its
+    shard reads, in order), each partition read once."""
+    wanted: dict[int, set[int]] = {}
+    for position in positions:
+        partition = int(np.searchsorted(offsets, position, side="right") - 1)
+        wanted.setdefault(partition, set()).add(position - int(offsets[partition]))
+    rows: dict[int, Any] = {}
+    for partition, rows_wanted in wanted.items():
+        items = shard_items(shards[partition], read_config)
+        for row, record in enumerate(item for item in items if isinstance(item, Record)):
+            if row in rows_wanted:
+                rows[int(offsets[partition]) + row] = record.fields
+    return rows
+
+
+def _read_order(names: list[str]) -> Callable[[dict[str, Any]], tuple[int, int, str]]:
+    """Sort key of error rows in the order the local engine meets them: by input (a text
+    folder's files are named under it), then line, then file."""
+    first = {name: index for index, name in reversed(list(enumerate(names)))}
+
+    def key(row: dict[str, Any]) -> tuple[int, int, str]:
+        source = row["source"]
+        index = first.get(source)
+        if index is None:  # a file inside a text folder
+            index = min(
+                (i for name, i in first.items() if source.startswith(name.rstrip("/") + "/")),
+                default=len(names),
+            )
+        line = row["line"]
+        return index, -1 if line is None else line, source
+
+    return key
 
 
 def _locate(work: WorkDir, position: int, offsets: I64Array) -> tuple[str, tuple[str, int | None]]:
