@@ -66,14 +66,12 @@ class Index:
         **options: Any,
     ) -> None:
         if isinstance(path, (str, Path)):
-            # settings checked before a file is made: a bad option leaves none behind
-            fresh = _new_settings(config, options, store_text) if create else None
-
-            def new_settings() -> IndexSettings:
-                assert fresh is not None
-                return fresh
-
-            path = SqliteStore.open(path, new_settings if create else None)
+            # a new file's settings are checked before it is made: a bad option leaves none
+            # (an existing index's are compared with the stored ones below); an empty file
+            # is made an index too
+            made = Path(path).exists() and Path(path).stat().st_size > 0
+            fresh = _new_settings(config, options, store_text) if create and not made else None
+            path = SqliteStore.open(path, fresh)
         self._store: IndexStore = path
         _check_settings(path.settings, path.location, config, options, store_text)
         settings = path.settings

@@ -34,7 +34,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[IndexStore
     if request.param == "memory":
         made = MemoryStore(SETTINGS)
     else:
-        made = SqliteStore.open(tmp_path / "s.ndx", lambda: SETTINGS)
+        made = SqliteStore.open(tmp_path / "s.ndx", SETTINGS)
     yield made
     made.close()
 
@@ -114,16 +114,16 @@ def test_abandon_removes_only_a_file_it_made_and_left_unused(tmp_path: Path) -> 
     def files() -> list[str]:
         return sorted(path.name for path in tmp_path.iterdir())
 
-    new = SqliteStore.open(tmp_path / "new.ndx", lambda: SETTINGS)
+    new = SqliteStore.open(tmp_path / "new.ndx", SETTINGS)
     with pytest.raises(RuntimeError), new.writing():  # a load that fails rolls back
         new.insert([NewDoc(DocRow(0, "a", 0, 1))], [_group(0, 1, [1], [1, 2, 3])], [])
         raise RuntimeError("crash")
     new.abandon()
     assert files() == []
-    used = SqliteStore.open(tmp_path / "used.ndx", lambda: SETTINGS)
+    used = SqliteStore.open(tmp_path / "used.ndx", SETTINGS)
     _fill(used)
     used.abandon()
-    kept = SqliteStore.open(tmp_path / "kept.ndx", lambda: SETTINGS)
+    kept = SqliteStore.open(tmp_path / "kept.ndx", SETTINGS)
     kept.close()
     reopened = SqliteStore.open(tmp_path / "kept.ndx", None)  # empty, but not made by this one
     reopened.abandon()

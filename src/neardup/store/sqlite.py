@@ -92,7 +92,7 @@ import sqlite3
 import sys
 import threading
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -244,7 +244,9 @@ def _absorb(mirrors: _Mirrors, rows: Sequence[Absorbed]) -> None:
 class SqliteStore:
     """Implements :class:`~neardup.store.base.IndexStore` over one SQLite file."""
 
-    def __init__(self, path: Path, settings: IndexSettings) -> None:
+    def __init__(
+        self, path: Path, settings: IndexSettings, fresh: tuple[int, int] | None = None
+    ) -> None:
         self._path = path
         self._settings = settings
         self._local = threading.local()
@@ -253,7 +255,7 @@ class SqliteStore:
         self._write_lock = threading.Lock()
         self._band_lock = threading.Lock()
         self._mirrors: _Mirrors | None = None
-        self._fresh: tuple[int, int] | None = None  # counters of a file open() created
+        self._fresh = fresh  # the counters of a file open() created: see abandon()
         # a file from before the number check (format 2) has no numbers table, nor needs one
         self._numbers = "min_number_share" not in settings.predates
         # nor one from before the lede check (format 3) a paragraphs table
@@ -262,10 +264,8 @@ class SqliteStore:
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def open(
-        cls, path: str | Path, settings_for_new: Callable[[], IndexSettings] | None
-    ) -> SqliteStore:
-        """Open the index at ``path``; create it with ``settings_for_new()`` when absent.
+    def open(cls, path: str | Path, settings_for_new: IndexSettings | None) -> SqliteStore:
+        """Open the index at ``path``; create it with ``settings_for_new`` when absent.
 
         ``settings_for_new`` None: a missing file is an error. A file that is
         not SQLite, another application's SQLite file, or an index of a newer
@@ -274,13 +274,13 @@ class SqliteStore:
         path = Path(path)
         if path.is_dir():
             raise InputError(str(path), "is a directory, not an index file", hint="name a file")
-        if not path.exists() and settings_for_new is None:
+        created = not path.exists()
+        if created and settings_for_new is None:
             raise InputError(
                 str(path),
                 "no index here",
                 hint="create one with `neardup index add --db FILE ...` or pass another --db",
             )
-        created = not path.exists()
         try:
             connection = _connect(path)
         except sqlite3.DatabaseError as error:
@@ -290,9 +290,7 @@ class SqliteStore:
             fresh = _counters(connection) if created else None
         finally:
             connection.close()
-        store = cls(path, settings)
-        store._fresh = fresh
-        return store
+        return cls(path, settings, fresh)
 
     @property
     def settings(self) -> IndexSettings:
@@ -790,7 +788,7 @@ def _not_an_index(path: Path, why: str) -> InputError:
 
 
 def _read_or_create(
-    connection: sqlite3.Connection, path: Path, settings_for_new: Callable[[], IndexSettings] | None
+    connection: sqlite3.Connection, path: Path, settings_for_new: IndexSettings | None
 ) -> IndexSettings:
     try:
         application_id = connection.execute("PRAGMA application_id").fetchone()[0]
@@ -802,7 +800,7 @@ def _read_or_create(
             raise InputError(
                 str(path), "is an empty file, not an index", hint="remove it or pass another --db"
             )
-        return _create(connection, path, settings_for_new())
+        return _create(connection, path, settings_for_new)
     if application_id != APPLICATION_ID:
         raise _not_an_index(path, f"an SQLite file of another application, id {application_id:#x}")
     version = connection.execute("PRAGMA user_version").fetchone()[0]
