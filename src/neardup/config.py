@@ -117,8 +117,6 @@ class MinHashConfig:
             raise ConfigError(f"num_perm must be >= 1, got {self.num_perm}")
         if self.seed < 0:
             raise ConfigError(f"seed must be >= 0, got {self.seed}")
-        if self.sketch not in ("classic", "oph"):
-            raise ConfigError(f"sketch must be 'classic' or 'oph', got {self.sketch!r}")
 
 
 # Flat option name (as ``DedupConfig.from_options``, the CLI and ``Index`` take it) ->
@@ -256,10 +254,6 @@ class DedupConfig:
                     f"bands x rows = {self.bands * self.rows} exceeds num_perm = "
                     f"{self.minhash.num_perm}; lower them or raise num_perm"
                 )
-        if self.similarity not in ("jaccard", "containment"):
-            raise ConfigError(f"similarity must be jaccard or containment, got {self.similarity!r}")
-        if self.keep not in ("longest", "first", "field"):
-            raise ConfigError(f"keep must be longest, first or field, got {self.keep!r}")
         if self.keep == "field" and not self.keep_field:
             raise ConfigError("keep='field' needs keep_field (the field to rank by, e.g. 'date')")
 
