@@ -227,6 +227,20 @@ def test_skipped_records_are_those_the_local_engine_skips(cluster: str, tmp_path
     _assert_same(_ray([path], tmp_path / "ray", config, read, 2048), local)
 
 
+def test_a_file_skipped_whole_keeps_its_place_among_the_errors(
+    cluster: str, tmp_path: Path
+) -> None:
+    path = _with_problems(tmp_path)
+    broken = tmp_path / "broken.jsonl"  # binary: the plan skips it whole, before any partition
+    broken.write_bytes(b'{"id": "x"}\n\x00\x01\x02\n')
+    after = tmp_path / "after.jsonl"
+    after.write_text('{"id": "late", "text": "one more story"}\n{oops\n', encoding="utf-8")
+    config, read = DedupConfig(), ReadConfig(on_error="skip")
+    local = _local([path, broken, after], tmp_path / "local", config, read)
+    assert [row["source"] for row in local["errors"]].index(str(broken)) == 5
+    _assert_same(_ray([path, broken, after], tmp_path / "ray", config, read, 2048), local)
+
+
 def test_cli_runs_the_ray_engine(cluster: str, tmp_path: Path) -> None:
     """The real entry point, connected to the module's Ray instance."""
     neardup = Path(sys.executable).with_name("neardup")

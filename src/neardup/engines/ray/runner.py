@@ -179,7 +179,7 @@ class _Driver(Stages):
         errors = [error.to_json() for error in file_errors]
         errors += feature_errors(work, featured)
         errors += [error.to_json() for error in repeat_errors]
-        errors.sort(key=_read_order([shard.source.name for shard in shards]))
+        errors.sort(key=_read_order([source.name for source in sources]))
         records = int(offsets[-1]) - int(dropped.size)
         removed = sum(stats["removed"] for stats in assigned)
         counts = {
@@ -302,8 +302,8 @@ def _rows_at(
     shard reads, in order), each partition read once."""
     wanted: dict[int, set[int]] = {}
     for position in positions:
-        partition = int(np.searchsorted(offsets, position, side="right") - 1)
-        wanted.setdefault(partition, set()).add(position - int(offsets[partition]))
+        partition, row = _partition_row(position, offsets)
+        wanted.setdefault(partition, set()).add(row)
     rows: dict[int, Any] = {}
     for partition, rows_wanted in wanted.items():
         items = shard_items(shards[partition], read_config)
@@ -315,8 +315,11 @@ def _rows_at(
 
 def _read_order(names: list[str]) -> Callable[[dict[str, Any]], tuple[int, int, str]]:
     """Sort key of error rows in the order the local engine meets them: by input (a text
-    folder's files are named under it), then line, then file."""
-    first = {name: index for index, name in reversed(list(enumerate(names)))}
+    folder's files are named under it), then line, then file. A file given twice is read
+    twice, but its errors sort together, under its first place."""
+    first: dict[str, int] = {}
+    for index, name in enumerate(names):
+        first.setdefault(name, index)
 
     def key(row: dict[str, Any]) -> tuple[int, int, str]:
         source = row["source"]
@@ -332,9 +335,15 @@ def _read_order(names: list[str]) -> Callable[[dict[str, Any]], tuple[int, int, 
     return key
 
 
-def _locate(work: WorkDir, position: int, offsets: I64Array) -> tuple[str, tuple[str, int | None]]:
+def _partition_row(position: int, offsets: I64Array) -> tuple[int, int]:
+    """The partition holding record ``position`` and its row there."""
     partition = int(np.searchsorted(offsets, position, side="right") - 1)
-    row = read_meta(work, partition).slice(position - int(offsets[partition]), 1).to_pylist()[0]
+    return partition, position - int(offsets[partition])
+
+
+def _locate(work: WorkDir, position: int, offsets: I64Array) -> tuple[str, tuple[str, int | None]]:
+    partition, index = _partition_row(position, offsets)
+    row = read_meta(work, partition).slice(index, 1).to_pylist()[0]
     record_id, source = (
         value.decode("utf-8", "surrogatepass") for value in (row["id"], row["source"])
     )
