@@ -1,8 +1,9 @@
 """Align two tokenised texts: which words they share, and what normalisation erased.
 
-The words of A and B are matched as a longest-common-subsequence
-(:class:`difflib.SequenceMatcher`, without its "popular word" junk heuristic,
-which would throw away "the"). Two choices make the matches mean "the same
+The words of A and B are matched as :class:`difflib.SequenceMatcher` matches
+them (longest common run first, without its "popular word" junk heuristic,
+which would throw away "the"), by a compiled copy of its search
+(:mod:`.blocks`). Two choices make the matches mean "the same
 passage of the story" rather than "the same words somewhere":
 
 - **later occurrences win.** A copy may repeat the story's opening before the
@@ -29,11 +30,11 @@ import html
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from itertools import pairwise
 
 import ftfy
 
+from neardup.explain.blocks import matching_blocks
 from neardup.explain.model import Erased, Passage, Span
 from neardup.explain.tokens import Token, Tokens
 
@@ -82,9 +83,8 @@ def match(
     ``first_a``/``first_b`` say which words open a line; where an insertion
     could sit in several places, it is moved to fill whole lines.
     """
-    matcher = SequenceMatcher(None, a[::-1], b[::-1], autojunk=False)
     blocks = [
-        Block(len(a) - i - n, len(b) - j - n, n) for i, j, n in matcher.get_matching_blocks() if n
+        Block(len(a) - i - n, len(b) - j - n, n) for i, j, n in matching_blocks(a[::-1], b[::-1])
     ]
     blocks.reverse()
     return _slide(_drop_stray(blocks, len(a), len(b)), a, b, first_a, first_b)
@@ -218,8 +218,7 @@ def span_of(text: Tokens, first: int, last: int) -> Span:
 
 
 def _line_at(text: Tokens, offset: int) -> int:
-    starts = [line.start for line in text.lines]
-    return max(0, bisect.bisect_right(starts, offset) - 1)
+    return max(0, bisect.bisect_right(text.line_starts, offset) - 1)
 
 
 def shared_passages(a: Tokens, b: Tokens, block: Block) -> list[Passage]:

@@ -61,8 +61,7 @@ def cut(text: Tokens, first: int, last: int, key_points: Collection[int] = ()) -
             groups[-1] = (groups[-1][0], index + 1)
         else:
             groups.append((index, index + 1))
-    width = max((line.end - line.start for line in text.lines), default=0)
-    return [_piece(text, lo, hi, width, key_points) for lo, hi in groups]
+    return [_piece(text, lo, hi, text.widest_line, key_points) for lo, hi in groups]
 
 
 def _piece(text: Tokens, lo: int, hi: int, width: int, key_points: Collection[int]) -> Piece:

@@ -47,10 +47,6 @@ def terminal(text: str) -> bool:
     return bool(_TERMINAL.search(text))
 
 
-def _width(text: Tokens) -> int:
-    return max((line.end - line.start for line in text.lines), default=0)
-
-
 def continues(text: Tokens, line: int, width: int | None = None) -> bool:
     """Whether ``line`` looks like the wrapped rest of the line before it.
 
@@ -69,7 +65,7 @@ def continues(text: Tokens, line: int, width: int | None = None) -> bool:
     previous = text.line_text(line - 1).rstrip()
     if _HYPHENATED.search(previous):
         return True
-    width = _width(text) if width is None else width
+    width = text.widest_line if width is None else width
     return len(previous) >= _WRAP_SHARE * width and not terminal(previous)
 
 
@@ -86,7 +82,7 @@ def is_header(line: str) -> bool:
 def key_point_lines(text: Tokens) -> frozenset[int]:
     """Indices of the lines of every key-points block in ``text``."""
     found: set[int] = set()
-    width, index = _width(text), 0
+    width, index = text.widest_line, 0
     while index < len(text.lines):
         end = _block_end(text, index, width) if is_header(text.line_text(index)) else None
         if end is None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from neardup.config import NormalizeConfig
@@ -78,6 +78,16 @@ class Tokens:
     @property
     def norms(self) -> list[str]:
         return [token.norm for token in self.tokens]
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        """Where each line starts, for bisecting: asked once per passage, so kept."""
+        return [line.start for line in self.lines]
+
+    @cached_property
+    def widest_line(self) -> int:
+        """The longest line's length: how wide the text is wrapped."""
+        return max((line.end - line.start for line in self.lines), default=0)
 
     def line_text(self, index: int) -> str:
         line = self.lines[index]
