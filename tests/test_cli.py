@@ -289,6 +289,14 @@ def test_a_keep_field_no_record_has_is_a_warning(tmp_path: Path) -> None:
     assert neardup(*args, "-o", str(tmp_path / "b"), "--keep-field", "date").stderr == ""
 
 
+def test_a_keep_field_without_keep_field_is_an_error(tmp_path: Path) -> None:
+    done = neardup(
+        "dedup", str(CORPUS), "-o", str(tmp_path / "o"), "--keep-field", "date", check=False
+    )
+    assert done.returncode != 0 and "--keep field" in done.stderr
+    assert not (tmp_path / "o").exists()
+
+
 def test_quiet_and_piped_stderr_have_no_progress_codes(tmp_path: Path) -> None:
     quiet = neardup("dedup", str(CORPUS), "-o", str(tmp_path / "q"), "-q")
     assert quiet.stderr == ""

@@ -43,3 +43,10 @@ def test_numeric_field() -> None:
 def test_field_policy_needs_a_field() -> None:
     with pytest.raises(ConfigError, match="keep_field"):
         DedupConfig(keep="field")
+
+
+def test_a_field_without_the_field_policy_is_refused_not_ignored() -> None:
+    with pytest.raises(ConfigError, match="--keep field"):
+        DedupConfig(keep_field="date")
+    with pytest.raises(ConfigError, match="keep='first'"):
+        DedupConfig(keep="first", keep_field="date")

@@ -256,6 +256,11 @@ class DedupConfig:
                 )
         if self.keep == "field" and not self.keep_field:
             raise ConfigError("keep='field' needs keep_field (the field to rank by, e.g. 'date')")
+        if self.keep != "field" and self.keep_field is not None:
+            raise ConfigError(
+                f"keep_field {self.keep_field!r} is ranked only under keep='field' (CLI: "
+                f"--keep field), not keep={self.keep!r}: add it, or drop keep_field"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -153,6 +153,13 @@ def test_an_index_from_before_the_rewrite_check_keeps_deciding_without_it() -> N
     assert settings_from_json(settings_to_json(off)) == off
 
 
+def test_an_index_stored_with_a_keep_field_it_never_ranked_still_opens() -> None:
+    stored = settings_to_json(SETTINGS)
+    stray = {**stored, "config": {**stored["config"], "keep_field": "date"}}
+    assert SETTINGS.config.keep == "longest"  # so the field was never read
+    assert settings_from_json(stray) == SETTINGS
+
+
 def test_index_files_leave_out_the_semantic_settings_older_neardup_lacks() -> None:
     stored = settings_to_json(SETTINGS)["config"]
     assert "semantic" not in stored and "min_tail_cosine" not in stored

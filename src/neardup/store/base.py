@@ -295,6 +295,8 @@ def settings_from_json(data: dict[str, Any]) -> IndexSettings:
     predates = frozenset(later - config.keys()) | unsplit
     for name in later:
         config.setdefault(name, 0.0)
+    if config.get("keep") != "field":  # files written when a stray keep_field was let be
+        config["keep_field"] = None
     return IndexSettings(
         config=DedupConfig(**config),
         banding=Banding(int(data["bands"]), int(data["rows"])),
