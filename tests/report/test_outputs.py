@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from neardup import InputError
-from neardup.config import DedupConfig
+from neardup import InputError, dedup_files
+from neardup.config import DedupConfig, ReadConfig
 from neardup.report.outputs import config_from_summary, find_texts, open_output_dir
 from neardup.types import Record
 
@@ -58,6 +59,23 @@ def test_by_a_field_no_record_has_is_an_error(example_run: Path, tmp_path: Path)
     with pytest.raises(InputError, match=r"no record has the field 'colour'.*source"):
         build_report(example_run, tmp_path / "r.html", by="colour")
     assert not (tmp_path / "r.html").exists()
+
+
+def test_by_values_that_are_not_text_read_as_json(tmp_path: Path) -> None:
+    from neardup.report.data import gather
+
+    story = "the council approved the budget for the new library on tuesday night"
+    records = [
+        {"id": "a", "text": story, "wire": True, "tags": ["é", "b"]},
+        {"id": "b", "text": story + " again", "wire": False, "tags": ["é", "b"]},
+        {"id": "c", "text": "a different story about the weather and the rain", "wire": 1.5},
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    dedup_files([str(source)], tmp_path / "out", DedupConfig(), ReadConfig(), workers=1)
+    run = open_output_dir(tmp_path / "out")
+    assert {v for v, _, _ in gather(run, by="wire").by_values} == {"true", "false", "1.5"}
+    assert [v for v, _, _ in gather(run, by="tags").by_values] == ['["é", "b"]', "(no value)"]
 
 
 def test_a_report_path_under_a_file_is_an_output_error(example_run: Path, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ worker processes, for the side-by-side diffs.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -125,7 +126,15 @@ def _field_names(run: OutputDir) -> str:
 
 
 def _value(value: object) -> str:
-    return _MISSING if value is None or value == "" else str(value)
+    """A ``--by`` value as the records hold it: text as it is, other JSON values as JSON
+    (``true``, ``["a", "b"]``, not Python's ``True`` and ``['a', 'b']``)."""
+    if value is None or value == "":
+        return _MISSING
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | int | float | list | dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return str(value)  # a Parquet date or timestamp reads as its ISO form
 
 
 def _by_values(scan: _Scan) -> list[tuple[str, int, int]]:
