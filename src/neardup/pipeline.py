@@ -840,9 +840,14 @@ def run_dedup(
 
 
 def _warnings(collected: Collected, config: DedupConfig) -> list[str]:
-    """What the run did that its settings likely did not mean (a misspelt field)."""
-    unused = config.keep == "field" and all(value is None for value in collected.field_values)
-    if not (collected.ids and unused):
+    found = any(value is not None for value in collected.field_values)
+    return keep_field_warnings(config, records=len(collected.ids), found=found)
+
+
+def keep_field_warnings(config: DedupConfig, *, records: int, found: bool) -> list[str]:
+    """What the run did that its settings likely did not mean: ``found`` says whether any of
+    its ``records`` had the keep field (a misspelt one ranks nothing). Both engines' words."""
+    if config.keep != "field" or records == 0 or found:
         return []
     return [
         f"no record has the keep field {config.keep_field!r}: each cluster kept its longest copy"

@@ -398,4 +398,4 @@ def _dedup_on_ray(
             stderr().print(
                 f"Resumed an earlier run: {skipped:,} finished tasks skipped.", highlight=False
             )
-    _report(run.counts, output_dir, inputs, quiet)
+    _report(run.counts, output_dir, inputs, quiet, run.warnings)

@@ -52,8 +52,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _local(inputs: list[Path], out: Path, config: DedupConfig, read: ReadConfig) -> dict[str, Any]:
-    dedup_files([str(p) for p in inputs], out, config, read, workers=1)
-    return _tables(out, ".jsonl")
+    result = dedup_files([str(p) for p in inputs], out, config, read, workers=1)
+    return {**_tables(out, ".jsonl"), "warnings": result.warnings}
 
 
 def _ray(
@@ -74,6 +74,7 @@ def _ray(
     )
     tables = _tables(out, "/")
     tables["resumed"] = run.resumed
+    tables["warnings"] = run.warnings
     return tables
 
 
@@ -96,6 +97,14 @@ def _tables(out: Path, layout: str) -> dict[str, Any]:
     return found
 
 
+def _printed(out: Path, stderr: str) -> dict[str, Any]:
+    """The tables of a CLI run, and the warnings it printed."""
+    warnings = [
+        line[len("warning: ") :] for line in stderr.splitlines() if line.startswith("warning: ")
+    ]
+    return {**_tables(out, "/"), "warnings": warnings}
+
+
 def _assert_same(ray_tables: dict[str, Any], local_tables: dict[str, Any]) -> None:
     clusters = [json.loads(line) for line in ray_tables["clusters"].splitlines()]
     assert clusters == [json.loads(line) for line in local_tables["clusters"].splitlines()]
@@ -103,6 +112,7 @@ def _assert_same(ray_tables: dict[str, Any], local_tables: dict[str, Any]) -> No
         assert ray_tables[table] == local_tables[table], table
     assert ray_tables["counts"] == local_tables["counts"]
     assert ray_tables["errors"] == local_tables["errors"]  # rows, raw texts and order
+    assert ray_tables["warnings"] == local_tables["warnings"]
 
 
 def test_example_corpus_gives_the_local_engines_clusters(cluster: str, tmp_path: Path) -> None:
@@ -111,6 +121,16 @@ def test_example_corpus_gives_the_local_engines_clusters(cluster: str, tmp_path:
     on_ray = _ray([NEWS], tmp_path / "ray", config, read, partition_bytes=4096)
     assert on_ray["clusters_parts"] > 3  # several partitions, so pairs and clusters cross them
     assert local["counts"]["removed"] == 15
+    _assert_same(on_ray, local)
+
+
+def test_a_keep_field_no_record_has_is_warned_of_as_locally(cluster: str, tmp_path: Path) -> None:
+    config, read = DedupConfig(keep="field", keep_field="dat"), ReadConfig()
+    local = _local([NEWS], tmp_path / "local", config, read)
+    on_ray = _ray([NEWS], tmp_path / "ray", config, read, partition_bytes=4096)
+    assert on_ray["warnings"] == [
+        "no record has the keep field 'dat': each cluster kept its longest copy"
+    ]
     _assert_same(on_ray, local)
 
 
@@ -250,7 +270,7 @@ def test_cli_runs_the_ray_engine(cluster: str, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "30 records: kept 15, removed 15 in 4 cluster(s)" in done.stderr
     local = _local([NEWS], tmp_path / "local", DedupConfig(), ReadConfig())
-    _assert_same(_tables(tmp_path / "ray", "/"), local)
+    _assert_same(_printed(tmp_path / "ray", done.stderr), local)
     again = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert "already finished" in again.stderr
 
@@ -273,7 +293,7 @@ def test_a_killed_run_resumes(cluster: str, generated: Path, tmp_path: Path) -> 
     assert again.returncode == 0, again.stderr
     assert "Resumed an earlier run" in again.stderr
     local = _local([generated], tmp_path / "local", DedupConfig(), ReadConfig())
-    _assert_same(_tables(out, "/"), local)
+    _assert_same(_printed(out, again.stderr), local)
 
 
 def test_folders_compressed_jsonl_and_parquet_in_parquet_out(cluster: str, tmp_path: Path) -> None:

@@ -59,7 +59,8 @@ def featurize_partition(
     banding: Banding,
     buckets: int,
 ) -> dict[str, Any]:
-    """Features of one partition on disk; returns its record and error counts."""
+    """Features of one partition on disk; returns its counts of records, errors and records
+    holding the keep field."""
     errors: list[InputError] = []
     records = shard_records(shard, read_config, errors.append)  # the write stage reads it again
     featurize = Featurizer.for_run(config, banding)
@@ -67,6 +68,7 @@ def featurize_partition(
     parts: dict[str, list[NDArray[Any]]] = {}
     meta: dict[str, list[Any]] = {"id": [], "source": [], "line": [], "field_value": []}
     lengths: list[int] = []
+    with_field = 0  # records holding the keep field
     seconds: dict[str, float] = {}
     iterator = iter(records)
     while batch := list(islice(iterator, BATCH_SIZE)):
@@ -79,7 +81,9 @@ def featurize_partition(
             meta["source"].append(encode(record.source))
             meta["line"].append(-1 if record.line is None else record.line)
             if keep_field:
-                meta["field_value"].append(pickle.dumps(record.fields.get(keep_field)))
+                value = record.fields.get(keep_field)
+                with_field += value is not None
+                meta["field_value"].append(pickle.dumps(value))
             lengths.append(len(record.text))
     arrays = _finish(parts, banding, config)
     arrays["lengths"] = np.asarray(lengths, dtype=np.int64)
@@ -89,7 +93,12 @@ def featurize_partition(
     if errors:
         rows = b"".join(_json_line(error.to_json()) for error in errors)
         work.write_bytes(work.path(f"errors/part-{partition:05d}.jsonl"), rows)
-    return {"records": len(lengths), "errors": len(errors), "seconds": seconds}
+    return {
+        "records": len(lengths),
+        "errors": len(errors),
+        "with_keep_field": with_field,
+        "seconds": seconds,
+    }
 
 
 def _append(parts: dict[str, list[NDArray[Any]]], features: Features) -> None:

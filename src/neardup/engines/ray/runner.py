@@ -36,7 +36,7 @@ from neardup.errors import ConfigError, InputError, NeardupError
 from neardup.io.ranges import Shard, shard_items
 from neardup.io.readers import duplicate_id_error
 from neardup.io.writers import OutputFormat
-from neardup.pipeline import choose_banding
+from neardup.pipeline import choose_banding, keep_field_warnings
 from neardup.progress import NullProgress, Progress
 from neardup.types import Record
 
@@ -50,6 +50,7 @@ class RayRun:
 
     summary: dict[str, Any]
     resumed: dict[str, int] = field(default_factory=dict)  # stage -> tasks found done
+    warnings: list[str] = field(default_factory=list)  # as DedupResult.warnings
 
     @property
     def counts(self) -> dict[str, int]:
@@ -100,10 +101,14 @@ def dedup_files_ray(
             raise
     summary["run"]["inputs"] = [str(path) for path in inputs]
     finish(work, summary)
-    return RayRun(summary, driver.resumed)
+    return RayRun(summary, driver.resumed, driver.warnings)
 
 
 class _Driver(Stages):
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.warnings: list[str] = []
+
     # ------------------------------------------------------------------ the stages
 
     def run(
@@ -133,6 +138,9 @@ class _Driver(Stages):
         )
         offsets = np.zeros(partitions + 1, dtype=np.int64)
         np.cumsum([stats["records"] for stats in featured], out=offsets[1:])
+        # a partition featurised before the count existed (a resumed run) is not doubted
+        found = any(stats.get("with_keep_field", 1) for stats in featured)
+        self.warnings = keep_field_warnings(config, records=int(offsets[-1]), found=found)
         if offsets[-1] >= 1 << 32:
             raise ConfigError("the Ray engine numbers documents in 32 bits: split the corpus")
         repeats = self.stage(
