@@ -14,8 +14,11 @@ from hypothesis import strategies as st
 from neardup import dedup
 from neardup.config import DedupConfig, ShingleConfig
 from neardup.explain.figures import figures
+from neardup.kernels import PROSE
 from neardup.passages import (
     ANCHOR,
+    INSIDE_HEAD,
+    INSIDE_TAIL,
     LEDE_SLACK,
     LEDE_WORDS,
     OPENS_WITH,
@@ -166,6 +169,41 @@ def test_a_story_holding_a_short_report_nearly_whole_is_not_its_copy() -> None:
     assert shown.passage == 110 and not shown.same_story
 
 
+def test_a_story_holding_a_report_but_its_lede_between_paragraphs_of_its_own_is_no_copy() -> None:
+    # The report is a 15-word lede and one long paragraph; the story holds the paragraph
+    # between 70 words of its own above and 35 below. Shorter than LEDE_WORDS, the
+    # report's opening is still a sentence of prose the story lacks.
+    paragraph = _words("para", 130)
+    report = f"{_words('lede', 15)}.\n\n{paragraph}"
+    story = f"{_words('own', 70)}\n\n{paragraph}\n\n{_words('more', 35)}"
+    assert len(dedup([report, story]).clusters()) == 2
+    assert len(dedup([report, story], min_lede_share=0).clusters()) == 1  # the check off
+    # nothing of its own below: what it puts above may be a headline, a byline, captions
+    above_only = f"{_words('own', 70)}\n\n{paragraph}"
+    assert len(dedup([report, above_only]).clusters()) == 1
+    # an opening that ends no sentence is a headline or a photo credit, not a lede
+    credited = report.replace(".\n\n", "\nPhoto: A Name/Agency\n\n", 1)
+    assert len(dedup([credited, story]).clusters()) == 1
+    # and a copy keeps the lede
+    copy = f"Headline words\nBy A Reporter\n\n{report}\n\nRead more at Outlet"
+    assert len(dedup([report, copy]).clusters()) == 1
+
+
+def test_a_short_lede_that_ends_a_sentence_is_a_lede() -> None:
+    # The quoter opens with the report's second paragraph and runs on with its own story.
+    paragraph = _words("para", 60)
+    report = f"{_words('lede', 14)}.\n\n{paragraph}"
+    quoter = f"{paragraph}\n\n{_words('own', 80)}"
+    arrays = _with_paragraphs([report, quoter])
+    assert arrays[4].tolist() == [14 | PROSE, 60]  # after a sentence; the quoter's: none
+    assert len(dedup([report, quoter]).clusters()) == 2
+    headline = report.replace(".\n\n", "\n\n", 1)  # 14 words, no full stop
+    assert _with_paragraphs([headline])[4].tolist() == [14]
+    assert len(dedup([headline, quoter]).clusters()) == 1
+    assert len(dedup([report, quoter], sentence_lede_words=0).clusters()) == 1  # 20 words always
+    assert len(dedup([report, quoter], sentence_lede_words=15).clusters()) == 1
+
+
 def test_a_copy_with_added_lines_passes() -> None:
     story = _words("s", 200)
     copy = f"Headline words\nBy A Reporter\n{story[: len(story) * 2 // 3]}\nRead more at Outlet"
@@ -214,20 +252,32 @@ def _geometry_by_sets(doc: list[int], other: set[int]) -> tuple[int, int, int]:
 
 
 def _lede_by_sets(
-    small: list[int], large: list[int], paragraphs: list[int], share: float = 0.2
+    small: list[int],
+    large: list[int],
+    paragraphs: list[int],
+    share: float = 0.2,
+    sentences: frozenset[int] = frozenset(),
+    sentence_words: int = 0,
 ) -> int:
-    """The lede (module docs) of ``small`` against ``large``, read from the definition."""
+    """The lede (module docs) of ``small`` against ``large``, read from the definition;
+    ``sentences``: the paragraph ends whose paragraph ends a sentence, a lede from
+    ``sentence_words`` words (0: none shorter than ``LEDE_WORDS``)."""
     head_s = _geometry_by_sets(small, set(large))[0]
     _, _, tail_l = _geometry_by_sets(large, set(small))
     head_l = _geometry_by_sets(large, set(small))[0]
-    if head_l > OPENS_WITH or tail_l < RUNS_ON or head_s == 0:
+    opens = head_l <= OPENS_WITH and tail_l >= RUNS_ON
+    inside = head_l >= INSIDE_HEAD and tail_l >= INSIDE_TAIL
+    if not (opens or inside) or head_s == 0:
         return 0
     bounds = [0, *paragraphs]
     for start, end in pairwise(bounds):
         if start > head_s:
             break
         own = small[start : end - LEDE_SLACK]
-        if end - start >= LEDE_WORDS and sum(x in set(large) for x in own) < share * len(own):
+        words = LEDE_WORDS
+        if sentence_words and end in sentences:
+            words = min(words, sentence_words)
+        if end - start >= words and sum(x in set(large) for x in own) < share * len(own):
             return end - start
     return 0
 
@@ -269,12 +319,14 @@ def test_passages_looked_up_in_a_table_agree_with_a_set(
 @given(
     st.integers(10, 40),  # the smaller's own opening (shingles)
     st.integers(2, 60),  # the text both hold
-    st.integers(0, 10),  # the larger's own opening
-    st.integers(40, 100),  # the larger's own text after the shared
+    st.integers(0, 60),  # the larger's own opening: the shared text opens it or is inside it
+    st.integers(15, 100),  # the larger's own text after the shared
     st.lists(st.integers(1, 45), max_size=4),  # the smaller's paragraph starts
     st.integers(-3, 3),  # a paragraph's end that far from the end of the own opening
     st.lists(st.integers(0, 40), max_size=12),  # places in its opening holding shared words
     st.sampled_from([0.1, 0.2, 0.5]),
+    st.sets(st.integers(1, 60)),  # paragraph ends that end a sentence
+    st.sampled_from([0, 5, 12]),  # words from which those are ledes
 )
 def test_ledes_are_found_as_defined(
     own: int,
@@ -285,6 +337,8 @@ def test_ledes_are_found_as_defined(
     off: int,
     borrowed: list[int],
     share: float,
+    sentences: set[int],
+    sentence_words: int,
 ) -> None:
     # values 1000+ are the smaller's own, 2000+ the shared text, 3000+ the larger's own
     small = [1000 + i for i in range(own)] + [2000 + i for i in range(shared)]
@@ -296,12 +350,14 @@ def test_ledes_are_found_as_defined(
     seqs = np.array(small + large, dtype=np.uint32)
     seq_offsets = np.array([0, len(small), len(small) + len(large)], dtype=np.int64)
     sets, set_offsets = sets_of(seqs, seq_offsets)
-    paragraphs = np.array(starts, dtype=np.uint32)
+    paragraphs = np.array([b | (PROSE if b in sentences else 0) for b in starts], np.uint32)
     paragraph_offsets = np.array([0, len(starts), len(starts)], dtype=np.int64)
     arrays = (sets, set_offsets, seqs, seq_offsets, paragraphs, paragraph_offsets)
-    _, _, lede = pair_passages(*arrays, np.array([0]), np.array([1]), ANCHOR, share)
+    pair = np.array([0]), np.array([1])
+    _, _, lede = pair_passages(*arrays, *pair, ANCHOR, share, sentence_words)
     if len(set(small)) <= len(set(large)):  # else the larger plays the smaller
-        assert lede[0] == _lede_by_sets(small, large, starts, share)
+        expected = _lede_by_sets(small, large, starts, share, frozenset(sentences), sentence_words)
+        assert lede[0] == expected
 
 
 def _rewrites_by_dict(doc: list[int], other: list[int]) -> tuple[int, int]:
@@ -359,6 +415,8 @@ def test_config_checks_max_lead() -> None:
     assert DedupConfig().max_lead == 20
     with pytest.raises(ConfigError, match="max_lead"):
         DedupConfig(max_lead=-1)
+    with pytest.raises(ConfigError, match="sentence_lede_words must be >= 0"):
+        DedupConfig(sentence_lede_words=-1)
 
 
 def test_explain_gives_the_verdict_dedup_gives() -> None:

@@ -158,6 +158,10 @@ class DedupConfig:
     # share of its shingles the other must hold: a copy keeps its lede; 0 turns the check
     # off; see neardup.passages and docs/quality.md
     min_lede_share: float = 0.2
+    # words from which such a paragraph counts as a lede when it ends a sentence (a full
+    # stop): shorter than the 20 words other paragraphs need, as headlines, bylines and photo
+    # credits end without one; 0 turns the shorter reach off; see neardup.passages
+    sentence_lede_words: int = 12
     # word 3-grams a pair must share unless near-identical (half its union): a few stock
     # phrases in common make two short notices "similar" by ratio, not one text; see docs/quality.md
     min_shared: int = 10
@@ -235,6 +239,10 @@ class DedupConfig:
             raise ConfigError(
                 "min_lede_share must be in [0, 1] (0 turns the check off), "
                 f"got {self.min_lede_share}"
+            )
+        if self.sentence_lede_words < 0:
+            raise ConfigError(
+                f"sentence_lede_words must be >= 0 (0 turns it off), got {self.sentence_lede_words}"
             )
         if self.max_lead < 0:
             raise ConfigError(f"max_lead must be >= 0 (0 turns the check off), got {self.max_lead}")

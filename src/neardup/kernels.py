@@ -459,22 +459,50 @@ def _unworded(data: NDArray[np.uint8], i: int, stop: int) -> int:
     return 0
 
 
+PROSE = np.uint32(1 << 31)  # on a paragraph start: the paragraph before it ends a sentence
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _ends_sentence(data: NDArray[np.uint8], i: int, stop: int, ended: bool) -> bool:
+    """Whether the text up to the visible character at ``data[i]`` ends a sentence, given
+    whether the text before it did (``ended``): a full stop, "!" or "?" (ASCII or the
+    ideographic and full-width ones) does, a closing quote or bracket after one keeps it
+    so, anything else does not."""
+    b = data[i]
+    if b == 0x2E or b == 0x21 or b == 0x3F:  # . ! ?
+        return True
+    if b == 0x22 or b == 0x27 or b == 0x29 or b == 0x5D:  # " ' ) ]
+        return ended
+    if b == 0xE2 and i + 2 < stop and data[i + 1] == 0x80:  # ’ ” …
+        third = data[i + 2]
+        return third == 0xA6 or (ended and (third == 0x99 or third == 0x9D))
+    if b == 0xE3 and i + 2 < stop and data[i + 1] == 0x80 and data[i + 2] == 0x82:  # 。
+        return True
+    if b == 0xEF and i + 2 < stop and data[i + 1] == 0xBC:  # ！ ？
+        return data[i + 2] == 0x81 or data[i + 2] == 0x9F
+    return False
+
+
 @njit(cache=True, nogil=True)
 def _paragraph_starts(
     data: NDArray[np.uint8], start: int, stop: int, split: bool, most: int, out: U32Array
 ) -> int:
     """Write to ``out`` the token number at which each paragraph of ``data[start:stop]``
-    but the first begins, up to token ``most``; return how many. See
-    :func:`paragraph_starts`."""
+    but the first begins, up to token ``most``, flagged ``PROSE`` when the paragraph
+    before it ends a sentence; return how many. See :func:`paragraph_starts`."""
     tokens, found = 0, 0
     line_break = False  # a line break since the last byte that is not a space
     blank = False  # a blank line since the last token
+    ended = False  # the last visible character ends a sentence
+    closed = False  # the paragraph before the blank line ended one
     i = start
     while i < stop:
         raw = data[i]
         skip = _unworded(data, i, stop) if raw == 0x26 or raw == 0xE2 or raw == 0xC2 else 0
         if skip:  # counted as normalisation leaves it: no word, a space if a no-break one
             line_break &= raw == 0xC2
+            if raw != 0xC2:
+                ended = _ends_sentence(data, i, stop, ended)
             i += skip
             continue
         width = _unspaced(data, i, stop) if split and raw >= 0xE0 else 0
@@ -482,9 +510,10 @@ def _paragraph_starts(
             if tokens > most:
                 break
             if blank and tokens > 0:
-                out[found] = tokens
+                out[found] = np.uint32(tokens) | (PROSE if closed else np.uint32(0))
                 found += 1
             blank = False
+            ended = False
             tokens += 1
             line_break = False
             i += max(width, 1)
@@ -497,13 +526,17 @@ def _paragraph_starts(
             continue
         if width < 0:
             line_break = False
+            ended = _ends_sentence(data, i, stop, ended)
         elif raw == 10 or raw == 13:
             if raw == 13 and i + 1 < stop and data[i + 1] == 10:
                 i += 1  # "\r\n" is one line break
+            if line_break and not blank:  # a blank line: what came before it is a paragraph
+                closed = ended
             blank |= line_break
             line_break = True
         elif not _is_blank_line_space(raw):
             line_break = False
+            ended = _ends_sentence(data, i, stop, ended)
         i += max(-width, 1)
     return found
 
@@ -521,7 +554,9 @@ def paragraph_starts(
     Punctuation (curly quotes, dashes) separate words, as the "&" and ASCII punctuation
     they become do; so for word shingles the number is also the first shingle of the
     paragraph (but where normalisation joins a hyphenated line break). The first paragraph
-    (starting at 0) is left out, as are breaks before the first token.
+    (starting at 0) is left out, as are breaks before the first token. A start carries
+    ``PROSE`` (the top bit) when the paragraph before it ends a sentence (see
+    :func:`_ends_sentence`): prose, where a headline, a byline or a photo credit does not.
     """
     docs = offsets.size - 1
     out = np.empty(max(data.size // 2, 1), dtype=np.uint32)  # a break takes two bytes

@@ -19,14 +19,17 @@ shingle sequences, the smaller set playing ``small``:
   two copies always starts where the shared text does, give or take a
   headline; two documents that each open with a sentence of their own and
   then share a paragraph are two stories;
-- **lede**: a paragraph of prose (``LEDE_WORDS`` or more) that ``small``
-  opens with and ``large`` hardly holds (under ``min_lede_share`` of its
-  shingles), while ``large`` opens with the
-  shared text and runs on past it with ``RUNS_ON`` shingles of its own. That
+- **lede**: a paragraph of prose (``LEDE_WORDS`` or more, or ``sentence_lede_words``
+  when it ends a sentence) that ``small`` opens with and ``large`` hardly holds (under
+  ``min_lede_share`` of its shingles), while ``large`` opens with the
+  shared text and runs on past it with ``RUNS_ON`` shingles of its own, or holds it
+  inside text of its own (``INSIDE_HEAD`` above, ``INSIDE_TAIL`` below). That
   is an article quoted from its second paragraph on by a story of its own; a
   copy keeps its lede (it is cut from the bottom), and what a copy puts on top
-  is headlines, bylines and captions: short lines, not a paragraph of prose.
-  Paragraphs are the raw text's blank-line blocks (``Features.paragraphs``).
+  is headlines, bylines and captions: short lines, not a paragraph of prose, and
+  none ends a sentence as a lede does (a photo credit ends the caption).
+  Paragraphs are the raw text's blank-line blocks (``Features.paragraphs``), each
+  start marked when the paragraph before it ends a sentence (``kernels.PROSE``).
 
 Shared text is anchored: a position counts as shared only inside a run of at
 least ``ANCHOR`` consecutive shingles found in the other document. A single
@@ -59,6 +62,8 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
+from neardup.kernels import PROSE
+
 U32Array = NDArray[np.uint32]
 I64Array = NDArray[np.int64]
 
@@ -73,6 +78,8 @@ PASSAGE_CHECK_BELOW = 0.6
 OPENS_WITH = 6  # own shingles (~a short headline) of a text that opens with the shared text
 RUNS_ON = 60  # own shingles after the shared text of a text that goes on with a story of its own
 LEDE_WORDS = 20  # words from which a paragraph is prose (a lede), not a headline or byline
+INSIDE_HEAD = 40  # own shingles above the shared text: more than headlines and a byline
+INSIDE_TAIL = 20  # own shingles below it: more than a footer
 LEDE_SLACK = 2  # shingles spanning a paragraph's end, which hold words of the next one
 
 
@@ -257,6 +264,7 @@ def _own_lede(
     first: int,
     stop: int,
     min_share: float,
+    sentence_words: int,
     table: Table,
     stamp: int,
     mask: int,
@@ -273,9 +281,12 @@ def _own_lede(
     for p in range(first, stop):
         if start > head:
             break
-        end = int(paragraphs[p])
+        end = int(paragraphs[p] & ~PROSE)
         own = end - LEDE_SLACK  # the shingles spanning the break belong to both
-        if end - start >= LEDE_WORDS:
+        least = LEDE_WORDS
+        if sentence_words and paragraphs[p] & PROSE:  # it ends a sentence
+            least = min(least, sentence_words)
+        if end - start >= least:
             found = 0
             for i in range(start, own):
                 found += _place(table, stamp, mask, seqs[begin + i]) >= 0
@@ -297,6 +308,7 @@ def pair_passages(
     right: I64Array,
     anchor: int,
     min_lede_share: float,
+    sentence_words: int = 0,
 ) -> tuple[I64Array, I64Array, I64Array]:
     """For each pair: (the longer of preamble and missing, the lead, the lede), as the
     module docs define them; a lede holds under ``min_lede_share`` of its shingles in the
@@ -313,7 +325,8 @@ def pair_passages(
         longest[k] = max(head_l, missing)
         lead[k] = min(head_s, head_l)
         opens = head_l <= OPENS_WITH and tail_l >= RUNS_ON
-        if min_lede_share > 0 and opens and head_s > 0:
+        inside = head_l >= INSIDE_HEAD and tail_l >= INSIDE_TAIL
+        if min_lede_share > 0 and (opens or inside) and head_s > 0:
             stamp = 3 * k + 3
             mask = _fill(table, stamp, sets, set_offsets[large], set_offsets[large + 1])
             first, stop = paragraph_offsets[small], paragraph_offsets[small + 1]
@@ -325,6 +338,7 @@ def pair_passages(
                 first,
                 stop,
                 min_lede_share,
+                sentence_words,
                 table,
                 stamp,
                 mask,

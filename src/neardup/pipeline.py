@@ -503,6 +503,7 @@ def _within_passage_limit(
             config.max_passage,
             config.max_lead,
             config.min_lede_share,
+            config.sentence_lede_words,
             threads=matching.threads,
         )
 

@@ -369,6 +369,7 @@ def within_passage_limit(
     max_passage: int,
     max_lead: int = 0,
     min_lede_share: float = 0.0,
+    sentence_lede_words: int = 0,
     *,
     threads: int = 1,
 ) -> NDArray[np.bool_]:
@@ -381,7 +382,8 @@ def within_passage_limit(
     text of its own before the shared paragraph, they are two stories (at
     most ``max_lead``), as they are when one opens with a paragraph of its
     own, holding under ``min_lede_share`` of it in the other, and the other with
-    the shared text (a lede). A limit of 0 is no limit. See :mod:`neardup.passages`.
+    the shared text (a lede: ``LEDE_WORDS``, or ``sentence_lede_words`` when it ends a
+    sentence). A limit of 0 is no limit. See :mod:`neardup.passages`.
     """
 
     documents = set_offsets.size
@@ -406,6 +408,7 @@ def within_passage_limit(
             right,
             passages.ANCHOR,
             min_lede_share,
+            sentence_lede_words,
         )
 
     longest, lead, lede = _per_pair(pairs, geometry, threads, outputs=3)

@@ -7,10 +7,12 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from neardup import Index, dedup
 from neardup.errors import InputError
+from neardup.kernels import PROSE
 from neardup.store import sqlite as sqlite_store
 from neardup.store.base import ClusterRow
 from neardup.store.sqlite import APPLICATION_ID, FORMAT_VERSION
@@ -47,7 +49,11 @@ def test_other_formats_are_refused(tmp_path: Path, version: int, message: str) -
 
 
 # What each format added, newest first: the setting its check reads and the table it stores
-_ADDED = {4: ("min_lede_share", "paragraphs"), 3: ("min_number_share", "numbers")}
+_ADDED = {
+    5: ("sentence_lede_words", None),  # and the mark in paragraph starts
+    4: ("min_lede_share", "paragraphs"),
+    3: ("min_number_share", "numbers"),
+}
 
 
 def _as_format(path: Path, version: int) -> None:
@@ -60,7 +66,8 @@ def _as_format(path: Path, version: int) -> None:
     for added, (setting, table) in _ADDED.items():
         if added > version:
             del settings["config"][setting]
-            connection.execute(f"DROP TABLE {table}")
+            if table is not None:
+                connection.execute(f"DROP TABLE {table}")
     connection.execute("UPDATE meta SET value = ? WHERE key = 'settings'", (json.dumps(settings),))
     connection.execute(f"PRAGMA user_version = {version}")
     connection.commit()
@@ -109,6 +116,33 @@ def test_a_format_3_index_opens_and_decides_as_it_did(tmp_path: Path) -> None:
         index.add(records)
         assert len(index.clusters()) == 2
         assert index.check() == []
+    assert len(dedup(records).clusters()) == 2
+
+
+def test_a_format_4_index_stores_paragraph_starts_unmarked_and_decides_as_it_did(
+    tmp_path: Path,
+) -> None:
+    # a report with a 14-word lede that ends a sentence, and a story quoting the rest
+    paragraph = " ".join(f"para{i}" for i in range(60))
+    report = " ".join(f"lede{i}" for i in range(14)) + ".\n\n" + paragraph
+    quoter = paragraph + "\n\n" + " ".join(f"own{i}" for i in range(80))
+    records = [{"id": "report", "text": report}, {"id": "quoter", "text": quoter}]
+    path = tmp_path / "old.ndx"
+    Index(path).close()
+    _as_format(path, 4)
+    with Index(path) as index:  # read and written as it is: a short lede unread, as before
+        assert index.config.sentence_lede_words == 0
+        index.add(records)
+        assert len(index.clusters()) == 1
+        assert index.check() == []
+    connection = sqlite3.connect(path)
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == 4  # older neardup opens it
+    blobs = [blob for (blob,) in connection.execute("SELECT paragraphs FROM paragraphs")]
+    assert blobs and all((np.frombuffer(b, "<u4") & PROSE == 0).all() for b in blobs)
+    connection.close()
+    with Index(tmp_path / "new.ndx") as index:  # a new index marks them, and parts the two
+        index.add(records)
+        assert len(index.clusters()) == 2
     assert len(dedup(records).clusters()) == 2
 
 

@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from neardup.config import ShingleConfig
+from neardup.kernels import PROSE
 from neardup.text.shingle import (
     LEDE_SCAN,
     number_sets,
@@ -281,16 +282,27 @@ _ENTITY = re.compile(r"&#?[0-9A-Za-z]{1,10};")
 _GENERAL_PUNCTUATION = re.compile("[\u2000-\u206f]")
 
 
+_CLOSERS = "\"')]\u2019\u201d"  # after a full stop, the sentence still ends
+_TERMINALS = ".!?\u2026\u3002\uff01\uff1f"
+
+
+def _ends_sentence(paragraph: str) -> bool:
+    return paragraph.rstrip().rstrip(_CLOSERS)[-1:] in tuple(_TERMINALS)
+
+
 def _paragraph_starts_by_definition(text: str) -> list[int]:
     """Token numbers where paragraphs after a blank line begin, read with regular expressions:
-    entities and General Punctuation are punctuation, a no-break space a space."""
-    text = _GENERAL_PUNCTUATION.sub(",", _ENTITY.sub(",", text)).replace("\u00a0", " ")
-    starts, tokens = [], 0
+    entities and General Punctuation are punctuation, a no-break space a space; flagged
+    ``PROSE`` when the last paragraph with words before ends a sentence."""
+    text = _ENTITY.sub(",", text).replace("\u00a0", " ")
+    starts, tokens, ended = [], 0, False
     for paragraph in _BLANK_LINE.split(text):
-        count = len(_TOKEN.findall(paragraph))
+        count = len(_TOKEN.findall(_GENERAL_PUNCTUATION.sub(",", paragraph)))
         if count and tokens:
-            starts.append(tokens)
-        tokens += count
+            starts.append(tokens | (PROSE if ended else 0))
+        if count:
+            tokens += count
+            ended = _ends_sentence(paragraph)
     return starts
 
 
@@ -299,7 +311,7 @@ def _starts(texts: list[str], config: ShingleConfig = ShingleConfig()) -> list[l
     return [values[offsets[d] : offsets[d + 1]].tolist() for d in range(len(texts))]
 
 
-@given(st.lists(st.text(alphabet="ab1_ é,.-\n\r\t&#;’—\u00a0", max_size=40), max_size=4))
+@given(st.lists(st.text(alphabet='ab1_ é,.?-\n\r\t&#;’”"—…\u00a0', max_size=40), max_size=4))
 def test_paragraph_starts_are_found_as_defined(texts: list[str]) -> None:
     config = ShingleConfig(split_unspaced=False)
     assert _starts(texts, config) == [_paragraph_starts_by_definition(t) for t in texts]
@@ -312,6 +324,14 @@ def test_paragraph_starts_are_first_word_shingles() -> None:
     sequence, _ = shingle_sequences([text.lower()], ShingleConfig())
     own, _ = shingle_sequences(["the authority said"], ShingleConfig())
     assert sequence[6] == own[0]
+
+
+def test_a_start_says_whether_the_paragraph_before_it_ends_a_sentence() -> None:
+    text = (
+        "Lede ends here.\n\nHeadline\n\n“Quoted,” he said.”\n\n- Advertisement -\n\n"
+        "Credit: A/B\n\n年中。\n\nend"
+    )
+    assert _starts([text]) == [[3 | PROSE, 4, 7 | PROSE, 8, 11, 13 | PROSE]]
 
 
 def test_unspaced_letters_count_as_words_and_character_shingles_mark_no_paragraphs() -> None:

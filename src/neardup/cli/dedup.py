@@ -136,6 +136,13 @@ def dedup(
             help="Share of a paragraph of prose one of a pair opens with that the other, opening with the shared text and running on, must hold (an article quoted from its second paragraph on); 0 = no check."
         ),
     ] = _DEFAULTS.min_lede_share,
+    sentence_lede_words: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Words from which such an opening paragraph is a lede when it ends a sentence (else 20: headlines, bylines and credits end without a full stop); 0 = 20 always.",
+        ),
+    ] = _DEFAULTS.sentence_lede_words,
     min_number_share: Annotated[
         float,
         typer.Option(
@@ -279,6 +286,7 @@ def dedup(
         "max_rewrite_rate": max_rewrite_rate,
         "min_number_share": min_number_share,
         "min_lede_share": min_lede_share,
+        "sentence_lede_words": sentence_lede_words,
         "drop_boilerplate": drop_boilerplate,
         "semantic": semantic,
         "min_tail_cosine": min_tail_cosine,

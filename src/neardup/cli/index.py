@@ -155,6 +155,10 @@ def add(
         float | None,
         typer.Option(help="New index: share of one's opening paragraph the other must hold."),
     ] = None,
+    sentence_lede_words: Annotated[
+        int | None,
+        typer.Option(min=0, help="New index: words from which a lede ending a sentence counts."),
+    ] = None,
     min_number_share: Annotated[
         float | None,
         typer.Option(help="New index: share of its numbers a pair's one holding fewer must keep."),
@@ -247,6 +251,7 @@ def add(
         "max_rewrite_rate": max_rewrite_rate,
         "min_number_share": min_number_share,
         "min_lede_share": min_lede_share,
+        "sentence_lede_words": sentence_lede_words,
         "drop_boilerplate": drop_boilerplate,
         "kept_ratio": kept_ratio,
         "lsh_threshold": lsh_threshold,

@@ -60,6 +60,7 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
             pair[:, 1],
             ANCHOR,
             config.min_lede_share,
+            config.sentence_lede_words,
         )
         passage, lead, lede = (int(measured[0]) for measured in found)
         same_story = bool(placed(passage, lead, lede, config.max_passage, config.max_lead))

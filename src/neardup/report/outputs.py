@@ -97,6 +97,7 @@ def config_from_summary(parameters: dict[str, Any]) -> DedupConfig:
     top.setdefault("max_rewrite_rate", 0.0)  # a run from before the check ran without it
     top.setdefault("min_number_share", 0.0)  # likewise
     top.setdefault("min_lede_share", 0.0)  # likewise
+    top.setdefault("sentence_lede_words", 0)  # likewise
     try:
         return DedupConfig(
             normalize=NormalizeConfig(**pick(NormalizeConfig, parameters.get("normalize"))),

@@ -291,10 +291,10 @@ def settings_from_json(data: dict[str, Any]) -> IndexSettings:
     config["minhash"] = MinHashConfig(**{"sketch": "classic", **config["minhash"]})
     # and without the rewrite, number and lede checks, which an index made before them keeps
     # making its decisions by
-    later = {"max_rewrite_rate", "min_number_share", "min_lede_share"}
+    later = {"max_rewrite_rate", "min_number_share", "min_lede_share", "sentence_lede_words"}
     predates = frozenset(later - config.keys()) | unsplit
     for name in later:
-        config.setdefault(name, 0.0)
+        config.setdefault(name, 0)
     if config.get("keep") != "field":  # files written when a stray keep_field was let be
         config["keep_field"] = None
     return IndexSettings(

@@ -1,15 +1,18 @@
 """The default index store: one SQLite file in WAL mode, no server to run.
 
-File format (version 4)
+File format (version 5)
 -----------------------
 
 The file is an ordinary SQLite 3 database. Its header carries
 ``PRAGMA application_id = 0x4E445550`` ("NDUP"), which tells a neardup index
-from any other SQLite file, and ``PRAGMA user_version = 4``, the format
+from any other SQLite file, and ``PRAGMA user_version = 5``, the format
 version below; a file of a newer version is refused with a message, never
-misread. Version 4 adds the ``paragraphs`` table, version 3 the ``numbers``
+misread. Version 5 marks the paragraph starts that follow a sentence (their top bit),
+version 4 adds the ``paragraphs`` table, version 3 the ``numbers``
 table. An older file is read and written as it is and keeps its version (so
-the neardup that wrote it still opens it): a version 3 file's settings predate
+the neardup that wrote it still opens it): a version 4 file's settings predate
+``sentence_lede_words``, so it reads no short ledes and stores paragraph starts without
+the mark; a version 3 file's settings predate
 ``min_lede_share``, so it decides without the lede check and stores no
 paragraphs; a version 2 file's predate ``min_number_share`` too, so it decides
 without numbers either and stores none. Version 2 differs from version 1 in what the stored shingles mean:
@@ -49,8 +52,9 @@ index must be rebuilt from its documents (``neardup index add``). Tables:
     (``min_number_share``). A group without a row (stored by format 2) has none.
 ``paragraphs(gid INTEGER PRIMARY KEY, paragraphs)``
     Where each group's paragraphs after the first begin, as first shingles
-    (little-endian ``uint32``; :func:`neardup.text.shingle.paragraph_starts`),
-    for the lede check (``min_lede_share``). Absent from files of format 2 and 3.
+    (little-endian ``uint32``; :func:`neardup.text.shingle.paragraph_starts`), the top
+    bit set where the paragraph before ends a sentence (format 5), for the lede check
+    (``min_lede_share``). Absent from files of format 2 and 3.
 ``edges(a, b, similarity, PRIMARY KEY (a, b)) WITHOUT ROWID``
     Verified near-duplicate pairs of groups, ``a < b``. Index ``edges_b``.
 ``clusters(label INTEGER PRIMARY KEY, groups, docs, kept, split)``
@@ -103,6 +107,7 @@ from numpy.typing import NDArray
 
 from neardup._version import __version__
 from neardup.errors import InputError
+from neardup.kernels import PROSE
 from neardup.store._bandindex import BandIndex
 from neardup.store._setmirror import SetMirror
 from neardup.store.base import (
@@ -125,7 +130,8 @@ from neardup.store.base import (
 )
 
 APPLICATION_ID = 0x4E445550  # "NDUP"
-FORMAT_VERSION = 4  # 2: a stored shingle's low bit marks a figure; 3: numbers; 4: paragraphs
+# 2: a stored shingle's low bit marks a figure; 3: numbers; 4: paragraphs; 5: their sentence mark
+FORMAT_VERSION = 5
 _OLDEST_FORMAT = 2  # read and written as it is: without numbers (2) or paragraphs (2 and 3)
 _BUSY_MS = 30_000  # a writer waits this long for another process's transaction
 _CACHE_KIB = 65_536  # page cache per connection: the hot part of groups and docs
@@ -260,6 +266,8 @@ class SqliteStore:
         self._numbers = "min_number_share" not in settings.predates
         # nor one from before the lede check (format 3) a paragraphs table
         self._paragraphs = "min_lede_share" not in settings.predates
+        # and a format 4 file's, without the sentence mark (PROSE) that no check of it reads
+        self._unmarked = "sentence_lede_words" in settings.predates
 
     # ------------------------------------------------------------------ opening
 
@@ -374,6 +382,13 @@ class SqliteStore:
                 if direct and not connection.in_transaction:
                     connection.execute("PRAGMA synchronous = NORMAL")
                     _back_to_wal(connection, self._path)
+
+    def _stored(self, paragraphs: U32Array | None) -> U32Array | None:
+        """Paragraph starts as this file's format holds them (the mirrors hold them alike)."""
+        if paragraphs is None or not self._unmarked:
+            return paragraphs
+        unmarked: U32Array = paragraphs & ~PROSE
+        return unmarked
 
     def _absorb_own(self, inserted: list[Absorbed]) -> None:
         """The groups a transaction writes go into the mirrors at once, unread: the rest of
@@ -529,7 +544,9 @@ class SqliteStore:
         number_rows = [(g.row.gid, _optional_bytes(g.sets.numbers)) for g in groups]
         if self._numbers:
             connection.executemany("INSERT INTO numbers VALUES (?, ?)", number_rows)
-        paragraph_rows = [(g.row.gid, _optional_bytes(g.sets.paragraphs)) for g in groups]
+        paragraph_rows = [
+            (g.row.gid, _optional_bytes(self._stored(g.sets.paragraphs))) for g in groups
+        ]
         if self._paragraphs:
             connection.executemany("INSERT INTO paragraphs VALUES (?, ?)", paragraph_rows)
         self._absorb_own(

@@ -32,7 +32,8 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-FORMAT_VERSION = 3  # bump when any file below changes meaning; older runs are then refused
+FORMAT_VERSION = 4  # bump when any file below changes meaning; older runs are then refused
+# (4: paragraph starts carry the sentence mark, neardup.kernels.PROSE)
 # (3: features/ gained paragraphs.npy and paragraph_offsets.npy)
 # (2: the low bit of a shingle marks a figure, see neardup.kernels)
 WORK_DIR = "_neardup"
