@@ -19,6 +19,7 @@ from neardup.passages import (
     ANCHOR,
     INSIDE_HEAD,
     INSIDE_TAIL,
+    LEDE_CHECK_BELOW,
     LEDE_SLACK,
     LEDE_WORDS,
     OPENS_WITH,
@@ -202,6 +203,25 @@ def test_a_short_lede_that_ends_a_sentence_is_a_lede() -> None:
     assert len(dedup([headline, quoter]).clusters()) == 1
     assert len(dedup([report, quoter], sentence_lede_words=0).clusters()) == 1  # 20 words always
     assert len(dedup([report, quoter], sentence_lede_words=15).clusters()) == 1
+
+
+def test_the_lede_check_alone_reads_pairs_up_to_four_fifths_of_their_union() -> None:
+    # The quoter holds all of the report but its 14-word lede, and runs on with 60 words of
+    # its own: over three fifths of their union (no other passage check), under four.
+    def pair(paragraph_words: int) -> tuple[str, str, float]:
+        paragraph = _words("para", paragraph_words)
+        report = f"{_words('lede', 14)}.\n\n{paragraph}"
+        quoter = f"{paragraph}\n\n{_words('own', 60)}"
+        jaccard = pair_similarities(np.array([[0, 1]]), *_flat([report, quoter])[:2], "jaccard")
+        return report, quoter, float(jaccard.jaccard[0])
+
+    report, quoter, jaccard = pair(200)
+    assert PASSAGE_CHECK_BELOW <= jaccard < LEDE_CHECK_BELOW
+    assert len(dedup([report, quoter]).clusters()) == 2
+    assert not figures(report, quoter, DedupConfig()).same_story  # explain agrees
+    report, quoter, jaccard = pair(400)  # a near-copy: never parted by it
+    assert jaccard >= LEDE_CHECK_BELOW
+    assert len(dedup([report, quoter]).clusters()) == 1
 
 
 def test_a_copy_with_added_lines_passes() -> None:

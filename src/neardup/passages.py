@@ -75,6 +75,10 @@ NEAR_IDENTICAL = 0.5  # Jaccard from which a pair shares half its union: no rewr
 # text's own. Under it a story may hold a short report nearly whole (a one-sentence
 # lede and a long paragraph) and add two thirds as much again of its own: Jaccard 0.5-0.6.
 PASSAGE_CHECK_BELOW = 0.6
+# Jaccard up to which the lede check alone still reads a pair: a story can open with a short
+# report whole but its lede and go on with little of its own. Near-copies (0.8 and over, every
+# one of which a copy is: docs/quality.md) are never parted by it.
+LEDE_CHECK_BELOW = 0.8
 OPENS_WITH = 6  # own shingles (~a short headline) of a text that opens with the shared text
 RUNS_ON = 60  # own shingles after the shared text of a text that goes on with a story of its own
 LEDE_WORDS = 20  # words from which a paragraph is prose (a lede), not a headline or byline

@@ -37,7 +37,12 @@ from neardup.io.directories import scratch_directory
 from neardup.keep import Candidate, choose_kept
 from neardup.lsh import Banding, candidate_shards, optimal_banding, shard_count
 from neardup.parallel import ordered_map, thread_map
-from neardup.passages import NEAR_IDENTICAL, PASSAGE_CHECK_BELOW, rewritten
+from neardup.passages import (
+    LEDE_CHECK_BELOW,
+    NEAR_IDENTICAL,
+    PASSAGE_CHECK_BELOW,
+    rewritten,
+)
 from neardup.progress import NullProgress, Progress, StageClock
 from neardup.result import DedupResult
 from neardup.spill import (
@@ -397,7 +402,8 @@ def duplicates(
     Similar enough (``PairScores.accepted``), and, unless the pair shares three
     fifths of its union (``passages.PASSAGE_CHECK_BELOW``), no passage longer than
     ``max_passage`` held by one copy alone, no more than ``max_lead`` of their own before the shared text in
-    both, and no lede of one's own under ``min_lede_share`` held by the other (a
+    both, and, unless it shares four fifths (``passages.LEDE_CHECK_BELOW``), no lede of
+    one's own under ``min_lede_share`` held by the other (a
     quote is not a copy; see ``verify.within_passage_limit``); its
     figures shared as its wording is (``verify.FigureScores.agree``); unless a
     near-copy, its numbers kept (``verify.numbers_kept``); unless near-identical,
@@ -408,6 +414,10 @@ def duplicates(
     if config.verify and (config.max_passage or config.max_lead or config.min_lede_share):
         check = np.flatnonzero(ok & (scores.jaccard < PASSAGE_CHECK_BELOW))
         ok[check] = _within_passage_limit(pairs[check], matching, config)
+    if config.verify and config.min_lede_share:
+        closer = (scores.jaccard >= PASSAGE_CHECK_BELOW) & (scores.jaccard < LEDE_CHECK_BELOW)
+        check = np.flatnonzero(ok & closer)
+        ok[check] = _within_passage_limit(pairs[check], matching, ledes_only(config))
     if config.verify and config.figure_ratio:
         check = np.flatnonzero(ok)
         ok[check] = _figure_scores(pairs[check], matching).agree(config)
@@ -421,6 +431,12 @@ def duplicates(
         check = np.flatnonzero(ok & (scores.jaccard < NEAR_IDENTICAL))
         ok[check] = _same_topic(pairs[check], matching)
     return ok, scores
+
+
+def ledes_only(config: DedupConfig) -> DedupConfig:
+    """``config`` with the lede check alone of the passage checks: for pairs sharing three
+    fifths of their union or more (``passages.LEDE_CHECK_BELOW``)."""
+    return replace(config, max_passage=0, max_lead=0)
 
 
 def on_sets_alone(config: DedupConfig) -> DedupConfig:

@@ -10,13 +10,14 @@ from neardup.features import Featurizer
 from neardup.minhash import estimate_jaccard, signatures
 from neardup.passages import (
     ANCHOR,
+    LEDE_CHECK_BELOW,
     NEAR_IDENTICAL,
     PASSAGE_CHECK_BELOW,
     pair_passages,
     placed,
     rewritten,
 )
-from neardup.pipeline import choose_banding
+from neardup.pipeline import choose_banding, ledes_only
 from neardup.semantic import TailTopics
 from neardup.verify import (
     NEAR_COPY,
@@ -48,7 +49,9 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
     scores = PairScores(np.array([measured]), np.array([jaccard]), scored.shared)
     same_story = bool(scores.accepted(config)[0])
     passage = lead = lede = None
-    if same_story and config.verify and jaccard < PASSAGE_CHECK_BELOW:
+    checked = config if jaccard < PASSAGE_CHECK_BELOW else ledes_only(config)
+    read = jaccard < PASSAGE_CHECK_BELOW or (jaccard < LEDE_CHECK_BELOW and config.min_lede_share)
+    if same_story and config.verify and read:
         found = pair_passages(
             values,
             offsets,
@@ -63,7 +66,7 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
             config.sentence_lede_words,
         )
         passage, lead, lede = (int(measured[0]) for measured in found)
-        same_story = bool(placed(passage, lead, lede, config.max_passage, config.max_lead))
+        same_story = bool(placed(passage, lead, lede, checked.max_passage, checked.max_lead))
     rewrites = aligned = None
     if config.verify and config.max_rewrite_rate and jaccard < NEAR_IDENTICAL:
         counted = rewrite_counts(
@@ -101,8 +104,8 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
         lead=lead,
         lede=lede,
         min_lede_share=config.min_lede_share,
-        max_passage=config.max_passage,
-        max_lead=config.max_lead,
+        max_passage=checked.max_passage,
+        max_lead=checked.max_lead,
         shared=round(float(scored.shared[0])),
         min_shared=config.min_shared,
         figures=None if compared is None else float(compared.figures[0]),
