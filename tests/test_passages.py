@@ -22,7 +22,6 @@ from neardup.passages import (
     LEDE_CHECK_BELOW,
     LEDE_SLACK,
     LEDE_WORDS,
-    OPENS_WITH,
     PASSAGE_CHECK_BELOW,
     REWRITE_GAP,
     REWRITE_SLACK,
@@ -285,9 +284,8 @@ def _lede_by_sets(
     head_s = _geometry_by_sets(small, set(large))[0]
     _, _, tail_l = _geometry_by_sets(large, set(small))
     head_l = _geometry_by_sets(large, set(small))[0]
-    opens = head_l <= OPENS_WITH and tail_l >= RUNS_ON
-    inside = head_l >= INSIDE_HEAD and tail_l >= INSIDE_TAIL
-    if not (opens or inside) or head_s == 0:
+    goes_on = tail_l >= (INSIDE_TAIL if head_l >= INSIDE_HEAD else RUNS_ON)
+    if not goes_on or head_s == 0:
         return 0
     bounds = [0, *paragraphs]
     for start, end in pairwise(bounds):

@@ -21,9 +21,9 @@ shingle sequences, the smaller set playing ``small``:
   then share a paragraph are two stories;
 - **lede**: a paragraph of prose (``LEDE_WORDS`` or more, or ``sentence_lede_words``
   when it ends a sentence) that ``small`` opens with and ``large`` hardly holds (under
-  ``min_lede_share`` of its shingles), while ``large`` opens with the
-  shared text and runs on past it with ``RUNS_ON`` shingles of its own, or holds it
-  inside text of its own (``INSIDE_HEAD`` above, ``INSIDE_TAIL`` below). That
+  ``min_lede_share`` of its shingles), while ``large`` goes on past the shared text with
+  ``RUNS_ON`` shingles of its own (``INSIDE_TAIL`` when it holds ``INSIDE_HEAD`` of its
+  own above it too: the shared text sits inside its story). That
   is an article quoted from its second paragraph on by a story of its own; a
   copy keeps its lede (it is cut from the bottom), and what a copy puts on top
   is headlines, bylines and captions: short lines, not a paragraph of prose, and
@@ -79,11 +79,10 @@ PASSAGE_CHECK_BELOW = 0.6
 # report whole but its lede and go on with little of its own. Near-copies (0.8 and over, every
 # one of which a copy is: docs/quality.md) are never parted by it.
 LEDE_CHECK_BELOW = 0.8
-OPENS_WITH = 6  # own shingles (~a short headline) of a text that opens with the shared text
 RUNS_ON = 60  # own shingles after the shared text of a text that goes on with a story of its own
 LEDE_WORDS = 20  # words from which a paragraph is prose (a lede), not a headline or byline
-INSIDE_HEAD = 40  # own shingles above the shared text: more than headlines and a byline
-INSIDE_TAIL = 20  # own shingles below it: more than a footer
+INSIDE_HEAD = 40  # own shingles above the shared text: more than headlines, a byline, a caption
+INSIDE_TAIL = 20  # own shingles below it that go on past it, when it has that much above
 LEDE_SLACK = 2  # shingles spanning a paragraph's end, which hold words of the next one
 
 
@@ -300,6 +299,14 @@ def _own_lede(
     return 0
 
 
+@njit(cache=True, nogil=True, inline="always")
+def runs_on(head: int) -> int:
+    """Own shingles after the shared text from which a text with ``head`` of its own before
+    it goes on past it (the lede check's gate): ``RUNS_ON``, and ``INSIDE_TAIL`` when the
+    shared text sits inside its own story (``INSIDE_HEAD`` above it)."""
+    return INSIDE_TAIL if head >= INSIDE_HEAD else RUNS_ON
+
+
 @njit(cache=True, nogil=True)
 def pair_passages(
     sets: U32Array,
@@ -328,9 +335,7 @@ def pair_passages(
         head_l, _, tail_l = _geometry(*args, large, small, anchor, table, 3 * k + 2)
         longest[k] = max(head_l, missing)
         lead[k] = min(head_s, head_l)
-        opens = head_l <= OPENS_WITH and tail_l >= RUNS_ON
-        inside = head_l >= INSIDE_HEAD and tail_l >= INSIDE_TAIL
-        if min_lede_share > 0 and (opens or inside) and head_s > 0:
+        if min_lede_share > 0 and head_s > 0 and tail_l >= runs_on(head_l):
             stamp = 3 * k + 3
             mask = _fill(table, stamp, sets, set_offsets[large], set_offsets[large + 1])
             first, stop = paragraph_offsets[small], paragraph_offsets[small + 1]
