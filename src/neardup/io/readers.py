@@ -76,9 +76,11 @@ _PARQUET_BATCH_ROWS = 1024  # bounded memory; large enough to amortise conversio
 _CHUNK_BYTES = 1 << 20  # read size of local files and of decompression (8 KiB reads cost ~2x)
 _CSV_FIELD_LIMIT = 2**31 - 1  # a long article exceeds csv's 128 KiB default
 _MAX_LISTED_FIELDS = 20  # keep "this record has: ..." hints readable
-_SKIP_HINT = "or pass --on-error skip to skip bad records"
+# how to skip what cannot be read, named for the CLI and the Python API alike
+ON_ERROR_SKIP = '--on-error skip (on_error="skip" in Python)'
+_SKIP_HINT = f"or pass {ON_ERROR_SKIP} to skip bad records"
 _ENCODING_HINT = f"re-encode the input as UTF-8 (e.g. iconv -f latin1 -t utf-8), {_SKIP_HINT}"
-_FILE_HINT = "fix or replace the file (a partial download?), or pass --on-error skip to skip it"
+_FILE_HINT = f"fix or replace the file (a partial download?), or pass {ON_ERROR_SKIP} to skip it"
 
 
 @dataclass(frozen=True)
@@ -382,7 +384,7 @@ def duplicate_id_error(
     reason = f"duplicate id {record_id!r} (first seen at {first_at})"
     hint = (
         "ids must be unique: fix them, pass --id-field to use another field, "
-        "or pass --on-error skip to keep only the first"
+        f"or pass {ON_ERROR_SKIP} to keep only the first"
     )
     if row is None:
         return InputError(where[0], reason, line=where[1], hint=hint, record_id=record_id)
@@ -573,7 +575,7 @@ def _check_not_binary(source: Source) -> None:
             "looks like a binary file (NUL byte in the first 8 KiB)",
             "pass only text, JSONL, CSV or Parquet files (UTF-16 text must be re-encoded as "
             "UTF-8; compressed files need a .gz or .zst extension), "
-            "or pass --on-error skip to skip it",
+            f"or pass {ON_ERROR_SKIP} to skip it",
         )
 
 
@@ -886,7 +888,7 @@ def _text_file(source: Source, relative: str, config: ReadConfig) -> Parsed:
         return InputError(
             name,
             "looks like a binary file (NUL byte in the first 8 KiB)",
-            hint="remove it from the folder, or pass --on-error skip to skip it",
+            hint=f"remove it from the folder, or pass {ON_ERROR_SKIP} to skip it",
             record_id=relative,
         )
     try:
