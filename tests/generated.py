@@ -279,3 +279,25 @@ def quoted_story(seed: int = 3) -> tuple[str, str, str]:
     ]
     copy = "\n\n".join([*short_lines, lede, body[0]])
     return original, quoter, copy
+
+
+def _random_words(count: int, seed: int) -> str:
+    rng = random.Random(seed)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return " ".join(
+        "".join(rng.choice(letters) for _ in range(rng.randint(3, 8))) for _ in range(count)
+    )
+
+
+def quoted_report() -> list[str]:
+    """A report, two copies of it, an abridged copy holding its opening paragraph, and a
+    longer story that opens with that paragraph (the last: the longest text)."""
+    opening, rest = _random_words(40, 1) + ".", _random_words(80, 2) + "."
+    report = f"{opening}\n\n{rest}"
+    return [
+        report,
+        f"{_random_words(6, 3)}\n\n{report}",  # a copy under its own headline
+        f"{report}\n\n{_random_words(20, 4)}",  # a copy with a footer
+        opening,  # abridged to the opening
+        f"{opening}\n\n{_random_words(200, 5)}.",  # a story that quotes it
+    ]

@@ -20,7 +20,7 @@ from neardup.errors import ConfigError, InputError
 from neardup.index_types import AlreadyIndexedError
 from neardup.io.readers import records_from_python
 from tests.conftest import EXAMPLES
-from tests.generated import ONE_SIZE_REPEATS, news_like, reports_like
+from tests.generated import ONE_SIZE_REPEATS, news_like, quoted_report, reports_like
 
 CORPUS = [
     json.loads(line) for line in (EXAMPLES / "corpus" / "news.jsonl").read_text().splitlines()
@@ -223,6 +223,22 @@ def test_same_clusters_as_dedup_on_templated_reports() -> None:
     assert rows(index) == [row.to_json() for row in neardup.dedup(recs).assignments]
     parted = neardup.dedup(recs, figure_ratio=0, min_number_share=0).counts["removed"]
     assert 50 < index.stats()["duplicates"] < parted  # copies found, other reports kept apart
+    assert index.check() == []
+
+
+@pytest.mark.parametrize("order", [[0, 1, 2, 3, 4], [4, 3, 2, 1, 0], [3, 4, 0, 2, 1]])
+def test_a_quoting_story_added_one_by_one_ends_as_in_dedup(order: list[int]) -> None:
+    """The story that quotes a report is the longest text, yet not kept for the report's
+    abridged copy (``pipeline._outsiders_followers``); added a document at a time, in any
+    order, the index ends where batch dedup does."""
+    recs = [{"id": f"d{i}", "text": text} for i, text in enumerate(quoted_report())]
+    clusters = neardup.dedup(recs).clusters()
+    assert clusters == {"d2": ["d0", "d1", "d2", "d3"], "d4": ["d4"]}
+    index = Index.in_memory()
+    for i in order:
+        index.add([recs[i]])
+    in_order = [recs[i] for i in order]
+    assert rows(index) == [row.to_json() for row in neardup.dedup(in_order).assignments]
     assert index.check() == []
 
 

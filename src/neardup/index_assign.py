@@ -24,7 +24,7 @@ from neardup.config import DedupConfig
 from neardup.features import Features
 from neardup.index_pool import Pool, no_features
 from neardup.passages import NEAR_IDENTICAL  # batch dedup's bound for "twins"
-from neardup.pipeline import Collected, assign_kept
+from neardup.pipeline import CENTRAL_SHARE, Collected, assign_kept
 from neardup.store.base import ClusterRow, DocRow, IndexStore
 
 I64Array = NDArray[np.int64]
@@ -38,6 +38,13 @@ def parts_chains(config: DedupConfig) -> bool:
 def is_star(groups: int, kept_degree: int) -> bool:
     """A component whose kept group has an edge to every other group."""
     return kept_degree >= groups - 1
+
+
+def surely_central(groups: int, kept_degree: int) -> bool:
+    """Whether the rule surely keeps the component's chosen copy in its first round: its
+    group has at least ``CENTRAL_SHARE`` of the edges any group could have, so of any
+    group's (``pipeline._outsiders_followers``). Else the component is worked out whole."""
+    return kept_degree >= CENTRAL_SHARE * (groups - 1)
 
 
 def assign(
@@ -129,8 +136,11 @@ def settle_assignments(
     star = [is_star(r.groups, degree[g]) for r, g in zip(rows, kept_gids, strict=True)]
     whole = [r for r, s in zip(rows, star, strict=True) if s and r.split]  # parted no more
     parted = [r for r, s in zip(rows, star, strict=True) if not s]
+    central = {
+        r.label for r, g in zip(rows, kept_gids, strict=True) if surely_central(r.groups, degree[g])
+    }
     if still_whole is not None and parted:
-        known = still_whole(parted)
+        known = still_whole([r for r in parted if r.label in central])
         parted = [r for r in parted if r.label not in known]
     _clear(store, whole)
     return _part(store, parted, config)

@@ -77,6 +77,7 @@ _TILE_DOCS = 1 << 16  # verification works on pairs within two ranges of this ma
 _RESIDENT_BUDGET = 1 << 28  # mapped set files larger than this are let go of tile by tile
 _BLOCK = 1 << 15  # at most this many pairs a thread verifies whole (:func:`_verdicts_on_threads`)
 BATCH_SIZE = 1024  # documents per batch: amortises a kernel call, small enough to stream
+CENTRAL_SHARE = 0.5  # of the best-linked edges, a central document has (_outsiders_followers)
 _VERIFIED_FN_WEIGHT = 0.8  # candidates are verified: a missed pair costs more than a checked one
 
 
@@ -663,8 +664,10 @@ def assign_kept(
     the other does not share the kept copy's facts and is no near-copy of
     the one accepted (two notices of one template, alike but for a date, are
     twins; the kept copy must not gather through them a notice whose figures
-    are not its own). Every round settles at least each component's kept
-    copy, so it ends.
+    are not its own). A chosen copy at a component's edge that is no copy of
+    the one chosen at its centre keeps no member that stays with the centre
+    (:func:`_outsiders_followers`). Every round settles at least each
+    component's kept copy, so it ends.
 
     ``heads``: each document's component kept copy, when the caller has it already.
     ``accepted_edges``: pairs of representatives :func:`duplicates` accepted with
@@ -688,6 +691,7 @@ def assign_kept(
     accepted = sorted_unique(  # sorted once: every round looks pairs up in it
         _pair_codes(np.empty((0, 2), np.int64) if accepted_edges is None else accepted_edges, count)
     )
+    check = _MemberCheck(matching, config, member_rule, accepted)
     whole: I64Array | None = heads  # the first round: every component whole
     while (kept < 0).any():
         open_ = kept < 0
@@ -697,21 +701,93 @@ def assign_kept(
             edges = edges[open_[edges[:, 0]] & open_[edges[:, 1]]]
             linked = sorted_unique(edges.reshape(-1))  # the rest are clusters of their own
             chosen = choose_kept_copies(collected, components(count, edges), config, linked)
+        waits = _outsiders_followers(chosen, edges, open_, collected, matching, config, check)
         heads = np.flatnonzero(open_ & (chosen == nodes))
         kept[heads] = heads
-        members = np.flatnonzero(open_ & (chosen != nodes))
-        pairs = np.stack((matching.reps[members], matching.reps[chosen[members]]), axis=1)
-        # an exact copy, or a pair the rule accepted (what it accepts, the lower thresholds
-        # accept, facts and all), needs no second look
-        known = (pairs[:, 0] == pairs[:, 1]) | _among(_pair_codes(pairs, count), accepted)
-        joins = known.copy()
-        facts = np.ones(count, dtype=bool)
-        joins[~known], facts[members[~known]] = _members(
-            pairs[~known], matching, config, member_rule
-        )
+        members = np.flatnonzero(open_ & (chosen != nodes) & ~waits)
+        joins, member_facts = check(members, chosen[members])
+        facts = ~waits  # one waiting joins along near-copies alone
+        facts[members] = member_facts
         joined = _with_twins(members[joins], heads, twins, copies, open_, facts, chosen)
         kept[joined] = chosen[joined]
     return kept
+
+
+@dataclass(frozen=True)
+class _MemberCheck:
+    """Which documents stay with the ones given, by :func:`_members`, and which share
+    their facts."""
+
+    matching: Matching
+    config: DedupConfig
+    member_rule: DedupConfig
+    accepted: I64Array  # sorted codes of the pairs the rule itself accepted
+
+    def __call__(
+        self, members: I64Array, targets: I64Array
+    ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+        reps = self.matching.reps
+        pairs = np.stack((reps[members], reps[targets]), axis=1)
+        # an exact copy, or a pair the rule accepted (what it accepts, the lower thresholds
+        # accept, facts and all), needs no second look
+        codes = _pair_codes(pairs, reps.size)
+        known = (pairs[:, 0] == pairs[:, 1]) | _among(codes, self.accepted)
+        joins, facts = known.copy(), np.ones(len(members), dtype=bool)
+        joins[~known], facts[~known] = _members(
+            pairs[~known], self.matching, self.config, self.member_rule
+        )
+        return joins, facts
+
+
+def _outsiders_followers(
+    chosen: I64Array,
+    edges: I64Array,
+    open_: NDArray[np.bool_],
+    collected: Collected,
+    matching: Matching,
+    config: DedupConfig,
+    check: _MemberCheck,
+) -> NDArray[np.bool_]:
+    """The open documents that wait for a later round rather than be checked against their
+    component's chosen copy this round: those that stay with the component's centre, where
+    the chosen copy sits at the component's edge and is no copy of the centre.
+
+    The chosen copy is what members are checked against, so one at the edge gathers the
+    wrong ones: a story that quotes a report's opening, kept as the longest, takes in the
+    report's abridged copies that hold little but what it quotes, and the report itself when
+    the report's tail is short. The centre of a component is where its verified edges meet:
+    its documents with at least ``CENTRAL_SHARE`` of the best-linked one's edges, and the
+    copy ``keep`` would choose among them. Where the chosen copy has fewer edges and the
+    rule parts it from that copy, it keeps only the members that do not stay with that copy;
+    those that do form components again without it, as if it were not there. A component
+    whose chosen copy is linked as well as any (stars, cliques: nearly all), or is a copy of
+    its centre, is as before.
+    """
+    count = chosen.size
+    nodes = np.arange(count)
+    waits = np.zeros(count, dtype=bool)
+    reps = matching.reps
+    live = edges[open_[edges[:, 0]] & open_[edges[:, 1]]]
+    near = live[(reps[live[:, 0]] == live[:, 0]) & (reps[live[:, 1]] == live[:, 1])]
+    degree = np.bincount(near.reshape(-1), minlength=count)[reps]  # an exact copy: its group's
+    inside = np.flatnonzero(open_)
+    most = np.zeros(count, dtype=np.int64)  # by component (its chosen copy)
+    np.maximum.at(most, chosen[inside], degree[inside])
+    off_centre = open_ & (chosen == nodes) & (degree < CENTRAL_SHARE * most)
+    if not off_centre.any():
+        return waits
+    docs = inside[off_centre[chosen[inside]]]
+    central = docs[degree[docs] >= CENTRAL_SHARE * most[chosen[docs]]]
+    centre = np.full(count, -1, dtype=np.int64)  # by component
+    centre[chosen[central]] = choose_kept_copies(collected, chosen, config, central)[central]
+    edge = np.flatnonzero(off_centre)
+    copy_of_centre, _ = check(edge, centre[edge])
+    outsider = np.zeros(count, dtype=bool)
+    outsider[edge[~copy_of_centre]] = True
+    docs = docs[outsider[chosen[docs]] & (chosen[docs] != docs)]
+    stays, _ = check(docs, centre[chosen[docs]])
+    waits[docs[stays]] = True
+    return waits
 
 
 def _pair_codes(pairs: I64Array, count: int) -> I64Array:
