@@ -453,9 +453,7 @@ def test_members_joined_by_an_accepted_edge_are_not_checked_again(
     assert np.array_equal(everything.similarity, skipping.similarity, equal_nan=True)
 
 
-def test_a_story_that_quotes_a_report_is_not_kept_for_the_reports_copies(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_story_that_quotes_a_report_is_not_kept_for_the_reports_copies() -> None:
     """A report, two copies of it and an abridged copy holding its opening paragraph are
     linked to each other; a longer story that opens with that paragraph links to the
     abridged copy alone. Kept as the longest, the story would gather the abridged copy;
@@ -463,5 +461,5 @@ def test_a_story_that_quotes_a_report_is_not_kept_for_the_reports_copies(
     texts = quoted_report()
     edges = [(0, 1), (0, 2), (1, 2), (3, 0), (3, 1), (3, 2), (3, 4)]
     assert _kept_of(texts, edges, [], DedupConfig()) == [2, 2, 2, 2, 4]
-    monkeypatch.setattr(pipeline, "CENTRAL_SHARE", 0.0)  # the kept copy wherever it sits
-    assert _kept_of(texts, edges, [], DedupConfig()) == [2, 2, 2, 4, 4]
+    off = DedupConfig(central_share=0)  # the chosen copy gathers, wherever it sits
+    assert _kept_of(texts, edges, [], off) == [2, 2, 2, 4, 4]

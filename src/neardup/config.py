@@ -196,6 +196,11 @@ class DedupConfig:
     # a removed record must reach this share of threshold and min_jaccard with its kept copy,
     # so chains (A ~ B ~ C, C unlike A) split; 0 = plain connected components; see docs/quality.md
     kept_ratio: float = 0.5
+    # a component's chosen copy with fewer verified edges than this share of its best-linked
+    # document's, and no copy of the one chosen among those linked that well, keeps none of
+    # their members (a quote kept as the longest gathered a report's copies); 0 turns it off;
+    # see pipeline._outsiders_followers and docs/quality.md
+    central_share: float = 0.5
     # candidate recall point; None = the lowest Jaccard accepted, not below 0.1 (pipeline.py)
     lsh_threshold: float | None = None
     bands: int | None = None  # None = chosen from lsh_threshold
@@ -212,6 +217,10 @@ class DedupConfig:
         if not 0.0 <= self.kept_ratio <= 1.0:
             raise ConfigError(
                 f"kept_ratio must be in [0, 1] (0: plain components), got {self.kept_ratio}"
+            )
+        if not 0.0 <= self.central_share <= 1.0:
+            raise ConfigError(
+                f"central_share must be in [0, 1] (0 turns it off), got {self.central_share}"
             )
         if self.max_passage < 0:
             raise ConfigError(

@@ -24,7 +24,7 @@ from neardup.config import DedupConfig
 from neardup.features import Features
 from neardup.index_pool import Pool, no_features
 from neardup.passages import NEAR_IDENTICAL  # batch dedup's bound for "twins"
-from neardup.pipeline import CENTRAL_SHARE, Collected, assign_kept
+from neardup.pipeline import Collected, assign_kept
 from neardup.store.base import ClusterRow, DocRow, IndexStore
 
 I64Array = NDArray[np.int64]
@@ -40,11 +40,11 @@ def is_star(groups: int, kept_degree: int) -> bool:
     return kept_degree >= groups - 1
 
 
-def surely_central(groups: int, kept_degree: int) -> bool:
+def surely_central(groups: int, kept_degree: int, config: DedupConfig) -> bool:
     """Whether the rule surely keeps the component's chosen copy in its first round: its
-    group has at least ``CENTRAL_SHARE`` of the edges any group could have, so of any
+    group has at least ``central_share`` of the edges any group could have, so of any
     group's (``pipeline._outsiders_followers``). Else the component is worked out whole."""
-    return kept_degree >= CENTRAL_SHARE * (groups - 1)
+    return kept_degree >= config.central_share * (groups - 1)
 
 
 def assign(
@@ -137,7 +137,9 @@ def settle_assignments(
     whole = [r for r, s in zip(rows, star, strict=True) if s and r.split]  # parted no more
     parted = [r for r, s in zip(rows, star, strict=True) if not s]
     central = {
-        r.label for r, g in zip(rows, kept_gids, strict=True) if surely_central(r.groups, degree[g])
+        r.label
+        for r, g in zip(rows, kept_gids, strict=True)
+        if surely_central(r.groups, degree[g], config)
     }
     if still_whole is not None and parted:
         known = still_whole([r for r in parted if r.label in central])

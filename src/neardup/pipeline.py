@@ -77,7 +77,6 @@ _TILE_DOCS = 1 << 16  # verification works on pairs within two ranges of this ma
 _RESIDENT_BUDGET = 1 << 28  # mapped set files larger than this are let go of tile by tile
 _BLOCK = 1 << 15  # at most this many pairs a thread verifies whole (:func:`_verdicts_on_threads`)
 BATCH_SIZE = 1024  # documents per batch: amortises a kernel call, small enough to stream
-CENTRAL_SHARE = 0.5  # of the best-linked edges, a central document has (_outsiders_followers)
 _VERIFIED_FN_WEIGHT = 0.8  # candidates are verified: a missed pair costs more than a checked one
 
 
@@ -756,7 +755,7 @@ def _outsiders_followers(
     wrong ones: a story that quotes a report's opening, kept as the longest, takes in the
     report's abridged copies that hold little but what it quotes, and the report itself when
     the report's tail is short. The centre of a component is where its verified edges meet:
-    its documents with at least ``CENTRAL_SHARE`` of the best-linked one's edges, and the
+    its documents with at least ``central_share`` of the best-linked one's edges, and the
     copy ``keep`` would choose among them. Where the chosen copy has fewer edges and the
     rule parts it from that copy, it keeps only the members that do not stay with that copy;
     those that do form components again without it, as if it were not there. A component
@@ -766,6 +765,8 @@ def _outsiders_followers(
     count = chosen.size
     nodes = np.arange(count)
     waits = np.zeros(count, dtype=bool)
+    if config.central_share == 0:
+        return waits
     reps = matching.reps
     live = edges[open_[edges[:, 0]] & open_[edges[:, 1]]]
     near = live[(reps[live[:, 0]] == live[:, 0]) & (reps[live[:, 1]] == live[:, 1])]
@@ -773,11 +774,11 @@ def _outsiders_followers(
     inside = np.flatnonzero(open_)
     most = np.zeros(count, dtype=np.int64)  # by component (its chosen copy)
     np.maximum.at(most, chosen[inside], degree[inside])
-    off_centre = open_ & (chosen == nodes) & (degree < CENTRAL_SHARE * most)
+    off_centre = open_ & (chosen == nodes) & (degree < config.central_share * most)
     if not off_centre.any():
         return waits
     docs = inside[off_centre[chosen[inside]]]
-    central = docs[degree[docs] >= CENTRAL_SHARE * most[chosen[docs]]]
+    central = docs[degree[docs] >= config.central_share * most[chosen[docs]]]
     centre = np.full(count, -1, dtype=np.int64)  # by component
     centre[chosen[central]] = choose_kept_copies(collected, chosen, config, central)[central]
     edge = np.flatnonzero(off_centre)

@@ -153,6 +153,18 @@ def test_an_index_from_before_the_rewrite_check_keeps_deciding_without_it() -> N
     assert settings_from_json(settings_to_json(off)) == off
 
 
+def test_an_index_from_before_central_copies_keeps_its_chosen_copies_wherever_they_sit() -> None:
+    stored = settings_to_json(SETTINGS)
+    assert stored["config"]["central_share"] == DedupConfig().central_share > 0
+    older = {**stored, "config": dict(stored["config"])}
+    del older["config"]["central_share"]  # as files written before session 30
+    assert settings_from_json(older).config.central_share == 0
+    assert settings_from_json(older).predates == {"central_share"}
+    off = IndexSettings(replace(SETTINGS.config, central_share=0), Banding(3, 2), True)
+    assert "central_share" not in settings_to_json(off)["config"]  # older neardup opens it
+    assert settings_from_json(settings_to_json(off)) == off
+
+
 def test_an_index_stored_with_a_keep_field_it_never_ranked_still_opens() -> None:
     stored = settings_to_json(SETTINGS)
     stray = {**stored, "config": {**stored["config"], "keep_field": "date"}}

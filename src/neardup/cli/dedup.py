@@ -174,6 +174,12 @@ def dedup(
             help="A removed record must reach this share of --threshold and --min-jaccard with its kept copy (0: plain connected components)."
         ),
     ] = _DEFAULTS.kept_ratio,
+    central_share: Annotated[
+        float,
+        typer.Option(
+            help="A cluster's chosen copy with fewer verified links than this share of its best-linked record's, and no copy of the one chosen among the well-linked, keeps none of their members (a quote kept as the longest); 0 = off."
+        ),
+    ] = _DEFAULTS.central_share,
     lsh_threshold: Annotated[
         float | None,
         typer.Option(
@@ -291,6 +297,7 @@ def dedup(
         "semantic": semantic,
         "min_tail_cosine": min_tail_cosine,
         "kept_ratio": kept_ratio,
+        "central_share": central_share,
         "lsh_threshold": lsh_threshold,
         "num_perm": num_perm,
         "seed": seed,

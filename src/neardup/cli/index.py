@@ -176,6 +176,10 @@ def add(
             help="New index: share of the thresholds a copy must reach with its kept one."
         ),
     ] = None,
+    central_share: Annotated[
+        float | None,
+        typer.Option(help="New index: share of the best-linked copy's links a kept copy needs."),
+    ] = None,
     lsh_threshold: Annotated[
         float | None, typer.Option(help="New index: LSH candidate point.")
     ] = None,
@@ -254,6 +258,7 @@ def add(
         "sentence_lede_words": sentence_lede_words,
         "drop_boilerplate": drop_boilerplate,
         "kept_ratio": kept_ratio,
+        "central_share": central_share,
         "lsh_threshold": lsh_threshold,
         "num_perm": num_perm,
         "seed": seed,

@@ -263,8 +263,9 @@ def settings_to_json(settings: IndexSettings) -> dict[str, Any]:
     config = settings.config.to_dict()
     if config["minhash"]["sketch"] == "classic":  # as files from before the setting, which
         del config["minhash"]["sketch"]  # older versions of neardup can still open
-    if not config["max_rewrite_rate"]:  # likewise: the check off, as it was before it existed
-        del config["max_rewrite_rate"]
+    for name in ("max_rewrite_rate", "central_share"):  # likewise: off, as before they existed
+        if not config[name]:
+            del config[name]
     if not config["shingle"]["split_unspaced"]:  # likewise: clauses of unspaced scripts as tokens
         del config["shingle"]["split_unspaced"]
     defaults = DedupConfig()
@@ -291,7 +292,13 @@ def settings_from_json(data: dict[str, Any]) -> IndexSettings:
     config["minhash"] = MinHashConfig(**{"sketch": "classic", **config["minhash"]})
     # and without the rewrite, number and lede checks, which an index made before them keeps
     # making its decisions by
-    later = {"max_rewrite_rate", "min_number_share", "min_lede_share", "sentence_lede_words"}
+    later = {
+        "max_rewrite_rate",
+        "min_number_share",
+        "min_lede_share",
+        "sentence_lede_words",
+        "central_share",
+    }
     predates = frozenset(later - config.keys()) | unsplit
     for name in later:
         config.setdefault(name, 0)
