@@ -242,6 +242,26 @@ def test_a_quoting_story_added_one_by_one_ends_as_in_dedup(order: list[int]) -> 
     assert index.check() == []
 
 
+@pytest.mark.parametrize("one_by_one", [True, False])
+def test_copies_of_the_quoting_story_take_back_what_it_let_go(one_by_one: bool) -> None:
+    """Copies of the quoting story added later link it best: it is central now, and the
+    abridged copy it let go while at the edge is its member again, as in dedup."""
+    texts = quoted_report()
+    words = texts[4].split(" ")
+    copies = [" ".join(words[:-1]) + ".", " ".join(words[:-2]) + "."]
+    recs = [{"id": f"d{i}", "text": text} for i, text in enumerate(texts + copies)]
+    assert neardup.dedup(recs).clusters() == {
+        "d2": ["d0", "d1", "d2"],
+        "d4": ["d3", "d4", "d5", "d6"],
+    }
+    index = Index.in_memory()
+    index.add(recs[:5])
+    for batch in [[r] for r in recs[5:]] if one_by_one else [recs[5:]]:
+        index.add(batch)
+    assert rows(index) == [row.to_json() for row in neardup.dedup(recs).assignments]
+    assert index.check() == []
+
+
 def test_removal_leaves_what_dedup_of_the_rest_gives() -> None:
     recs = news_like(200, seed=4)
     index = Index.in_memory()
