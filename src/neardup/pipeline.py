@@ -768,10 +768,10 @@ def _outsiders_followers(
     if config.central_share == 0:
         return waits
     reps = matching.reps
-    live = edges[open_[edges[:, 0]] & open_[edges[:, 1]]]
-    near = live[(reps[live[:, 0]] == live[:, 0]) & (reps[live[:, 1]] == live[:, 1])]
+    # ``edges`` join open documents only: assign_kept drops the others before each round
+    near = edges[(reps[edges[:, 0]] == edges[:, 0]) & (reps[edges[:, 1]] == edges[:, 1])]
     degree = np.bincount(near.reshape(-1), minlength=count)[reps]  # an exact copy: its group's
-    inside = np.flatnonzero(open_)
+    inside = np.flatnonzero(open_ & (degree > 0))  # a component without near edges is one group
     most = np.zeros(count, dtype=np.int64)  # by component (its chosen copy)
     np.maximum.at(most, chosen[inside], degree[inside])
     off_centre = open_ & (chosen == nodes) & (degree < config.central_share * most)
