@@ -136,16 +136,18 @@ def settle_assignments(
     star = [is_star(r.groups, degree[g]) for r, g in zip(rows, kept_gids, strict=True)]
     whole = [r for r, s in zip(rows, star, strict=True) if s and r.split]  # parted no more
     parted = [r for r, s in zip(rows, star, strict=True) if not s]
-    # a parted cluster's parts may come from a round where its kept copy was off-centre
-    # (pipeline._outsiders_followers): once central, it may take them back, so it is worked
-    # out whole rather than read from what is stored
-    central = {
-        r.label
-        for r, g in zip(rows, kept_gids, strict=True)
-        if surely_central(r.groups, degree[g], config) and not (r.split and config.central_share)
-    }
     if still_whole is not None and parted:
-        known = still_whole([r for r in parted if r.label in central])
+        # a parted cluster's parts may come from a round where its kept copy was off-centre
+        # (pipeline._outsiders_followers): once central, it may take them back, so it is
+        # worked out whole rather than read from what is stored
+        readable = [
+            r
+            for r, g, s in zip(rows, kept_gids, star, strict=True)
+            if not s
+            and surely_central(r.groups, degree[g], config)
+            and not (r.split and config.central_share)
+        ]
+        known = still_whole(readable)
         parted = [r for r in parted if r.label not in known]
     _clear(store, whole)
     return _part(store, parted, config)
