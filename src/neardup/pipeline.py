@@ -411,13 +411,9 @@ def duplicates(
     """
     scores = pair_scores(pairs, matching, config)
     ok = scores.accepted(config)
-    if config.verify and (config.max_passage or config.max_lead or config.min_lede_share):
-        check = np.flatnonzero(ok & (scores.jaccard < PASSAGE_CHECK_BELOW))
-        ok[check] = _within_passage_limit(pairs[check], matching, config)
-    if config.verify and config.min_lede_share:
-        closer = (scores.jaccard >= PASSAGE_CHECK_BELOW) & (scores.jaccard < LEDE_CHECK_BELOW)
-        check = np.flatnonzero(ok & closer)
-        ok[check] = _within_passage_limit(pairs[check], matching, ledes_only(config))
+    for low, high, rule in passage_bands(config):
+        check = np.flatnonzero(ok & (scores.jaccard >= low) & (scores.jaccard < high))
+        ok[check] = _within_passage_limit(pairs[check], matching, rule)
     if config.verify and config.figure_ratio:
         check = np.flatnonzero(ok)
         ok[check] = _figure_scores(pairs[check], matching).agree(config)
@@ -433,10 +429,24 @@ def duplicates(
     return ok, scores
 
 
-def ledes_only(config: DedupConfig) -> DedupConfig:
-    """``config`` with the lede check alone of the passage checks: for pairs sharing three
-    fifths of their union or more (``passages.LEDE_CHECK_BELOW``)."""
-    return replace(config, max_passage=0, max_lead=0)
+def passage_bands(config: DedupConfig) -> list[tuple[float, float, DedupConfig]]:
+    """``(low, high, rule)``: the passage checks read a pair whose Jaccard is in
+    ``[low, high)`` by ``rule``'s limits. All of them below three fifths of the union
+    (``passages.PASSAGE_CHECK_BELOW``), the lede check alone from there to four fifths
+    (``passages.LEDE_CHECK_BELOW``), none above; none when ``config`` turns them off."""
+    bands = []
+    if config.verify and (config.max_passage or config.max_lead or config.min_lede_share):
+        bands.append((0.0, PASSAGE_CHECK_BELOW, config))
+    if config.verify and config.min_lede_share:
+        ledes_only = replace(config, max_passage=0, max_lead=0)
+        bands.append((PASSAGE_CHECK_BELOW, LEDE_CHECK_BELOW, ledes_only))
+    return bands
+
+
+def passage_rule(config: DedupConfig, jaccard: float) -> DedupConfig | None:
+    """The limits the passage checks read a pair sharing ``jaccard`` of its union by
+    (:func:`passage_bands`), or None where none reads it."""
+    return next((rule for low, high, rule in passage_bands(config) if low <= jaccard < high), None)
 
 
 def on_sets_alone(config: DedupConfig) -> DedupConfig:

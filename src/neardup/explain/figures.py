@@ -10,14 +10,12 @@ from neardup.features import Featurizer
 from neardup.minhash import estimate_jaccard, signatures
 from neardup.passages import (
     ANCHOR,
-    LEDE_CHECK_BELOW,
     NEAR_IDENTICAL,
-    PASSAGE_CHECK_BELOW,
     pair_passages,
     placed,
     rewritten,
 )
-from neardup.pipeline import choose_banding, ledes_only
+from neardup.pipeline import choose_banding, passage_rule
 from neardup.semantic import TailTopics
 from neardup.verify import (
     NEAR_COPY,
@@ -49,9 +47,9 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
     scores = PairScores(np.array([measured]), np.array([jaccard]), scored.shared)
     same_story = bool(scores.accepted(config)[0])
     passage = lead = lede = None
-    checked = config if jaccard < PASSAGE_CHECK_BELOW else ledes_only(config)
-    read = jaccard < PASSAGE_CHECK_BELOW or (jaccard < LEDE_CHECK_BELOW and config.min_lede_share)
-    if same_story and config.verify and read:
+    rule = passage_rule(config, jaccard)
+    checked = rule or config  # the limits it was read by (the settings' own if unread)
+    if same_story and rule is not None:
         found = pair_passages(
             values,
             offsets,
