@@ -227,6 +227,26 @@ def bond_issues() -> tuple[str, str, str]:
     return first, second, scanned
 
 
+_NOTICE = (
+    "Directors of the {} Savings Bank declared a quarterly dividend of {} cts a share, "
+    "payable on {} to holders of record, the bank said in a statement it issued today. "
+    "The bank said the dividend reflects the steady growth in deposits reported this year "
+    "and its directors expect to review the payout again at the annual meeting."
+)
+
+
+def dividend_notices() -> tuple[str, str, str]:
+    """Two banks' dividends of one template (another name and payment date, the words
+    around them alike; too few figures for the figure check), the first with its outlet's
+    footer, and a copy of the first from another outlet: a word swapped for a synonym,
+    another year in its footer."""
+    footer = " Copyright Metro Wire {}. All rights reserved."
+    first = _NOTICE.format("Harbor", "15", "April 17")
+    other = _NOTICE.format("Lakeside", "15", "May 29")
+    copy = first.replace("steady", "solid") + footer.format(2024)
+    return first + footer.format(2019), other, copy
+
+
 _NUMBERED_BOND = (
     "The Kingdom of {} is issuing a {} mln dlr eurobond due {} paying {} pct and priced at {} "
     "pct, lead manager Nomura International Ltd said. The non-callable bond is available in "

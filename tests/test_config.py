@@ -37,6 +37,7 @@ def test_from_options_routes_nested_names() -> None:
         ({"kept_ratio": "0.5"}, "kept_ratio must be a number"),
         ({"central_share": 1.5}, r"central_share must be in \[0, 1\]"),
         ({"central_share": -0.1}, "central_share"),
+        ({"number_swaps": -1}, r"number_swaps must be >= 0 \(0 turns the check off\), got -1"),
         ({"num_perm": 1.5}, "num_perm must be an integer, got 1.5"),
         ({"verify": "yes"}, "verify must be True or False"),
         ({"shingle_kind": "sentence"}, "shingle kind must be one of 'word', 'char'"),

@@ -30,7 +30,13 @@ from neardup.passages import (
     pair_passages,
     pair_rewrites,
 )
-from neardup.text.shingle import paragraph_starts, sets_of, shingle_sequences, utf8_batch
+from neardup.text.shingle import (
+    number_sets,
+    paragraph_starts,
+    sets_of,
+    shingle_sequences,
+    utf8_batch,
+)
 from neardup.verify import pair_similarities, within_passage_limit
 from tests.generated import ONE_SIZE_REPEATS, bond_issues, quoted_story
 from tests.test_cli import neardup
@@ -413,8 +419,9 @@ def test_rewrites_looked_up_in_a_table_agree_with_a_dict(a: list[int], b: list[i
     seq_offsets = np.array([0, len(a), len(a) + len(b)], dtype=np.int64)
     sets, set_offsets = sets_of(seqs, seq_offsets)
     pairs = np.array([0, 1], dtype=np.int64), np.array([1, 0], dtype=np.int64)
+    no_numbers = np.empty(0, dtype=np.uint64), np.zeros(3, dtype=np.int64)
     found = pair_rewrites(
-        sets, set_offsets, seqs, seq_offsets, *pairs, 3, REWRITE_GAP, REWRITE_SLACK
+        sets, set_offsets, seqs, seq_offsets, *no_numbers, *pairs, 3, REWRITE_GAP, REWRITE_SLACK
     )
     expected = {
         _rewrites_by_dict(small, large)
@@ -493,6 +500,7 @@ def test_texts_alike_but_for_their_blank_lines_cluster_alike_in_any_order() -> N
 def _rewrites(texts: list[str], i: int, j: int) -> tuple[int, int]:
     counted = pair_rewrites(
         *_flat(texts),
+        *number_sets(utf8_batch(texts), ShingleConfig()),
         np.array([i]),
         np.array([j]),
         ShingleConfig().size,

@@ -19,7 +19,13 @@ from neardup.verify import (
     plausible_pairs,
     similarity,
 )
-from tests.generated import REPORT_FACTS, earnings_report, filler, scanned_copy
+from tests.generated import (
+    REPORT_FACTS,
+    dividend_notices,
+    earnings_report,
+    filler,
+    scanned_copy,
+)
 
 
 def _arr(values: set[int]) -> np.ndarray:
@@ -243,12 +249,19 @@ def test_numbers_agree_once_three_are_missing_and_half_is_kept(
     assert bool(numbers_agree(held, missing, 0.5)) is agree
 
 
+def _entries(hashes: list[int]) -> np.ndarray:
+    """Number entries of ``hashes``, each at another place (places never decide the check)."""
+    places = np.arange(len(hashes), dtype=np.uint64)
+    return (np.array(hashes, dtype=np.uint64) << np.uint64(32)) | places
+
+
 def test_numbers_kept_reads_the_one_holding_fewer() -> None:
-    values = np.array([1, 2, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], dtype=np.uint32)
+    # numbers as number_sets makes them: the hash in the top half, a place below
+    values = _entries([1, 2, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     offsets = np.array([0, 3, 13, 13], dtype=np.int64)  # {1,2,3}, {1..10}, {}
     pairs = np.array([[0, 1], [1, 0], [0, 2], [1, 2]], dtype=np.int64)
     assert numbers_kept(pairs, values, offsets, 0.5).tolist() == [True, True, True, True]
-    other = np.array([1, 2, 3, 7, 8, 9], dtype=np.uint32)  # {1,2,3}, {7,8,9}
+    other = _entries([1, 2, 3, 7, 8, 9])  # {1,2,3}, {7,8,9}
     apart = numbers_kept(np.array([[0, 1]]), other, np.array([0, 3, 6]), 0.5)
     assert apart.tolist() == [False]
     dated = np.array([1, 2, 3, 4, 5, 6], dtype=np.uint32)  # {1,2,3,4}, {5,6}: two missing
@@ -265,3 +278,31 @@ def test_the_passage_checks_refuse_arrays_of_other_documents() -> None:
     with pytest.raises(ValueError, match="paragraph starts"):
         within_passage_limit(np.array([[0, 1]]), *arrays, *none, 70, 20, 0.2)
     assert within_passage_limit(np.array([[0, 1]]), *arrays, *none, 70, 20, 0.0).all()
+
+
+def _template_counts(texts: list[str]) -> verify.TemplateCounts:
+    """Counts of each text against the first, as dedup makes them."""
+    from neardup.config import ShingleConfig
+    from neardup.text.shingle import number_sets, utf8_batch
+
+    sets, set_offsets, sequences, seq_offsets = _flat(texts)
+    numbers, number_offsets = number_sets(utf8_batch(texts), ShingleConfig())
+    pairs = np.array([[0, k] for k in range(1, len(texts))], dtype=np.int64)
+    return verify.template_counts(
+        pairs, sets, set_offsets, sequences, seq_offsets, numbers, number_offsets, 3
+    )
+
+
+def test_numbers_swapped_in_place_tell_one_template_filled_in_twice() -> None:
+    """Another bank's dividend (other figures between the same words) swaps numbers; a
+    copy does not: its OCR misreads letters ("1980s" / "l980r" holds letters), its
+    synonyms are words, and its footer's year is a year, whatever the outlet."""
+    first, other, copy = dividend_notices()
+    counts = _template_counts([first, other, copy])
+    assert counts.swaps.tolist() == [1, 0]  # "April 17" / "May 29"
+    decided = counts.filled_twice(np.array([0.5, 0.5]), DedupConfig())
+    assert decided.tolist() == [True, False]
+    off = DedupConfig(number_swaps=0, max_rewrite_rate=0)
+    assert not counts.filled_twice(np.array([0.5, 0.5]), off).any()
+    eras = _template_counts(["in the 1980s the bank grew fast", "in the l980r the bank grew fast"])
+    assert eras.swaps.tolist() == [0]

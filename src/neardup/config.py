@@ -183,6 +183,12 @@ class DedupConfig:
     # where OCR garbles the words around them; reports of one template differ in them;
     # near-copies aside; 0 turns the check off; see docs/quality.md
     min_number_share: float = 0.5
+    # places where each of a pair holds a few words of its own (1-12, as many give or take
+    # one) among them a number, not a year, the other holds nowhere: one template's figures
+    # filled in twice ("Pay March 31" / "Pay April 30"), which a copy's OCR, synonyms and cuts
+    # do not make; this many or more part a pair that is no near-copy; 0 turns the check
+    # off; see docs/quality.md
+    number_swaps: int = 1
     # the semantic stage (extra neardup[semantic], see neardup.semantic): a pair the rules accept
     # whose larger text runs on past the shared part is parted when an embedding model finds
     # that tail about something else (a quoting article's own story, not the cut paragraphs of
@@ -243,6 +249,10 @@ class DedupConfig:
             raise ConfigError(
                 "min_number_share must be in [0, 1] (0 turns the check off), "
                 f"got {self.min_number_share}"
+            )
+        if self.number_swaps < 0:
+            raise ConfigError(
+                f"number_swaps must be >= 0 (0 turns the check off), got {self.number_swaps}"
             )
         if not 0.0 <= self.min_lede_share <= 1.0:
             raise ConfigError(

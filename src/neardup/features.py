@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -33,6 +34,8 @@ from neardup.text.shingle import (
     utf8_batch,
 )
 
+T = TypeVar("T", bound=np.generic)
+
 
 @dataclass
 class Features:
@@ -43,7 +46,7 @@ class Features:
     set_offsets: NDArray[np.int64]  # set d is sets[set_offsets[d]:set_offsets[d + 1]]
     sequences: NDArray[np.uint32]  # the same shingles in text order, for passage checks
     sequence_offsets: NDArray[np.int64]
-    numbers: NDArray[np.uint32]  # flat sorted sets of each document's numbers ("30-1/2")
+    numbers: NDArray[np.uint64]  # flat sets of each document's numbers ("30-1/2"), placed
     number_offsets: NDArray[np.int64]
     paragraphs: NDArray[np.uint32]  # where each document's paragraphs after the first begin
     paragraph_offsets: NDArray[np.int64]  # (first shingles; see text.shingle.paragraph_starts)
@@ -70,8 +73,8 @@ class Features:
 
 
 def _take_ragged(
-    values: NDArray[np.uint32], offsets: NDArray[np.int64], rows: NDArray[np.int64]
-) -> tuple[NDArray[np.uint32], NDArray[np.int64]]:
+    values: NDArray[T], offsets: NDArray[np.int64], rows: NDArray[np.int64]
+) -> tuple[NDArray[T], NDArray[np.int64]]:
     parts = [values[offsets[row] : offsets[row + 1]] for row in rows.tolist()]
     taken = np.zeros(len(parts) + 1, dtype=np.int64)
     np.cumsum([part.size for part in parts], out=taken[1:])

@@ -9,6 +9,8 @@ and no Python loop over pairs or groups.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -22,7 +24,7 @@ from neardup.verify import PairScores, estimated_similarities, pair_similarities
 
 I64Array = NDArray[np.int64]
 U32Array = NDArray[np.uint32]
-Flat = tuple[U32Array, I64Array]
+Flat = tuple[NDArray[Any], I64Array]
 
 
 def no_features(config: DedupConfig) -> Features:
@@ -34,7 +36,7 @@ def no_features(config: DedupConfig) -> Features:
         set_offsets=start,
         sequences=none,
         sequence_offsets=start,
-        numbers=none,
+        numbers=np.empty(0, np.uint64),
         number_offsets=start,
         paragraphs=none,
         paragraph_offsets=start,
@@ -44,16 +46,16 @@ def no_features(config: DedupConfig) -> Features:
     )
 
 
-def _join(first: Flat, second: Flat) -> Flat:
-    values = np.concatenate((first[0], second[0])).astype(np.uint32)
+def _join(first: Flat, second: Flat, dtype: type[np.unsignedinteger[Any]] = np.uint32) -> Flat:
+    values = np.concatenate((first[0], second[0])).astype(dtype)
     offsets = np.concatenate((first[1], first[1][-1] + second[1][1:])).astype(np.int64)
     return values, offsets
 
 
-def _rows(parts: list[U32Array]) -> Flat:
+def _rows(parts: list[NDArray[Any]], dtype: np.dtype[Any]) -> Flat:
     offsets = np.zeros(len(parts) + 1, dtype=np.int64)
     np.cumsum([p.size for p in parts], out=offsets[1:])
-    values = np.concatenate(parts).astype(np.uint32) if parts else np.empty(0, np.uint32)
+    values = np.concatenate(parts).astype(dtype) if parts else np.empty(0, dtype)
     return values, offsets
 
 
@@ -73,7 +75,7 @@ class Pool:
         self._n = int(features.set_offsets.size - 1)
         self._gids = gids
         self.values, self.offsets = _join((features.sets, features.set_offsets), sets)
-        self.numbers = _join((features.numbers, features.number_offsets), numbers)
+        self.numbers = _join((features.numbers, features.number_offsets), numbers, np.uint64)
         self.signatures: U32Array | None = None
         if features.signatures is not None and signatures is not None:
             self.signatures = np.vstack((features.signatures, signatures)).astype(np.uint32)
@@ -159,5 +161,5 @@ class Pool:
         )
 
 
-def _pick(values: U32Array, offsets: I64Array, nodes: I64Array) -> Flat:
-    return _rows([values[offsets[n] : offsets[n + 1]] for n in nodes.tolist()])
+def _pick(values: NDArray[Any], offsets: I64Array, nodes: I64Array) -> Flat:
+    return _rows([values[offsets[n] : offsets[n + 1]] for n in nodes.tolist()], values.dtype)

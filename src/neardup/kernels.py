@@ -180,10 +180,20 @@ def _unspaced(data: NDArray[np.uint8], i: int, stop: int) -> int:
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _put(out: U64Array, figures: NDArray[np.bool_], count: int, h: np.uint64, figure: bool) -> int:
-    """Write a token's finished hash and figure flag at ``count``; return the next place."""
+def _put(
+    out: U64Array,
+    figures: NDArray[np.bool_],
+    count: int,
+    h: np.uint64,
+    figure: bool,
+    starts: I64Array,
+    begin: int,
+) -> int:
+    """Write a token's finished hash, figure flag and first byte at ``count``; return the
+    next place."""
     out[count] = _mix(h)
     figures[count] = figure
+    starts[count] = begin
     return count + 1
 
 
@@ -206,9 +216,11 @@ def _token_hashes(
     split: bool,
     out: U64Array,
     figures: NDArray[np.bool_],
+    starts: I64Array,
 ) -> int:
     """Hash the tokens of ``data[start:stop]``, each byte read through ``fold``,
-    into ``out``, and whether each is a figure into ``figures``; return how many.
+    into ``out``, whether each is a figure into ``figures`` and where each starts (a byte
+    of ``data``) into ``starts``; return how many.
     ``split``: a character of an unspaced script is a token of its own (:func:`_unspaced`).
 
     A token is counted out as a figure only when it holds a digit, which few do: keeping
@@ -225,13 +237,13 @@ def _token_hashes(
         if width != 0:
             if inside:
                 figure = digit and _token_figure(data, begin, i, fold)
-                count = _put(out, figures, count, h, figure)
+                count = _put(out, figures, count, h, figure, starts, begin)
                 inside = False
             if width > 0:
                 h = _FNV_OFFSET
                 for k in range(i, i + width):
                     h = (h ^ np.uint64(data[k])) * _FNV_PRIME
-                count = _put(out, figures, count, h, False)
+                count = _put(out, figures, count, h, False, starts, i)
             i += abs(width)
             continue
         b = fold[raw]
@@ -244,11 +256,13 @@ def _token_hashes(
             h = (h ^ np.uint64(b)) * _FNV_PRIME
             digit |= _is_digit(raw) or _is_digit(b)
         elif inside:
-            count = _put(out, figures, count, h, digit and _token_figure(data, begin, i, fold))
+            figure = digit and _token_figure(data, begin, i, fold)
+            count = _put(out, figures, count, h, figure, starts, begin)
             inside = False
         i += 1
     if inside:
-        count = _put(out, figures, count, h, digit and _token_figure(data, begin, stop, fold))
+        figure = digit and _token_figure(data, begin, stop, fold)
+        count = _put(out, figures, count, h, figure, starts, begin)
     return count
 
 
@@ -298,9 +312,12 @@ def word_shingles(
     longest = max(longest_document(offsets), 1)  # a document's tokens, one at a time
     scratch = np.empty(longest, dtype=np.uint64)
     figures = np.empty(longest, dtype=np.bool_)
+    token_starts = np.empty(longest, dtype=np.int64)
     at = 0
     for d in range(docs):
-        count = _token_hashes(data, offsets[d], offsets[d + 1], fold, split, scratch, figures)
+        count = _token_hashes(
+            data, offsets[d], offsets[d + 1], fold, split, scratch, figures, token_starts
+        )
         at += _chain_ngrams(scratch, figures, count, size, out, at)
         starts[d + 1] = at
     return out[:at].copy(), starts
@@ -342,6 +359,26 @@ def _unspaced_before(data: NDArray[np.uint8], end: int, start: int, stop: int) -
     return data[lead] >= 0xE0 and _unspaced(data, lead, stop) != 0
 
 
+# A number's entry: its hash's top 32 bits, then whether it is a year, whether it holds a
+# letter, and its place, the word it starts at, in the low 30 bits
+NO_PLACE = np.uint64(0x3FFFFFFF)  # unknown: character shingles, index files before format 6
+YEAR_BIT = np.uint64(1 << 31)  # a year (1900-2099): copies' datelines and footers differ in them
+LETTER_BIT = np.uint64(1 << 30)  # holds a letter ("1980s", an OCR'd "60rn"): OCR changes them
+_HASH_SHIFT = np.uint64(32)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _is_year(data: NDArray[np.uint8], begin: int, end: int) -> bool:
+    """Whether ``data[begin:end]`` is four digits from 1900 to 2099."""
+    if end - begin != 4:
+        return False
+    for k in range(begin, end):
+        if not _is_digit(data[k]):
+            return False
+    first, second = data[begin], data[begin + 1]
+    return (first == 49 and second == 57) or (first == 50 and second == 48)
+
+
 @njit(cache=True, nogil=True)
 def _number_hashes(
     data: NDArray[np.uint8],
@@ -350,8 +387,10 @@ def _number_hashes(
     fold: NDArray[np.uint8],
     split: bool,
     out: U64Array,
+    token_starts: I64Array,
+    tokens: int,
 ) -> int:
-    """Hash the numbers of ``data[start:stop]`` into ``out``; return how many (repeats kept).
+    """Write the numbers of ``data[start:stop]`` to ``out``; return how many (repeats kept).
 
     A number is a run of word bytes, and of joiners ("-/.,") each between two digits
     (one may be a letter ``fold`` reads as a digit: ``_joins``), that is a figure by
@@ -359,8 +398,13 @@ def _number_hashes(
     Hashed like a token, through ``fold``, joiners included. Only runs holding a digit
     are read: from each digit found, back to where its run starts, then forward to its end.
     ``split``: a character of an unspaced script ends a run, as it ends a token ("1998年").
+
+    Each entry holds the hash's top 32 bits above the year and letter bits and the place:
+    the number of the token the number starts in (``token_starts``, the first byte of each of the
+    text's ``tokens``), or ``NO_PLACE`` when ``tokens`` is negative.
     """
     count = 0
+    token = 0
     i = start
     while i < stop:
         if not _is_digit(data[i]):
@@ -392,25 +436,84 @@ def _number_hashes(
                 break
             i += 1
         if _is_figure(digits, kept, length):
-            out[count] = _mix(h)
+            place = NO_PLACE
+            if tokens >= 0:
+                while token + 1 < tokens and token_starts[token + 1] <= begin:
+                    token += 1
+                place = np.uint64(token)
+            year = YEAR_BIT if _is_year(data, begin, i) else np.uint64(0)
+            letter = LETTER_BIT if digits < length else np.uint64(0)
+            out[count] = ((_mix(h) >> _HASH_SHIFT) << _HASH_SHIFT) | year | letter | place
             count += 1
     return count
 
 
 @njit(cache=True, nogil=True)
 def numbers(
-    data: NDArray[np.uint8], offsets: I64Array, fold: NDArray[np.uint8], split: bool
-) -> tuple[U32Array, I64Array]:
-    """Each document's numbers (see ``_number_hashes``), the top 32 bits of their hashes,
-    in text order (repeats kept; ``shingle_sets`` makes sets of them)."""
+    data: NDArray[np.uint8], offsets: I64Array, fold: NDArray[np.uint8], split: bool, placed: bool
+) -> tuple[U64Array, I64Array]:
+    """Each document's numbers (see ``_number_hashes``) in text order, repeats kept
+    (``number_sets`` makes sets of them); ``placed``: with the word each starts at
+    (word shingles), else ``NO_PLACE``."""
     docs = offsets.size - 1
     out = np.empty(max(data.size, 1), dtype=np.uint64)
     starts = np.zeros(docs + 1, dtype=np.int64)
+    longest = max(longest_document(offsets), 1) if placed else 1
+    scratch = np.empty(longest, dtype=np.uint64)
+    figures = np.empty(longest, dtype=np.bool_)
+    token_starts = np.empty(longest, dtype=np.int64)
     at = 0
     for d in range(docs):
-        at += _number_hashes(data, offsets[d], offsets[d + 1], fold, split, out[at:])
+        tokens = -1
+        if placed:
+            tokens = _token_hashes(
+                data, offsets[d], offsets[d + 1], fold, split, scratch, figures, token_starts
+            )
+        at += _number_hashes(
+            data, offsets[d], offsets[d + 1], fold, split, out[at:], token_starts, tokens
+        )
         starts[d + 1] = at
-    return (out[:at] >> np.uint64(32)).astype(np.uint32), starts
+    return out[:at].copy(), starts
+
+
+@njit(cache=True, nogil=True)
+def number_sets(values: U64Array, offsets: I64Array) -> tuple[U64Array, I64Array]:
+    """Each document's numbers sorted by hash, one entry per hash: its first place."""
+    out = np.empty(values.size, dtype=np.uint64)
+    starts = np.zeros(offsets.size, dtype=np.int64)
+    at = 0
+    for d in range(offsets.size - 1):
+        part = np.sort(values[offsets[d] : offsets[d + 1]])
+        for i in range(part.size):
+            if i == 0 or (part[i] >> _HASH_SHIFT) != (part[i - 1] >> _HASH_SHIFT):
+                out[at] = part[i]
+                at += 1
+        starts[d + 1] = at
+    return out[:at].copy(), starts
+
+
+@njit(cache=True, nogil=True, inline="always")
+def number_hash(entry: np.uint64) -> np.uint64:
+    return entry >> _HASH_SHIFT
+
+
+@njit(cache=True, nogil=True)
+def number_overlaps(
+    values: U64Array, offsets: I64Array, left: I64Array, right: I64Array
+) -> I64Array:
+    """``|A ∩ B|`` for each pair of number sets (``number_sets``), by hash alone."""
+    out = np.empty(left.size, dtype=np.int64)
+    for k in range(left.size):
+        a0, a1 = offsets[left[k]], offsets[left[k] + 1]
+        b0, b1 = offsets[right[k]], offsets[right[k] + 1]
+        shared = 0
+        while a0 < a1 and b0 < b1:
+            x, y = values[a0] >> _HASH_SHIFT, values[b0] >> _HASH_SHIFT
+            shared += x == y
+            a0 += x <= y
+            b0 += y <= x
+        out[k] = shared
+    return out
 
 
 @njit(cache=True, nogil=True, inline="always")

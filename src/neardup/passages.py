@@ -62,9 +62,10 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-from neardup.kernels import PROSE
+from neardup.kernels import LETTER_BIT, NO_PLACE, PROSE, YEAR_BIT
 
 U32Array = NDArray[np.uint32]
+U64Array = NDArray[np.uint64]
 I64Array = NDArray[np.int64]
 
 ANCHOR = 2  # consecutive shared shingles that make shared text; see the module docs
@@ -381,6 +382,8 @@ def rewritten(rewrites: Any, aligned: Any, max_rate: float) -> Any:
 def _rewrites(
     seqs: U32Array,
     seq_offsets: I64Array,
+    numbers: U64Array,
+    number_offsets: I64Array,
     doc: int,
     other: int,
     least: int,
@@ -388,7 +391,7 @@ def _rewrites(
     slack: int,
     table: Table,
     stamp: int,
-) -> tuple[int, int]:
+) -> tuple[int, int, int]:
     """(rewrites, aligned shingles) of ``doc`` against ``other``.
 
     The alignment is the longest chain of shingles of ``doc``, in text order, found in
@@ -399,6 +402,11 @@ def _rewrites(
     dropped from) one text between two shared ones leave the other ``least - 1`` shingles
     of its own there, those that span the join; a word in place of another leaves ``least``.
     First places are looked up in ``table``, under a ``stamp`` not used before.
+
+    Also counted: *swaps*, places where each holds from 1 to ``max_gap`` words of its own,
+    their counts differing by at most ``slack``, among them a number (not a year) the other
+    holds nowhere: one template's figures filled in twice ("Pay March 31" / "Pay April
+    30"), which a copy's OCR, synonyms or cuts do not make (:func:`_own_number`).
     """
     a0, a1 = seq_offsets[doc], seq_offsets[doc + 1]
     mask = _fill(table, stamp, seqs, seq_offsets[other], seq_offsets[other + 1])
@@ -419,7 +427,7 @@ def _rewrites(
         tails[k], tail_of[k] = q, count
         length = max(length, k + 1)
         count += 1
-    rewrites = 0
+    rewrites, swaps = 0, 0
     c = tail_of[length - 1] if length else -1
     while c >= 0 and before[c] >= 0:
         d = before[c]
@@ -430,8 +438,46 @@ def _rewrites(
             and abs(own_a - own_b) > slack
         ):
             rewrites += 1
+        words_a, words_b = own_a + 1 - least, own_b + 1 - least  # the words only one holds
+        if (
+            min(words_a, words_b) >= 1
+            and max(words_a, words_b) <= max_gap
+            and abs(words_a - words_b) <= slack
+            and _own_number(numbers, number_offsets, doc, other, at_a[d] + least, at_a[c])
+            and _own_number(numbers, number_offsets, other, doc, at_b[d] + least, at_b[c])
+        ):
+            swaps += 1
         c = d
-    return rewrites, length
+    return rewrites, length, swaps
+
+
+@njit(cache=True, nogil=True)
+def _own_number(
+    numbers: U64Array, offsets: I64Array, doc: int, other: int, first: int, stop: int
+) -> bool:
+    """Whether ``doc`` holds a number of digits alone, not a year, at words ``first`` to
+    ``stop`` that ``other`` holds nowhere (number sets of ``kernels.number_sets``, places included)."""
+    for k in range(offsets[doc], offsets[doc + 1]):
+        entry = numbers[k]
+        place = entry & NO_PLACE
+        if place < first or place >= stop or entry & (YEAR_BIT | LETTER_BIT):
+            continue
+        if not _holds_number(numbers, offsets[other], offsets[other + 1], entry >> np.uint64(32)):
+            return True
+    return False
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _holds_number(numbers: U64Array, start: int, stop: int, wanted: np.uint64) -> bool:
+    """Binary search of a number set ``numbers[start:stop]`` for the hash ``wanted``."""
+    low, high = start, stop
+    while low < high:
+        middle = (low + high) // 2
+        if (numbers[middle] >> np.uint64(32)) < wanted:
+            low = middle + 1
+        else:
+            high = middle
+    return low < stop and (numbers[low] >> np.uint64(32)) == wanted
 
 
 @njit(cache=True, nogil=True)
@@ -440,20 +486,24 @@ def pair_rewrites(
     set_offsets: I64Array,
     seqs: U32Array,
     seq_offsets: I64Array,
+    numbers: U64Array,
+    number_offsets: I64Array,
     left: I64Array,
     right: I64Array,
     least: int,
     max_gap: int,
     slack: int,
-) -> tuple[I64Array, I64Array]:
-    """For each pair: (rewrites, aligned shingles), the smaller document aligned against
-    the other (``smaller_first``); ``least`` is the shingle size (see ``_rewrites``)."""
+) -> tuple[I64Array, I64Array, I64Array]:
+    """For each pair: (rewrites, aligned shingles, swaps), the smaller document aligned
+    against the other (``smaller_first``); ``least`` is the shingle size (see ``_rewrites``)."""
     rewrites = np.empty(left.size, dtype=np.int64)
     aligned = np.empty(left.size, dtype=np.int64)
+    swaps = np.empty(left.size, dtype=np.int64)
     table = _lookup_table(seq_offsets, left, right)
+    args = (seqs, seq_offsets, numbers, number_offsets)
     for k in range(left.size):
         small, large = smaller_first(sets, set_offsets, seqs, seq_offsets, left[k], right[k])
-        rewrites[k], aligned[k] = _rewrites(
-            seqs, seq_offsets, small, large, least, max_gap, slack, table, k + 1
+        rewrites[k], aligned[k], swaps[k] = _rewrites(
+            *args, small, large, least, max_gap, slack, table, k + 1
         )
-    return rewrites, aligned
+    return rewrites, aligned, swaps

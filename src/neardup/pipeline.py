@@ -41,7 +41,6 @@ from neardup.passages import (
     LEDE_CHECK_BELOW,
     NEAR_IDENTICAL,
     PASSAGE_CHECK_BELOW,
-    rewritten,
 )
 from neardup.progress import NullProgress, Progress, StageClock
 from neardup.result import DedupResult
@@ -58,14 +57,16 @@ from neardup.verify import (
     NEAR_COPY,
     FigureScores,
     PairScores,
+    TemplateCounts,
     estimated_similarities,
     figure_scores,
     jaccard_floor,
     numbers_kept,
     pair_similarities,
     plausible_pairs,
-    rewrite_counts,
     set_sizes,
+    template_checked_below,
+    template_counts,
     within_passage_limit,
 )
 
@@ -246,7 +247,7 @@ class Store:
         sketches = SpillArray(directory / "sketches.u8", np.uint8) if config.verify else None
         sets = SpillRagged(directory / "sets.u32", np.uint32)
         sequences = SpillRagged(directory / "sequences.u32", np.uint32)
-        numbers = SpillRagged(directory / "numbers.u32", np.uint32)
+        numbers = SpillRagged(directory / "numbers.u64", np.uint64)
         paragraphs = SpillRagged(directory / "paragraphs.u32", np.uint32)
         bands = SpillColumns(directory, banding.bands, np.uint32)
         texts = SpillRagged(directory / "texts.u8", np.uint8) if config.semantic else None
@@ -264,7 +265,9 @@ class Matching:
     set_offsets: I64Array
     sequences: NDArray[np.uint32]
     sequence_offsets: I64Array
-    numbers: NDArray[np.uint32]  # each document's numbers, sorted sets (``min_number_share``)
+    numbers: NDArray[
+        np.uint64
+    ]  # each document's numbers, sets with places (``kernels.number_sets``)
     number_offsets: I64Array
     paragraphs: NDArray[np.uint32]  # where each document's paragraphs begin (``min_lede_share``)
     paragraph_offsets: I64Array
@@ -406,8 +409,9 @@ def duplicates(
     one's own under ``min_lede_share`` held by the other (a
     quote is not a copy; see ``verify.within_passage_limit``); its
     figures shared as its wording is (``verify.FigureScores.agree``); unless a
-    near-copy, its numbers kept (``verify.numbers_kept``); unless near-identical,
-    not one template rewritten in place (``passages.rewritten``).
+    near-copy, its numbers kept (``verify.numbers_kept``) and not one template filled
+    in twice (``verify.TemplateCounts.filled_twice``: rewritten in place, unless
+    near-identical; other numbers in place of its own).
     """
     scores = pair_scores(pairs, matching, config)
     ok = scores.accepted(config)
@@ -420,9 +424,12 @@ def duplicates(
     if config.verify and config.min_number_share:
         check = np.flatnonzero(ok & (scores.jaccard < NEAR_COPY))
         ok[check] = _numbers_kept(pairs[check], matching, config)
-    if config.verify and config.max_rewrite_rate:
-        check = np.flatnonzero(ok & (scores.jaccard < NEAR_IDENTICAL))
-        ok[check] = _few_rewrites(pairs[check], matching, config)
+    below = template_checked_below(config)
+    if below:
+        check = np.flatnonzero(ok & (scores.jaccard < below))
+        ok[check] = ~_template_counts(pairs[check], matching, config).filled_twice(
+            scores.jaccard[check], config
+        )
     if config.semantic:
         check = np.flatnonzero(ok & (scores.jaccard < NEAR_IDENTICAL))
         ok[check] = _same_topic(pairs[check], matching)
@@ -454,7 +461,9 @@ def on_sets_alone(config: DedupConfig) -> DedupConfig:
     sets and numbers (sequences and paragraph starts: the passage and rewrite checks), for
     a first pass over pairs whose sets alone were gathered; a check added to
     :func:`duplicates` that reads them must be turned off here too."""
-    return replace(config, max_passage=0, max_lead=0, min_lede_share=0, max_rewrite_rate=0)
+    return replace(
+        config, max_passage=0, max_lead=0, min_lede_share=0, max_rewrite_rate=0, number_swaps=0
+    )
 
 
 def _same_topic(pairs: I64Array, matching: Matching) -> NDArray[np.bool_]:
@@ -495,21 +504,21 @@ def _numbers_kept(pairs: I64Array, matching: Matching, config: DedupConfig) -> N
     return _tilewise(pairs, block, matching)
 
 
-def _few_rewrites(pairs: I64Array, matching: Matching, config: DedupConfig) -> NDArray[np.bool_]:
-    """Pairs that are not one template filled in twice (``passages.rewritten``)."""
+def _template_counts(pairs: I64Array, matching: Matching, config: DedupConfig) -> TemplateCounts:
+    """``verify.template_counts`` tile by tile."""
 
-    def block(part: I64Array) -> NDArray[np.bool_]:
-        rewrites, aligned = rewrite_counts(
+    def block(part: I64Array) -> TemplateCounts:
+        return template_counts(
             part,
             matching.set_values,
             matching.set_offsets,
             matching.sequences,
             matching.sequence_offsets,
+            matching.numbers,
+            matching.number_offsets,
             config.shingle.size,
             threads=matching.threads,
         )
-        ok: NDArray[np.bool_] = ~rewritten(rewrites, aligned, config.max_rewrite_rate)
-        return ok
 
     return _tilewise(pairs, block, matching)
 

@@ -194,18 +194,22 @@ MIN_MISSING_NUMBERS = 3
 
 
 def numbers_missing(
-    pairs: I64Array, values: NDArray[np.uint32], offsets: I64Array, *, threads: int = 1
+    pairs: I64Array, values: NDArray[np.uint64], offsets: I64Array, *, threads: int = 1
 ) -> tuple[I64Array, I64Array]:
     """(numbers held, numbers the other lacks) of whichever of each pair holds fewer
-    distinct numbers (sorted sets of ``features.Features.numbers``)."""
-    shared = overlap_counts(pairs, values, offsets, threads=threads)
+    distinct numbers (sets of ``features.Features.numbers``)."""
+
+    def overlaps(left: I64Array, right: I64Array) -> tuple[I64Array]:
+        return (kernels.number_overlaps(values, offsets, left, right),)
+
+    (shared,) = _per_pair(pairs, overlaps, threads)
     held = np.minimum(set_sizes(offsets, pairs[:, 0]), set_sizes(offsets, pairs[:, 1]))
     return held, held - shared
 
 
 def numbers_kept(
     pairs: I64Array,
-    values: NDArray[np.uint32],
+    values: NDArray[np.uint64],
     offsets: I64Array,
     min_share: float,
     *,
@@ -329,24 +333,50 @@ def jaccard_floor(size_a: I64Array, size_b: I64Array, config: DedupConfig) -> F6
     return floor
 
 
-def rewrite_counts(
+@dataclass(frozen=True)
+class TemplateCounts:
+    """Each pair's rewrites, shingles aligned and number swaps (:mod:`neardup.passages`):
+    how one template filled in twice shows against a copy."""
+
+    rewrites: I64Array
+    aligned: I64Array
+    swaps: I64Array
+
+    def filled_twice(self, jaccard: F64Array, config: DedupConfig) -> NDArray[np.bool_]:
+        """One template filled in twice: rewritten in place below ``NEAR_IDENTICAL``
+        (``passages.rewritten``, ``max_rewrite_rate``), or ``number_swaps`` swaps or more
+        (below ``NEAR_COPY``, the pairs these counts are made for)."""
+        rewritten = config.max_rewrite_rate > 0 and jaccard < NEAR_IDENTICAL
+        rewritten = rewritten & passages.rewritten(
+            self.rewrites, self.aligned, config.max_rewrite_rate
+        )
+        swapped = config.number_swaps > 0 and self.swaps >= config.number_swaps
+        filled: NDArray[np.bool_] = rewritten | swapped
+        return filled
+
+
+def template_counts(
     pairs: I64Array,
     sets: NDArray[np.uint32],
     set_offsets: I64Array,
     sequences: NDArray[np.uint32],
     sequence_offsets: I64Array,
+    numbers: NDArray[np.uint64],
+    number_offsets: I64Array,
     shingle_size: int,
     *,
     threads: int = 1,
-) -> tuple[I64Array, I64Array]:
-    """Each pair's rewrites and shingles aligned (see :mod:`neardup.passages`)."""
+) -> TemplateCounts:
+    """Each pair's :class:`TemplateCounts`."""
 
-    def count(left: I64Array, right: I64Array) -> tuple[I64Array, I64Array]:
+    def count(left: I64Array, right: I64Array) -> tuple[I64Array, I64Array, I64Array]:
         return passages.pair_rewrites(
             sets,
             set_offsets,
             sequences,
             sequence_offsets,
+            numbers,
+            number_offsets,
             left,
             right,
             shingle_size,
@@ -354,8 +384,17 @@ def rewrite_counts(
             passages.REWRITE_SLACK,
         )
 
-    rewrites, aligned = _per_pair(pairs, count, threads, outputs=2)
-    return rewrites, aligned
+    return TemplateCounts(*_per_pair(pairs, count, threads, outputs=3))
+
+
+def template_checked_below(config: DedupConfig) -> float:
+    """The Jaccard below which pairs are checked for one template filled in twice: none
+    (0) when both checks are off."""
+    if not config.verify:
+        return 0.0
+    if config.number_swaps:
+        return NEAR_COPY
+    return NEAR_IDENTICAL if config.max_rewrite_rate else 0.0
 
 
 def within_passage_limit(

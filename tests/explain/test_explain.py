@@ -101,7 +101,7 @@ def test_rewrites_in_place_are_counted_and_decide_as_dedup_does() -> None:
     assert figures.rewrites == 3 and figures.aligned is not None
     assert figures.rewrites > figures.max_rewrite_rate * figures.aligned
     assert figures.to_json()["rewrites"] == 3
-    relaxed = explain(first, second, DedupConfig(max_rewrite_rate=0)).figures
+    relaxed = explain(first, second, DedupConfig(max_rewrite_rate=0, number_swaps=0)).figures
     assert relaxed is not None and relaxed.same_story and relaxed.rewrites is None
     scan = explain(first, scanned).figures
     assert scan is not None and scan.same_story  # near-identical: not counted
@@ -113,7 +113,8 @@ def test_numbers_are_counted_and_decide_as_dedup_does() -> None:
     assert figures is not None and not figures.same_story
     assert (figures.numbers, figures.numbers_missing) == (7, 4)
     assert figures.to_json()["numbers_missing"] == 4
-    relaxed = explain(sweden, norway, DedupConfig(min_number_share=0)).figures
+    relaxed = explain(sweden, norway, DedupConfig(min_number_share=0, number_swaps=0)).figures
     assert relaxed is not None and relaxed.same_story and relaxed.numbers is None
+    assert figures.swaps == 2 and relaxed.swaps is None  # the amount and date, the coupon
     kept = explain(sweden, scan).figures
     assert kept is not None and kept.same_story

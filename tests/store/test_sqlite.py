@@ -16,7 +16,7 @@ from neardup.kernels import PROSE
 from neardup.store import sqlite as sqlite_store
 from neardup.store.base import ClusterRow
 from neardup.store.sqlite import APPLICATION_ID, FORMAT_VERSION
-from tests.generated import numbered_bonds, quoted_story
+from tests.generated import dividend_notices, numbered_bonds, quoted_story
 
 STORY = "the harbour authority said the new ferry terminal would open in the spring of next year"
 
@@ -50,6 +50,7 @@ def test_other_formats_are_refused(tmp_path: Path, version: int, message: str) -
 
 # What each format added, newest first: the setting its check reads and the table it stores
 _ADDED = {
+    6: ("number_swaps", None),  # and the places of numbers
     5: ("sentence_lede_words", None),  # and the mark in paragraph starts
     4: ("min_lede_share", "paragraphs"),
     3: ("min_number_share", "numbers"),
@@ -143,6 +144,49 @@ def test_a_format_4_index_stores_paragraph_starts_unmarked_and_decides_as_it_did
     with Index(tmp_path / "new.ndx") as index:  # a new index marks them, and parts the two
         index.add(records)
         assert len(index.clusters()) == 2
+    assert len(dedup(records).clusters()) == 2
+
+
+def test_a_format_5_index_stores_numbers_without_places_and_decides_as_it_did(
+    tmp_path: Path,
+) -> None:
+    first, other, copy = dividend_notices()
+    records = [
+        {"id": "harbor", "text": first},
+        {"id": "lakeside", "text": other},
+        {"id": "copy", "text": copy},
+    ]
+    path = tmp_path / "old.ndx"
+    Index(path).close()
+    _as_format(path, 5)
+    with Index(path) as index:  # read and written as it is: numbers unplaced, none swapped
+        assert index.config.number_swaps == 0
+        index.add(records[:2])
+        index.add(records[2:])
+        assert len(index.clusters()) == 1
+        assert index.check() == []
+    with Index(path) as index:  # reopened: its numbers read back alike
+        assert len(index.clusters()) == 1 and index.check() == []
+    connection = sqlite3.connect(path)
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == 5  # older neardup opens it
+    sizes = sorted(len(blob) for (blob,) in connection.execute("SELECT numbers FROM numbers"))
+    connection.close()
+    assert sizes == [8, 12, 12]  # 32-bit hashes of {15, 29}, {15, 17, 2019}, {15, 17, 2024}
+    with Index(tmp_path / "new.ndx") as index:  # a new index parts them, as dedup does
+        index.add(records[:2])
+        index.add(records[2:])
+        assert sorted(map(sorted, index.clusters().values())) == [["copy", "harbor"], ["lakeside"]]
+        assert index.check() == []
+    connection = sqlite3.connect(tmp_path / "new.ndx")
+    sizes = sorted(len(blob) for (blob,) in connection.execute("SELECT numbers FROM numbers"))
+    connection.close()
+    assert sizes == [16, 24, 24]  # 64-bit entries: hash, year and letter bits, place
+    with Index(tmp_path / "new.ndx") as index:  # and reads its placed numbers back alike
+        index.add([{"id": "copy2", "text": copy.replace("solid", "firm")}])
+        assert sorted(map(sorted, index.clusters().values())) == [
+            ["copy", "copy2", "harbor"],
+            ["lakeside"],
+        ]
     assert len(dedup(records).clusters()) == 2
 
 

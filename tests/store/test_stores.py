@@ -165,6 +165,19 @@ def test_an_index_from_before_central_copies_keeps_its_chosen_copies_wherever_th
     assert settings_from_json(settings_to_json(off)) == off
 
 
+def test_an_index_from_before_number_swaps_keeps_deciding_without_them() -> None:
+    stored = settings_to_json(SETTINGS)
+    assert stored["config"]["number_swaps"] == DedupConfig().number_swaps > 0
+    older = {**stored, "config": dict(stored["config"])}
+    del older["config"]["number_swaps"]  # as files written before format 6
+    assert settings_from_json(older).config.number_swaps == 0
+    assert settings_from_json(older).predates == {"number_swaps"}
+    # off, it is still written: whether a file's numbers hold their places depends on it
+    off = IndexSettings(replace(SETTINGS.config, number_swaps=0), Banding(3, 2), True)
+    assert settings_to_json(off)["config"]["number_swaps"] == 0
+    assert settings_from_json(settings_to_json(off)) == off
+
+
 def test_an_index_stored_with_a_keep_field_it_never_ranked_still_opens() -> None:
     stored = settings_to_json(SETTINGS)
     stray = {**stored, "config": {**stored["config"], "keep_field": "date"}}

@@ -4,6 +4,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
+from neardup import kernels
 from neardup.config import ShingleConfig
 from neardup.kernels import PROSE
 from neardup.text.shingle import (
@@ -122,8 +123,40 @@ def test_figure_values_are_stable() -> None:
 
 
 def _numbers(*texts: str, fold_ocr: bool = True) -> list[set[int]]:
+    """Each text's numbers, as their hashes (the top half of each entry)."""
     values, offsets = number_sets(utf8_batch(list(texts)), ShingleConfig(fold_ocr=fold_ocr))
-    return [set(values[offsets[d] : offsets[d + 1]].tolist()) for d in range(len(texts))]
+    hashes = values >> np.uint64(32)
+    return [set(hashes[offsets[d] : offsets[d + 1]].tolist()) for d in range(len(texts))]
+
+
+def _placed(text: str, config: ShingleConfig | None = None) -> list[tuple[int, bool, bool]]:
+    """(word, is a year, holds a letter) of each of ``text``'s numbers, by word."""
+    values, _ = number_sets(utf8_batch([text]), config or ShingleConfig())
+    entries = [
+        (int(v & kernels.NO_PLACE), bool(v & kernels.YEAR_BIT), bool(v & kernels.LETTER_BIT))
+        for v in values
+    ]
+    return sorted(entries)
+
+
+def test_numbers_know_the_word_they_first_stand_at() -> None:
+    """Number swaps compare the numbers between two texts' shared words, so each number
+    keeps its place: the word it starts at (a repeat, its first), whether it is a year
+    (copies' datelines and footers differ in them) and whether it holds a letter."""
+    text = "Pay March 31, record March 16; paid 31 in 1987 (the 1980s), vs 5,000 and 12.5"
+    assert _placed(text) == [
+        (2, False, False),  # 31, again at word 7: its first place
+        (5, False, False),  # 16
+        (9, True, False),  # 1987
+        (11, False, True),  # 1980s
+        (13, False, False),  # 5,000: one number, words 13 and 14
+        (16, False, False),  # 12.5
+    ]
+    assert _placed("a 1850 or 2100 year") == [(1, False, False), (3, False, False)]
+    unspaced = ShingleConfig(split_unspaced=True)
+    assert _placed("1998年に 20 件", unspaced) == [(0, True, False), (3, False, False)]
+    chars = _placed("pay march 31", ShingleConfig(kind="char", size=5))
+    assert chars == [(int(kernels.NO_PLACE), False, False)]  # characters have no words
 
 
 def test_numbers_are_read_whole() -> None:

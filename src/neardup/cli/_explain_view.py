@@ -68,6 +68,8 @@ def _figures(console: Console, explanation: Explanation) -> None:
                 f", rewrites {figures.rewrites} {sign} {figures.max_rewrite_rate} x "
                 f"{figures.aligned} aligned"
             )
+    if figures.swaps is not None and figures.number_swaps:
+        rule += f", numbers swapped {figures.swaps} {_vs(figures.swaps, figures.number_swaps)}"
     rule += _numbers_rule(figures)
     if figures.tail_cosine is not None:
         rule += f", tail topic {figures.tail_cosine:.3f} {_vs(figures.tail_cosine, figures.min_tail_cosine)}"

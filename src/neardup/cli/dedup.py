@@ -149,6 +149,13 @@ def dedup(
             help='Share of its numbers ("30-1/2", "1,000") the one of a pair holding fewer must find in the other once three or more are missing (a template filled in with other facts); near-copies aside; 0 = no check.'
         ),
     ] = _DEFAULTS.min_number_share,
+    number_swaps: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help='Places where each of a pair holds a few words of its own with a number the other holds nowhere ("Pay March 31" / "Pay April 30": one template filled in twice) from which the pair is parted; near-copies aside; 0 = no check.',
+        ),
+    ] = _DEFAULTS.number_swaps,
     drop_boilerplate: Annotated[
         bool,
         typer.Option(
@@ -291,6 +298,7 @@ def dedup(
         "min_figures": min_figures,
         "max_rewrite_rate": max_rewrite_rate,
         "min_number_share": min_number_share,
+        "number_swaps": number_swaps,
         "min_lede_share": min_lede_share,
         "sentence_lede_words": sentence_lede_words,
         "drop_boilerplate": drop_boilerplate,

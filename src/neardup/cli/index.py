@@ -163,6 +163,10 @@ def add(
         float | None,
         typer.Option(help="New index: share of its numbers a pair's one holding fewer must keep."),
     ] = None,
+    number_swaps: Annotated[
+        int | None,
+        typer.Option(min=0, help="New index: number swaps from which a pair is parted."),
+    ] = None,
     drop_boilerplate: Annotated[
         bool | None,
         typer.Option(
@@ -254,6 +258,7 @@ def add(
         "min_figures": min_figures,
         "max_rewrite_rate": max_rewrite_rate,
         "min_number_share": min_number_share,
+        "number_swaps": number_swaps,
         "min_lede_share": min_lede_share,
         "sentence_lede_words": sentence_lede_words,
         "drop_boilerplate": drop_boilerplate,

@@ -13,7 +13,6 @@ from neardup.passages import (
     NEAR_IDENTICAL,
     pair_passages,
     placed,
-    rewritten,
 )
 from neardup.pipeline import choose_banding, passage_rule
 from neardup.semantic import TailTopics
@@ -24,7 +23,8 @@ from neardup.verify import (
     numbers_agree,
     numbers_missing,
     pair_similarities,
-    rewrite_counts,
+    template_checked_below,
+    template_counts,
 )
 
 __all__ = ["figures"]
@@ -65,13 +65,24 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
         )
         passage, lead, lede = (int(measured[0]) for measured in found)
         same_story = bool(placed(passage, lead, lede, checked.max_passage, checked.max_lead))
-    rewrites = aligned = None
-    if config.verify and config.max_rewrite_rate and jaccard < NEAR_IDENTICAL:
-        counted = rewrite_counts(
-            pair, values, offsets, sequences, sequence_offsets, config.shingle.size
+    rewrites = aligned = swaps = None
+    if jaccard < template_checked_below(config):
+        counted = template_counts(
+            pair,
+            values,
+            offsets,
+            sequences,
+            sequence_offsets,
+            features.numbers,
+            features.number_offsets,
+            config.shingle.size,
         )
-        rewrites, aligned = int(counted[0][0]), int(counted[1][0])
-        same_story = same_story and not rewritten(rewrites, aligned, config.max_rewrite_rate)
+        filled = bool(counted.filled_twice(np.array([jaccard]), config)[0])
+        same_story = same_story and not filled
+        if config.max_rewrite_rate and jaccard < NEAR_IDENTICAL:
+            rewrites, aligned = int(counted.rewrites[0]), int(counted.aligned[0])
+        if config.number_swaps:
+            swaps = int(counted.swaps[0])
     held = missing = None
     if config.verify and config.min_number_share and jaccard < NEAR_COPY:
         counts = numbers_missing(pair, features.numbers, features.number_offsets)
@@ -112,6 +123,8 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
         rewrites=rewrites,
         aligned=aligned,
         max_rewrite_rate=config.max_rewrite_rate,
+        swaps=swaps,
+        number_swaps=config.number_swaps,
         numbers=held,
         numbers_missing=missing,
         min_number_share=config.min_number_share,

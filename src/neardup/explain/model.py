@@ -130,6 +130,10 @@ class Figures:
     rewrites: int | None = None
     aligned: int | None = None
     max_rewrite_rate: float = 0.0  # rewrites (from passages.MIN_REWRITES) per aligned shingle
+    # places where each holds a number of its own, in a few words of its own, the other holds
+    # nowhere (None when dedup would not count them: near-copies; see neardup.passages)
+    swaps: int | None = None
+    number_swaps: int = 0  # swaps from which a pair is parted (0: the check is off)
     # the numbers of the one holding fewer, and how many of them the other lacks (None when
     # dedup would not compare them: near-copies; see verify.numbers_agree)
     numbers: int | None = None
@@ -150,6 +154,8 @@ class Figures:
             "rewrites": self.rewrites,
             "aligned": self.aligned,
             "max_rewrite_rate": self.max_rewrite_rate,
+            "swaps": self.swaps,
+            "number_swaps": self.number_swaps,
             "numbers": self.numbers,
             "numbers_missing": self.numbers_missing,
             "min_number_share": self.min_number_share,

@@ -99,6 +99,7 @@ def config_from_summary(parameters: dict[str, Any]) -> DedupConfig:
     top.setdefault("min_lede_share", 0.0)  # likewise
     top.setdefault("sentence_lede_words", 0)  # likewise
     top.setdefault("central_share", 0.0)  # likewise
+    top.setdefault("number_swaps", 0)  # likewise
     try:
         return DedupConfig(
             normalize=NormalizeConfig(**pick(NormalizeConfig, parameters.get("normalize"))),

@@ -16,6 +16,8 @@ itself: the SQLite store serialises access.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numba import njit
 from numpy.typing import NDArray
@@ -27,15 +29,15 @@ BoolArray = NDArray[np.bool_]
 
 @njit(cache=True)
 def _gather(
-    values: U32Array, offsets: I64Array, gids: I64Array
-) -> tuple[U32Array, I64Array]:  # pragma: no cover - compiled
+    values: NDArray[Any], offsets: I64Array, gids: I64Array
+) -> tuple[NDArray[Any], I64Array]:  # pragma: no cover - compiled
     known = offsets.size - 1
     out_offsets = np.zeros(gids.size + 1, dtype=np.int64)
     for k in range(gids.size):
         g = gids[k]
         size = offsets[g + 1] - offsets[g] if 0 <= g < known else 0
         out_offsets[k + 1] = out_offsets[k] + size
-    out = np.empty(out_offsets[-1], dtype=np.uint32)
+    out = np.empty(out_offsets[-1], dtype=values.dtype)
     for k in range(gids.size):
         g = gids[k]
         if 0 <= g < known:
@@ -45,10 +47,12 @@ def _gather(
 
 
 class SetMirror:
-    """Group id -> shingle set, for every group added since it was made."""
+    """Group id -> shingle set (or another per-group array of ``dtype``, as little-endian
+    blobs), for every group added since it was made."""
 
-    def __init__(self) -> None:
-        self._values = np.empty(1 << 16, dtype=np.uint32)
+    def __init__(self, dtype: type[np.unsignedinteger[Any]] = np.uint32) -> None:
+        self._dtype = np.dtype(dtype)
+        self._values = np.empty(1 << 16, dtype=self._dtype)
         self._size = 0
         self._offsets = np.zeros(1, dtype=np.int64)
         self._live = np.zeros(0, dtype=bool)
@@ -64,9 +68,9 @@ class SetMirror:
         first, last = self.next_gid, gids[-1]
         sizes = np.zeros(last + 1 - first, dtype=np.int64)
         index = np.array(gids, dtype=np.int64) - first
-        sizes[index] = [len(blob) // 4 for blob in sets]
+        sizes[index] = [len(blob) // self._dtype.itemsize for blob in sets]
         self._reserve(self._size + int(sizes.sum()))
-        joined = np.frombuffer(b"".join(sets), dtype="<u4")
+        joined = np.frombuffer(b"".join(sets), dtype=self._dtype.newbyteorder("<"))
         self._values[self._size : self._size + joined.size] = joined
         self._size += joined.size
         self._offsets = np.concatenate((self._offsets, self._offsets[-1] + np.cumsum(sizes)))
@@ -76,7 +80,7 @@ class SetMirror:
 
     def _reserve(self, size: int) -> None:
         if size > self._values.size:
-            grown = np.empty(max(size, 2 * self._values.size), dtype=np.uint32)
+            grown = np.empty(max(size, 2 * self._values.size), dtype=self._dtype)
             grown[: self._size] = self._values[: self._size]
             self._values = grown
 
@@ -84,7 +88,7 @@ class SetMirror:
         known = [g for g in gids if g < self._live.size]
         self._live[known] = False
 
-    def gather(self, gids: I64Array) -> tuple[U32Array, I64Array, BoolArray]:
+    def gather(self, gids: I64Array) -> tuple[NDArray[Any], I64Array, BoolArray]:
         """Sets of ``gids`` in order, flat; ``live`` False (and an empty set) for groups gone."""
         gids = np.asarray(gids, dtype=np.int64)
         values, offsets = _gather(self._values[: self._size], self._offsets, gids)

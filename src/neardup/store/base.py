@@ -103,7 +103,7 @@ class GroupSets:
     shingles: U32Array  # sorted shingle set
     sequence: U32Array | None  # the same shingles in text order, when asked for
     signature: U32Array | None  # only when the index estimates similarities
-    numbers: U32Array | None = None  # its numbers, a sorted set (none: stored by format 2)
+    numbers: U64Array | None = None  # its numbers, placed (kernels.number_sets; none: format 2)
     paragraphs: U32Array | None = None  # its paragraph starts (none: stored by format 2 or 3)
 
 
@@ -183,8 +183,9 @@ class IndexStore(Protocol):
         """As :meth:`shingle_sets`, for the groups' shingles in text order."""
         ...
 
-    def numbers(self, gids: I64Array) -> tuple[U32Array, I64Array, NDArray[np.bool_]]:
-        """As :meth:`shingle_sets`, for the groups' numbers (``verify.numbers_kept``)."""
+    def numbers(self, gids: I64Array) -> tuple[U64Array, I64Array, NDArray[np.bool_]]:
+        """As :meth:`shingle_sets`, for the groups' numbers (``kernels.number_sets``: the
+        number check and number swaps), each without its place when stored before those."""
         ...
 
     def paragraphs(self, gids: I64Array) -> tuple[U32Array, I64Array, NDArray[np.bool_]]:
@@ -298,6 +299,7 @@ def settings_from_json(data: dict[str, Any]) -> IndexSettings:
         "min_lede_share",
         "sentence_lede_words",
         "central_share",
+        "number_swaps",
     }
     predates = frozenset(later - config.keys()) | unsplit
     for name in later:

@@ -123,15 +123,17 @@ class MemoryStore:
     def sequences(self, gids: I64Array) -> tuple[U32Array, I64Array, NDArray[np.bool_]]:
         return self._flat(gids, "sequence")
 
-    def numbers(self, gids: I64Array) -> tuple[U32Array, I64Array, NDArray[np.bool_]]:
-        return self._flat(gids, "numbers")
+    def numbers(self, gids: I64Array) -> tuple[U64Array, I64Array, NDArray[np.bool_]]:
+        return self._flat(gids, "numbers", np.uint64)
 
     def paragraphs(self, gids: I64Array) -> tuple[U32Array, I64Array, NDArray[np.bool_]]:
         return self._flat(gids, "paragraphs")
 
-    def _flat(self, gids: I64Array, name: str) -> tuple[U32Array, I64Array, NDArray[np.bool_]]:
+    def _flat(
+        self, gids: I64Array, name: str, dtype: type[np.unsignedinteger[Any]] = np.uint32
+    ) -> tuple[NDArray[Any], I64Array, NDArray[np.bool_]]:
         """The ``name`` arrays of ``GroupSets`` of ``gids``, flat (empty for a missing group)."""
-        empty = np.empty(0, dtype=np.uint32)
+        empty = np.empty(0, dtype=dtype)
         found = [self._t.sets.get(int(g)) for g in np.asarray(gids).tolist()]
         parts: list[U32Array] = []
         for sets in found:
@@ -139,7 +141,7 @@ class MemoryStore:
             parts.append(empty if part is None else part)
         offsets = np.zeros(len(parts) + 1, dtype=np.int64)
         np.cumsum([p.size for p in parts], out=offsets[1:])
-        values = np.concatenate([empty, *parts]).astype(np.uint32)
+        values = np.concatenate([empty, *parts]).astype(dtype)
         return values, offsets, np.array([s is not None for s in found], dtype=bool)
 
     def band_hits(self, codes: U64Array) -> tuple[I64Array, I64Array]:

@@ -1,16 +1,19 @@
 """The default index store: one SQLite file in WAL mode, no server to run.
 
-File format (version 5)
+File format (version 6)
 -----------------------
 
 The file is an ordinary SQLite 3 database. Its header carries
 ``PRAGMA application_id = 0x4E445550`` ("NDUP"), which tells a neardup index
-from any other SQLite file, and ``PRAGMA user_version = 5``, the format
+from any other SQLite file, and ``PRAGMA user_version = 6``, the format
 version below; a file of a newer version is refused with a message, never
-misread. Version 5 marks the paragraph starts that follow a sentence (their top bit),
+misread. Version 6 stores each number with its place (64 bits, ``numbers``),
+version 5 marks the paragraph starts that follow a sentence (their top bit),
 version 4 adds the ``paragraphs`` table, version 3 the ``numbers``
 table. An older file is read and written as it is and keeps its version (so
-the neardup that wrote it still opens it): a version 4 file's settings predate
+the neardup that wrote it still opens it): a version 5 file's settings predate
+``number_swaps``, so it decides without number swaps and stores its numbers as
+32-bit hashes, without places; a version 4 file's settings predate
 ``sentence_lede_words``, so it reads no short ledes and stores paragraph starts without
 the mark; a version 3 file's settings predate
 ``min_lede_share``, so it decides without the lede check and stores no
@@ -47,9 +50,12 @@ index must be rebuilt from its documents (``neardup index add``). Tables:
     for verify.py's passage check of pairs that pass the similarity test.
     Kept apart so that the rows read for every candidate stay small.
 ``numbers(gid INTEGER PRIMARY KEY, numbers)``
-    Each group's numbers ("30-1/2", "1,000"; :mod:`neardup.kernels`) as a
-    sorted set of little-endian ``uint32`` hashes, for the number check
-    (``min_number_share``). A group without a row (stored by format 2) has none.
+    Each group's numbers ("30-1/2", "1,000"; :mod:`neardup.kernels`) as
+    little-endian ``uint64`` entries sorted by hash, one per number: the hash's
+    top 32 bits, then the year and letter bits and the word it first stands at
+    (``kernels.number_sets``), for the number check (``min_number_share``) and
+    number swaps (``number_swaps``). Format 3 to 5: the hashes alone, ``uint32``.
+    A group without a row (stored by format 2) has none.
 ``paragraphs(gid INTEGER PRIMARY KEY, paragraphs)``
     Where each group's paragraphs after the first begin, as first shingles
     (little-endian ``uint32``; :func:`neardup.text.shingle.paragraph_starts`), the top
@@ -107,7 +113,7 @@ from numpy.typing import NDArray
 
 from neardup._version import __version__
 from neardup.errors import InputError
-from neardup.kernels import PROSE
+from neardup.kernels import NO_PLACE, PROSE
 from neardup.store._bandindex import BandIndex
 from neardup.store._setmirror import SetMirror
 from neardup.store.base import (
@@ -130,8 +136,9 @@ from neardup.store.base import (
 )
 
 APPLICATION_ID = 0x4E445550  # "NDUP"
-# 2: a stored shingle's low bit marks a figure; 3: numbers; 4: paragraphs; 5: their sentence mark
-FORMAT_VERSION = 5
+# 2: a stored shingle's low bit marks a figure; 3: numbers; 4: paragraphs; 5: their sentence
+# mark; 6: numbers with their places
+FORMAT_VERSION = 6
 _OLDEST_FORMAT = 2  # read and written as it is: without numbers (2) or paragraphs (2 and 3)
 _BUSY_MS = 30_000  # a writer waits this long for another process's transaction
 _CACHE_KIB = 65_536  # page cache per connection: the hot part of groups and docs
@@ -202,10 +209,10 @@ def _group(row: tuple[Any, ...]) -> GroupRow:
     return GroupRow(gid, _unsigned(key), cluster, size)
 
 
-def _array(blob: bytes) -> U32Array:
+def _array(blob: bytes, dtype: type[np.unsignedinteger[Any]] = np.uint32) -> NDArray[Any]:
     if _LITTLE_ENDIAN:
-        return np.frombuffer(blob, dtype=np.uint32)  # read-only view, no copy
-    return np.frombuffer(blob, dtype="<u4").astype(np.uint32)
+        return np.frombuffer(blob, dtype=dtype)  # read-only view, no copy
+    return np.frombuffer(blob, dtype=np.dtype(dtype).newbyteorder("<")).astype(dtype)
 
 
 def _u32(blob: bytes | None) -> U32Array | None:
@@ -268,6 +275,8 @@ class SqliteStore:
         self._paragraphs = "min_lede_share" not in settings.predates
         # and a format 4 file's, without the sentence mark (PROSE) that no check of it reads
         self._unmarked = "sentence_lede_words" in settings.predates
+        # numbers with their places (64 bits) from format 6, which number swaps read
+        self._placed = "number_swaps" not in settings.predates
 
     # ------------------------------------------------------------------ opening
 
@@ -390,13 +399,36 @@ class SqliteStore:
         unmarked: U32Array = paragraphs & ~PROSE
         return unmarked
 
+    def _stored_numbers(self, numbers: U64Array | None) -> NDArray[Any] | None:
+        """Numbers as this file's format holds them: before format 6, the hashes alone."""
+        if numbers is None or self._placed:
+            return numbers
+        hashes: U32Array = (numbers >> np.uint64(32)).astype(np.uint32)
+        return hashes
+
+    def _read_numbers(self, blob: bytes | None) -> U64Array | None:
+        """Stored numbers as the checks read them: 64-bit entries, without places (and
+        without year or letter bits) before format 6."""
+        if blob is None:
+            return None
+        if self._placed:
+            return _array(blob, np.uint64)
+        placeless: U64Array = (_array(blob).astype(np.uint64) << np.uint64(32)) | NO_PLACE
+        return placeless
+
+    def _mirrored(self, rows: Sequence[Absorbed]) -> list[Absorbed]:
+        """Rows as the mirrors hold them: numbers as 64-bit entries whatever the format."""
+        if self._placed:
+            return list(rows)
+        return [(*row[:4], _entry_bytes(self._read_numbers(row[4])), row[5]) for row in rows]
+
     def _absorb_own(self, inserted: list[Absorbed]) -> None:
         """The groups a transaction writes go into the mirrors at once, unread: the rest of
         the transaction reads them there (a rollback forgets the mirrors). Only when the
         mirrors hold everything before them; else the next refresh reads them."""
         with self._band_lock:
             if inserted and self._mirrors and self._mirrors.sets.next_gid == inserted[0][0]:
-                _absorb(self._mirrors, inserted)
+                _absorb(self._mirrors, self._mirrored(inserted))
 
     def _forget_bands(self) -> None:
         with self._band_lock:
@@ -468,7 +500,7 @@ class SqliteStore:
                 _array(shingles),
                 _u32(order.get(gid)),
                 _u32(signature),
-                _u32(numbers.get(gid)),
+                self._read_numbers(numbers.get(gid)),
                 _u32(paragraphs.get(gid)),
             )
             for gid, signature, shingles in found
@@ -482,7 +514,7 @@ class SqliteStore:
         with self._band_lock:
             return self._refreshed().sequences.gather(gids)
 
-    def numbers(self, gids: I64Array) -> tuple[U32Array, I64Array, NDArray[np.bool_]]:
+    def numbers(self, gids: I64Array) -> tuple[U64Array, I64Array, NDArray[np.bool_]]:
         with self._band_lock:
             return self._refreshed().numbers.gather(gids)
 
@@ -498,7 +530,7 @@ class SqliteStore:
         """The in-memory mirrors, with what any connection committed since they last looked."""
         if self._mirrors is None:
             self._mirrors = _Mirrors(
-                BandIndex(), SetMirror(), SetMirror(), SetMirror(), SetMirror()
+                BandIndex(), SetMirror(), SetMirror(), SetMirror(np.uint64), SetMirror()
             )
         mirrors = self._mirrors
         seen = mirrors.sets.next_gid - 1
@@ -510,7 +542,7 @@ class SqliteStore:
             f" FROM groups g JOIN shingles s USING (gid) JOIN sequences q USING (gid)"
             f"{joins} WHERE gid > ? ORDER BY gid"
         )
-        _absorb(mirrors, self._rows(sql, seen))
+        _absorb(mirrors, self._mirrored(self._rows(sql, seen)))
         removed = self._rows("SELECT seq, gid FROM removals WHERE seq > ?", mirrors.removal)
         if removed:
             gone = [gid for _, gid in removed]
@@ -541,7 +573,9 @@ class SqliteStore:
         connection.executemany("INSERT INTO shingles VALUES (?, ?, ?)", set_rows)
         sequence_rows = [(g.row.gid, _bytes(g.sets.sequence)) for g in groups]
         connection.executemany("INSERT INTO sequences VALUES (?, ?)", sequence_rows)
-        number_rows = [(g.row.gid, _optional_bytes(g.sets.numbers)) for g in groups]
+        number_rows = [
+            (g.row.gid, _optional_bytes(self._stored_numbers(g.sets.numbers))) for g in groups
+        ]
         if self._numbers:
             connection.executemany("INSERT INTO numbers VALUES (?, ?)", number_rows)
         paragraph_rows = [
@@ -703,10 +737,11 @@ class SqliteStore:
 
     def _column_problems(self, table: str) -> list[str]:
         """Groups whose row of ``table`` (named as its column) is missing or not a whole
-        number of ``uint32`` values."""
+        number of its values (``uint32``; placed numbers ``uint64``)."""
+        width = 8 if table == "numbers" and self._placed else 4
         bad = self._rows(
             f"SELECT g.gid FROM groups g LEFT JOIN {table} t USING (gid)"
-            f" WHERE t.{table} IS NULL OR length(t.{table}) % 4 != 0"
+            f" WHERE t.{table} IS NULL OR length(t.{table}) % {width} != 0"
         )
         return [f"group {gid}: its {table} are missing or the wrong size" for (gid,) in bad]
 
@@ -730,8 +765,15 @@ def _bytes(values: U32Array | None) -> bytes:
     return np.ascontiguousarray(values, dtype="<u4").tobytes()  # no copy when it is already
 
 
-def _optional_bytes(values: U32Array | None) -> bytes:
+def _optional_bytes(values: NDArray[Any] | None) -> bytes:
+    if values is not None and values.dtype == np.uint64:
+        return _entry_bytes(values)
     return b"" if values is None else _bytes(values)
+
+
+def _entry_bytes(values: U64Array | None) -> bytes:
+    """64-bit entries (placed numbers) as stored: little-endian."""
+    return b"" if values is None else np.ascontiguousarray(values, dtype="<u8").tobytes()
 
 
 def _group_values(group: NewGroup) -> tuple[Any, ...]:

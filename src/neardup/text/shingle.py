@@ -17,6 +17,7 @@ from neardup import kernels
 from neardup.config import ShingleConfig
 
 U32Array = NDArray[np.uint32]
+U64Array = NDArray[np.uint64]
 I64Array = NDArray[np.int64]
 
 # Letters that OCR misreads for one another, each class read as its first
@@ -78,11 +79,14 @@ def shingle_sequences(
     return values, starts
 
 
-def number_sets(utf8: Utf8Batch, config: ShingleConfig) -> tuple[U32Array, I64Array]:
-    """Each normalised text's numbers ("30-1/2", "1,000"; see :mod:`neardup.kernels`), as a
-    sorted, duplicate-free set of 32-bit hashes, flat."""
+def number_sets(utf8: Utf8Batch, config: ShingleConfig) -> tuple[U64Array, I64Array]:
+    """Each normalised text's numbers ("30-1/2", "1,000"; see :mod:`neardup.kernels`), flat:
+    one 64-bit entry per distinct number, sorted by its 32-bit hash (the entry's top half),
+    with the word it first stands at (word shingles; else ``kernels.NO_PLACE``) and whether
+    it is a year."""
     fold = _OCR_FOLD if config.fold_ocr else _IDENTITY
-    return kernels.shingle_sets(*kernels.numbers(*utf8, fold, config.split_unspaced))
+    placed = config.kind == "word"
+    return kernels.number_sets(*kernels.numbers(*utf8, fold, config.split_unspaced, placed))
 
 
 # Words into a text within which paragraph starts are kept: the lede check, their one reader,

@@ -5,7 +5,8 @@ batch. Written under ``features/part-NNNNN/``:
 
 - ``sets.npy`` / ``set_offsets.npy``, ``sequences.npy`` / ``sequence_offsets.npy``:
   shingle sets and text-order sequences, flat (uint32) with int64 offsets;
-- ``numbers.npy`` / ``number_offsets.npy``: each document's numbers, likewise;
+- ``numbers.npy`` / ``number_offsets.npy``: each document's numbers (``uint64`` entries
+  with places, ``kernels.number_sets``), likewise;
 - ``paragraphs.npy`` / ``paragraph_offsets.npy``: where its paragraphs begin, likewise;
 - ``band_keys.npy`` (documents x bands, uint32), ``text_keys.npy`` (uint64),
   ``lengths.npy`` (int64), ``signatures.npy`` (documents x num_perm, only
@@ -130,7 +131,7 @@ def _finish(
         "set_sizes": np.empty(0, np.int64),
         "sequences": np.empty(0, np.uint32),
         "sequence_sizes": np.empty(0, np.int64),
-        "numbers": np.empty(0, np.uint32),
+        "numbers": np.empty(0, np.uint64),
         "number_sizes": np.empty(0, np.int64),
         "paragraphs": np.empty(0, np.uint32),
         "paragraph_sizes": np.empty(0, np.int64),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import pickle
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,7 @@ class Gathered:
     positions: I64Array
     sets: tuple[NDArray[np.uint32], I64Array]
     sequences: tuple[NDArray[np.uint32], I64Array]
-    numbers: tuple[NDArray[np.uint32], I64Array]
+    numbers: tuple[NDArray[np.uint64], I64Array]
     paragraphs: tuple[NDArray[np.uint32], I64Array]  # empty with the sequences
     signatures: NDArray[np.uint32] | None
     meta: pa.Table | None  # id, source, line (and field_value), when asked for
@@ -96,7 +97,7 @@ def gather(
     sets: list[tuple[NDArray[np.uint32], I64Array]] = []
     ordered: list[tuple[NDArray[np.uint32], I64Array]] = []
     paragraphs: list[tuple[NDArray[np.uint32], I64Array]] = []
-    numbers: list[tuple[NDArray[np.uint32], I64Array]] = []
+    numbers: list[tuple[NDArray[np.uint64], I64Array]] = []
     signatures: list[NDArray[np.uint32]] = []
     sketches: list[NDArray[np.uint8]] = []
     tables: list[pa.Table] = []
@@ -118,7 +119,7 @@ def gather(
         positions,
         _concat_ragged(sets),
         _concat_ragged(ordered),
-        _concat_ragged(numbers),
+        _concat_ragged(numbers, np.uint64),
         _concat_ragged(paragraphs),
         None if config.verify else _concat(signatures, (0, num_perm), np.uint32),
         pa.concat_tables(tables) if meta and tables else None,
@@ -148,7 +149,7 @@ def _by_partition(positions: I64Array, offsets: I64Array) -> list[tuple[int, I64
 
 def _ragged(
     work: WorkDir, folder: str, values_name: str, offsets_name: str, rows: I64Array
-) -> tuple[NDArray[np.uint32], I64Array]:
+) -> tuple[NDArray[Any], I64Array]:
     """Rows ``rows`` of a flat ragged array, copied out compactly."""
     values = np.asarray(work.load_array(folder, values_name))
     offsets = np.asarray(work.load_array(folder, offsets_name))
@@ -156,10 +157,10 @@ def _ragged(
 
 
 def _concat_ragged(
-    parts: list[tuple[NDArray[np.uint32], I64Array]],
-) -> tuple[NDArray[np.uint32], I64Array]:
+    parts: Sequence[tuple[NDArray[Any], I64Array]], dtype: Any = np.uint32
+) -> tuple[NDArray[Any], I64Array]:
     if not parts:
-        return np.empty(0, np.uint32), np.zeros(1, np.int64)
+        return np.empty(0, dtype), np.zeros(1, np.int64)
     values = np.concatenate([values for values, _ in parts])
     sizes = np.concatenate([np.diff(offsets) for _, offsets in parts])
     offsets = np.zeros(sizes.size + 1, dtype=np.int64)
