@@ -26,10 +26,9 @@ from neardup.text.shingle import (
     Utf8Batch,
     keyed_with,
     lede_scan,
-    number_sets,
     paragraph_starts,
+    sequences_and_numbers,
     sets_of,
-    shingle_sequences,
     text_keys,
     utf8_batch,
 )
@@ -111,11 +110,10 @@ class Featurizer:
         clock["normalize"] = time.perf_counter() - began
         began = time.perf_counter()
         shingled_utf8 = utf8 if shingled is normalized else utf8_batch(shingled)
-        sequences, sequence_offsets = shingle_sequences(
+        sequences, sequence_offsets, numbers, number_offsets = sequences_and_numbers(
             shingled, self.config.shingle, shingled_utf8
         )
         sets, offsets = sets_of(sequences, sequence_offsets)
-        numbers, number_offsets = number_sets(shingled_utf8, self.config.shingle)
         paragraphs, paragraph_offsets = paragraph_starts(raw, self.config.shingle, scan)
         # texts alike but for their paragraphs are apart: a group's paragraphs are its own
         keys = keyed_with(text_keys(normalized, utf8), paragraphs, paragraph_offsets)

@@ -299,9 +299,16 @@ def longest_document(offsets: I64Array) -> int:
 
 @njit(cache=True, nogil=True)
 def word_shingles(
-    data: NDArray[np.uint8], offsets: I64Array, size: int, fold: NDArray[np.uint8], split: bool
-) -> tuple[U32Array, I64Array]:
-    """Word n-gram shingles of every document in a UTF-8 batch (not deduplicated).
+    data: NDArray[np.uint8],
+    offsets: I64Array,
+    size: int,
+    fold: NDArray[np.uint8],
+    split: bool,
+    with_numbers: bool = False,
+) -> tuple[U32Array, I64Array, U64Array, I64Array]:
+    """Word n-gram shingles of every document in a UTF-8 batch (not deduplicated), and,
+    ``with_numbers``, its numbers placed at their words (:func:`_number_hashes`, read in
+    the same pass over the tokens; else none).
 
     ``fold`` maps each byte before hashing (identity, or OCR look-alikes to one letter);
     ``split``: characters of unspaced scripts are tokens of their own (:func:`_unspaced`).
@@ -309,18 +316,25 @@ def word_shingles(
     docs = offsets.size - 1
     out = np.empty(max(data.size, 1), dtype=np.uint32)  # never more shingles than bytes
     starts = np.zeros(docs + 1, dtype=np.int64)
+    found = np.empty(max(data.size, 1) if with_numbers else 0, dtype=np.uint64)
+    number_starts = np.zeros(docs + 1, dtype=np.int64)
     longest = max(longest_document(offsets), 1)  # a document's tokens, one at a time
     scratch = np.empty(longest, dtype=np.uint64)
     figures = np.empty(longest, dtype=np.bool_)
     token_starts = np.empty(longest, dtype=np.int64)
-    at = 0
+    at, numbered = 0, 0
     for d in range(docs):
         count = _token_hashes(
             data, offsets[d], offsets[d + 1], fold, split, scratch, figures, token_starts
         )
         at += _chain_ngrams(scratch, figures, count, size, out, at)
         starts[d + 1] = at
-    return out[:at].copy(), starts
+        if with_numbers:
+            numbered += _number_hashes(
+                data, offsets[d], offsets[d + 1], fold, split, found[numbered:], token_starts, count
+            )
+        number_starts[d + 1] = numbered
+    return out[:at].copy(), starts, found[:numbered].copy(), number_starts
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -365,6 +379,23 @@ NO_PLACE = np.uint64(0x3FFFFFFF)  # unknown: character shingles, index files bef
 YEAR_BIT = np.uint64(1 << 31)  # a year (1900-2099): copies' datelines and footers differ in them
 LETTER_BIT = np.uint64(1 << 30)  # holds a letter ("1980s", an OCR'd "60rn"): OCR changes them
 _HASH_SHIFT = np.uint64(32)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def number_hash(entry: np.uint64) -> np.uint64:
+    """The hash of a number's entry (its top 32 bits): what two texts' numbers match by."""
+    return entry >> _HASH_SHIFT
+
+
+def number_hashes(entries: U64Array) -> U32Array:
+    """The hashes of number entries, as index files before format 6 store them."""
+    return (entries >> _HASH_SHIFT).astype(np.uint32)
+
+
+def unplaced_numbers(hashes: U32Array) -> U64Array:
+    """Number entries of stored hashes, at ``NO_PLACE`` (their places were never stored)."""
+    entries: U64Array = (hashes.astype(np.uint64) << _HASH_SHIFT) | NO_PLACE
+    return entries
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -450,28 +481,18 @@ def _number_hashes(
 
 @njit(cache=True, nogil=True)
 def numbers(
-    data: NDArray[np.uint8], offsets: I64Array, fold: NDArray[np.uint8], split: bool, placed: bool
+    data: NDArray[np.uint8], offsets: I64Array, fold: NDArray[np.uint8], split: bool
 ) -> tuple[U64Array, I64Array]:
     """Each document's numbers (see ``_number_hashes``) in text order, repeats kept
-    (``number_sets`` makes sets of them); ``placed``: with the word each starts at
-    (word shingles), else ``NO_PLACE``."""
+    (``number_sets`` makes sets of them), at ``NO_PLACE``: for character shingles, whose
+    places are no words (:func:`word_shingles` places them)."""
     docs = offsets.size - 1
     out = np.empty(max(data.size, 1), dtype=np.uint64)
     starts = np.zeros(docs + 1, dtype=np.int64)
-    longest = max(longest_document(offsets), 1) if placed else 1
-    scratch = np.empty(longest, dtype=np.uint64)
-    figures = np.empty(longest, dtype=np.bool_)
-    token_starts = np.empty(longest, dtype=np.int64)
+    no_tokens = np.empty(0, dtype=np.int64)
     at = 0
     for d in range(docs):
-        tokens = -1
-        if placed:
-            tokens = _token_hashes(
-                data, offsets[d], offsets[d + 1], fold, split, scratch, figures, token_starts
-            )
-        at += _number_hashes(
-            data, offsets[d], offsets[d + 1], fold, split, out[at:], token_starts, tokens
-        )
+        at += _number_hashes(data, offsets[d], offsets[d + 1], fold, split, out[at:], no_tokens, -1)
         starts[d + 1] = at
     return out[:at].copy(), starts
 
@@ -485,16 +506,11 @@ def number_sets(values: U64Array, offsets: I64Array) -> tuple[U64Array, I64Array
     for d in range(offsets.size - 1):
         part = np.sort(values[offsets[d] : offsets[d + 1]])
         for i in range(part.size):
-            if i == 0 or (part[i] >> _HASH_SHIFT) != (part[i - 1] >> _HASH_SHIFT):
+            if i == 0 or number_hash(part[i]) != number_hash(part[i - 1]):
                 out[at] = part[i]
                 at += 1
         starts[d + 1] = at
     return out[:at].copy(), starts
-
-
-@njit(cache=True, nogil=True, inline="always")
-def number_hash(entry: np.uint64) -> np.uint64:
-    return entry >> _HASH_SHIFT
 
 
 @njit(cache=True, nogil=True)
@@ -508,7 +524,7 @@ def number_overlaps(
         b0, b1 = offsets[right[k]], offsets[right[k] + 1]
         shared = 0
         while a0 < a1 and b0 < b1:
-            x, y = values[a0] >> _HASH_SHIFT, values[b0] >> _HASH_SHIFT
+            x, y = number_hash(values[a0]), number_hash(values[b0])
             shared += x == y
             a0 += x <= y
             b0 += y <= x

@@ -68,7 +68,7 @@ def shingle_sequences(
     fold = _OCR_FOLD if config.fold_ocr else _IDENTITY
     if config.kind == "word":
         data, offsets = utf8 if utf8 is not None else utf8_batch(texts)
-        values, starts = kernels.word_shingles(
+        values, starts, _, _ = kernels.word_shingles(
             data, offsets, config.size, fold, config.split_unspaced
         )
     else:
@@ -83,10 +83,27 @@ def number_sets(utf8: Utf8Batch, config: ShingleConfig) -> tuple[U64Array, I64Ar
     """Each normalised text's numbers ("30-1/2", "1,000"; see :mod:`neardup.kernels`), flat:
     one 64-bit entry per distinct number, sorted by its 32-bit hash (the entry's top half),
     with the word it first stands at (word shingles; else ``kernels.NO_PLACE``) and whether
-    it is a year."""
+    it is a year or holds a letter."""
     fold = _OCR_FOLD if config.fold_ocr else _IDENTITY
-    placed = config.kind == "word"
-    return kernels.number_sets(*kernels.numbers(*utf8, fold, config.split_unspaced, placed))
+    if config.kind == "word":  # placed in the tokens' pass, which shingles them too
+        found = kernels.word_shingles(*utf8, config.size, fold, config.split_unspaced, True)[2:]
+    else:
+        found = kernels.numbers(*utf8, fold, config.split_unspaced)
+    return kernels.number_sets(*found)
+
+
+def sequences_and_numbers(
+    texts: Sequence[str], config: ShingleConfig, utf8: Utf8Batch
+) -> tuple[U32Array, I64Array, U64Array, I64Array]:
+    """:func:`shingle_sequences` and :func:`number_sets` of one batch (``utf8``: ``texts``
+    encoded), word shingles and their numbers read in one pass over the tokens."""
+    if config.kind != "word":
+        return (*shingle_sequences(texts, config, utf8), *number_sets(utf8, config))
+    fold = _OCR_FOLD if config.fold_ocr else _IDENTITY
+    values, starts, found, found_starts = kernels.word_shingles(
+        *utf8, config.size, fold, config.split_unspaced, True
+    )
+    return values, starts, *kernels.number_sets(found, found_starts)
 
 
 # Words into a text within which paragraph starts are kept: the lede check, their one reader,
