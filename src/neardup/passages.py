@@ -62,7 +62,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-from neardup.kernels import LETTER_BIT, NO_PLACE, PROSE, YEAR_BIT
+from neardup.kernels import LETTER_BIT, NO_PLACE, PROSE, YEAR_BIT, number_hash
 
 U32Array = NDArray[np.uint32]
 U64Array = NDArray[np.uint64]
@@ -462,7 +462,7 @@ def _own_number(
         place = entry & NO_PLACE
         if place < first or place >= stop or entry & (YEAR_BIT | LETTER_BIT):
             continue
-        if not _holds_number(numbers, offsets[other], offsets[other + 1], entry >> np.uint64(32)):
+        if not _holds_number(numbers, offsets[other], offsets[other + 1], number_hash(entry)):
             return True
     return False
 
@@ -473,11 +473,11 @@ def _holds_number(numbers: U64Array, start: int, stop: int, wanted: np.uint64) -
     low, high = start, stop
     while low < high:
         middle = (low + high) // 2
-        if (numbers[middle] >> np.uint64(32)) < wanted:
+        if number_hash(numbers[middle]) < wanted:
             low = middle + 1
         else:
             high = middle
-    return low < stop and (numbers[low] >> np.uint64(32)) == wanted
+    return low < stop and number_hash(numbers[low]) == wanted
 
 
 @njit(cache=True, nogil=True)

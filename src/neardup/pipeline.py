@@ -265,9 +265,7 @@ class Matching:
     set_offsets: I64Array
     sequences: NDArray[np.uint32]
     sequence_offsets: I64Array
-    numbers: NDArray[
-        np.uint64
-    ]  # each document's numbers, sets with places (``kernels.number_sets``)
+    numbers: NDArray[np.uint64]  # each document's numbers and places (kernels.number_sets)
     number_offsets: I64Array
     paragraphs: NDArray[np.uint32]  # where each document's paragraphs begin (``min_lede_share``)
     paragraph_offsets: I64Array

@@ -112,12 +112,18 @@ def set_sizes(offsets: I64Array, docs: I64Array) -> I64Array:
 
 
 def overlap_counts(
-    pairs: I64Array, values: NDArray[np.uint32], offsets: I64Array, *, threads: int = 1
+    pairs: I64Array,
+    values: NDArray[Any],
+    offsets: I64Array,
+    *,
+    threads: int = 1,
+    kernel: Callable[..., I64Array] = kernels.pair_overlaps,
 ) -> I64Array:
-    """``|A ∩ B|`` of every pair of sorted sets in a flat store."""
+    """``|A ∩ B|`` of every pair of sorted sets in a flat store (``kernel``: of shingle
+    sets; ``kernels.number_overlaps`` for number sets)."""
 
     def overlaps(left: I64Array, right: I64Array) -> tuple[I64Array]:
-        return (kernels.pair_overlaps(values, offsets, left, right),)
+        return (kernel(values, offsets, left, right),)
 
     (shared,) = _per_pair(pairs, overlaps, threads)
     return shared
@@ -198,11 +204,7 @@ def numbers_missing(
 ) -> tuple[I64Array, I64Array]:
     """(numbers held, numbers the other lacks) of whichever of each pair holds fewer
     distinct numbers (sets of ``features.Features.numbers``)."""
-
-    def overlaps(left: I64Array, right: I64Array) -> tuple[I64Array]:
-        return (kernels.number_overlaps(values, offsets, left, right),)
-
-    (shared,) = _per_pair(pairs, overlaps, threads)
+    shared = overlap_counts(pairs, values, offsets, threads=threads, kernel=kernels.number_overlaps)
     held = np.minimum(set_sizes(offsets, pairs[:, 0]), set_sizes(offsets, pairs[:, 1]))
     return held, held - shared
 
@@ -346,12 +348,14 @@ class TemplateCounts:
         """One template filled in twice: rewritten in place below ``NEAR_IDENTICAL``
         (``passages.rewritten``, ``max_rewrite_rate``), or ``number_swaps`` swaps or more
         (below ``NEAR_COPY``, the pairs these counts are made for)."""
-        rewritten = config.max_rewrite_rate > 0 and jaccard < NEAR_IDENTICAL
-        rewritten = rewritten & passages.rewritten(
-            self.rewrites, self.aligned, config.max_rewrite_rate
-        )
-        swapped = config.number_swaps > 0 and self.swaps >= config.number_swaps
-        filled: NDArray[np.bool_] = rewritten | swapped
+        filled = np.zeros(jaccard.shape, dtype=np.bool_)
+        if config.max_rewrite_rate:
+            rate = config.max_rewrite_rate
+            filled |= (jaccard < NEAR_IDENTICAL) & passages.rewritten(
+                self.rewrites, self.aligned, rate
+            )
+        if config.number_swaps:
+            filled |= self.swaps >= config.number_swaps
         return filled
 
 

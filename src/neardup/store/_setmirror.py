@@ -22,7 +22,6 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-U32Array = NDArray[np.uint32]
 I64Array = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 

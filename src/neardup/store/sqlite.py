@@ -113,7 +113,7 @@ from numpy.typing import NDArray
 
 from neardup._version import __version__
 from neardup.errors import InputError
-from neardup.kernels import NO_PLACE, PROSE
+from neardup.kernels import PROSE, number_hashes, unplaced_numbers
 from neardup.store._bandindex import BandIndex
 from neardup.store._setmirror import SetMirror
 from neardup.store.base import (
@@ -403,8 +403,7 @@ class SqliteStore:
         """Numbers as this file's format holds them: before format 6, the hashes alone."""
         if numbers is None or self._placed:
             return numbers
-        hashes: U32Array = (numbers >> np.uint64(32)).astype(np.uint32)
-        return hashes
+        return number_hashes(numbers)
 
     def _read_numbers(self, blob: bytes | None) -> U64Array | None:
         """Stored numbers as the checks read them: 64-bit entries, without places (and
@@ -413,8 +412,7 @@ class SqliteStore:
             return None
         if self._placed:
             return _array(blob, np.uint64)
-        placeless: U64Array = (_array(blob).astype(np.uint64) << np.uint64(32)) | NO_PLACE
-        return placeless
+        return unplaced_numbers(_array(blob))
 
     def _mirrored(self, rows: Sequence[Absorbed]) -> list[Absorbed]:
         """Rows as the mirrors hold them: numbers as 64-bit entries whatever the format."""
