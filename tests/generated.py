@@ -247,6 +247,46 @@ def dividend_notices() -> tuple[str, str, str]:
     return first + footer.format(2019), other, copy
 
 
+_RATE_NOTICE = (
+    "The central bank entered the money market to arrange overnight repurchase agreements, a "
+    "spokesman said. Dealers said the interbank rate was trading at {} pct when the bank began "
+    "its operation, with {} in reserves expected to be added over the week."
+)
+
+
+def rate_notices() -> tuple[str, str]:
+    """One market notice on two days: the quoted rate differs in its fraction only
+    ("6-1/2" / "6-1/4", one number whose first words both texts hold) and the reserves in
+    words, so only the rate's number tells the days apart."""
+    return (
+        _RATE_NOTICE.format("6-1/2", "two billion dlrs"),
+        _RATE_NOTICE.format("6-1/4", "a modest amount"),
+    )
+
+
+_EARNINGS_TABLE = (
+    "Qtr ended March 31 Shr 41 cts vs 29 cts Net 3,418,207 vs 2,395,116 Sales {} mln vs "
+    "51.2 mln Avg shrs 8,340,112 vs 8,262,907 Nine mths Shr 1.12 dlrs vs 86 cts Net "
+    "9,340,552 vs 7,108,331 Sales {} mln vs 149.6 mln NOTE: results restated for a "
+    "two-for-one split."
+)
+
+
+def earnings_tables() -> tuple[str, str, str]:
+    """A company's quarterly table, the same table posted again with two sales figures
+    corrected (every other figure kept), and another company's table of the same form."""
+    first = _EARNINGS_TABLE.format("63.4", "178.9")
+    corrected = _EARNINGS_TABLE.format("63.8", "179.3")
+    other = (
+        _EARNINGS_TABLE.replace("3,418,207", "1,207,554")
+        .replace("2,395,116", "1,993,407")
+        .replace("8,340,112", "4,118,020")
+        .replace("9,340,552", "3,871,260")
+        .format("22.7", "61.5")
+    )
+    return first, corrected, other
+
+
 _NUMBERED_BOND = (
     "The Kingdom of {} is issuing a {} mln dlr eurobond due {} paying {} pct and priced at {} "
     "pct, lead manager Nomura International Ltd said. The non-callable bond is available in "

@@ -23,7 +23,9 @@ from tests.generated import (
     REPORT_FACTS,
     dividend_notices,
     earnings_report,
+    earnings_tables,
     filler,
+    rate_notices,
     scanned_copy,
 )
 
@@ -306,3 +308,24 @@ def test_numbers_swapped_in_place_tell_one_template_filled_in_twice() -> None:
     assert not counts.filled_twice(np.array([0.5, 0.5]), off).any()
     eras = _template_counts(["in the 1980s the bank grew fast", "in the l980r the bank grew fast"])
     assert eras.swaps.tolist() == [0]
+
+
+def test_a_number_reaching_into_the_words_only_one_holds_is_swapped() -> None:
+    """ "6-1/2" / "6-1/4": the number begins in words both hold ("at 6 1"), and what
+    differs is its last word; it is swapped all the same."""
+    counts = _template_counts(list(rate_notices()))
+    assert counts.swaps.tolist() == [1]
+    assert counts.filled_twice(np.array([0.6]), DedupConfig()).tolist() == [True]
+
+
+def test_a_table_posted_again_with_a_figure_corrected_is_not_a_template() -> None:
+    """The corrected table swaps its sales figures but keeps every other one (eight and
+    more shared, under three missing): a copy's corrections. Another company's table of
+    the same form shares too few figures and stays apart."""
+    first, corrected, other = earnings_tables()
+    counts = _template_counts([first, corrected, other])
+    assert counts.swaps.tolist()[0] >= 1
+    assert counts.numbers_shared[0] >= verify.TABLE_NUMBERS
+    assert counts.numbers_missing[0] < verify.MIN_MISSING_NUMBERS
+    decided = counts.filled_twice(np.array([0.6, 0.4]), DedupConfig())
+    assert decided.tolist() == [False, True]

@@ -404,8 +404,8 @@ def _rewrites(
     First places are looked up in ``table``, under a ``stamp`` not used before.
 
     Also counted: *swaps*, places where each holds from 1 to ``max_gap`` words of its own,
-    their counts differing by at most ``slack``, among them a number (not a year) the other
-    holds nowhere: one template's figures filled in twice ("Pay March 31" / "Pay April
+    their counts differing by at most ``slack``, among them a number (not a year; it may
+    begin in the shingle before them) the other holds nowhere: one template's figures filled in twice ("Pay March 31" / "Pay April
     30"), which a copy's OCR, synonyms or cuts do not make (:func:`_own_number`).
     """
     a0, a1 = seq_offsets[doc], seq_offsets[doc + 1]
@@ -439,12 +439,14 @@ def _rewrites(
         ):
             rewrites += 1
         words_a, words_b = own_a + 1 - least, own_b + 1 - least  # the words only one holds
+        # a number of several words ("6-1/2" / "6-1/4") may begin in the shingle before them,
+        # which both hold: from its second word on, held nowhere by the other, it reaches in
         if (
             min(words_a, words_b) >= 1
             and max(words_a, words_b) <= max_gap
             and abs(words_a - words_b) <= slack
-            and _own_number(numbers, number_offsets, doc, other, at_a[d] + least, at_a[c])
-            and _own_number(numbers, number_offsets, other, doc, at_b[d] + least, at_b[c])
+            and _own_number(numbers, number_offsets, doc, other, at_a[d] + 1, at_a[c])
+            and _own_number(numbers, number_offsets, other, doc, at_b[d] + 1, at_b[c])
         ):
             swaps += 1
         c = d
@@ -455,8 +457,8 @@ def _rewrites(
 def _own_number(
     numbers: U64Array, offsets: I64Array, doc: int, other: int, first: int, stop: int
 ) -> bool:
-    """Whether ``doc`` holds a number of digits alone, not a year, at words ``first`` to
-    ``stop`` that ``other`` holds nowhere (number sets of ``kernels.number_sets``, places included)."""
+    """Whether ``doc`` holds a number of digits alone, not a year, starting at words ``first``
+    to ``stop`` that ``other`` holds nowhere (number sets of ``kernels.number_sets``, places included)."""
     for k in range(offsets[doc], offsets[doc + 1]):
         entry = numbers[k]
         place = entry & NO_PLACE

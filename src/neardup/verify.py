@@ -197,6 +197,9 @@ def plausible_pairs(
 
 # fewer numbers missing never part a pair: a copy adds a dateline's date and a footer's year
 MIN_MISSING_NUMBERS = 3
+# numbers shared from which a pair missing under MIN_MISSING_NUMBERS keeps one table whole: its
+# number swaps are a copy's corrections, not a template filled in twice (TemplateCounts)
+TABLE_NUMBERS = 8
 
 
 def numbers_missing(
@@ -337,17 +340,23 @@ def jaccard_floor(size_a: I64Array, size_b: I64Array, config: DedupConfig) -> F6
 
 @dataclass(frozen=True)
 class TemplateCounts:
-    """Each pair's rewrites, shingles aligned and number swaps (:mod:`neardup.passages`):
-    how one template filled in twice shows against a copy."""
+    """Each pair's rewrites, shingles aligned and number swaps (:mod:`neardup.passages`),
+    and the numbers both hold: how one template filled in twice shows against a copy."""
 
     rewrites: I64Array
     aligned: I64Array
     swaps: I64Array
+    numbers_shared: I64Array  # distinct numbers both hold (kernels.number_overlaps)
+    numbers_missing: I64Array  # of the one holding fewer, those the other lacks
 
     def filled_twice(self, jaccard: F64Array, config: DedupConfig) -> NDArray[np.bool_]:
         """One template filled in twice: rewritten in place below ``NEAR_IDENTICAL``
         (``passages.rewritten``, ``max_rewrite_rate``), or ``number_swaps`` swaps or more
-        (below ``NEAR_COPY``, the pairs these counts are made for)."""
+        (below ``NEAR_COPY``, the pairs these counts are made for), unless they share
+        ``TABLE_NUMBERS`` numbers and miss under ``MIN_MISSING_NUMBERS``: a copy may correct
+        or reformat a figure or two of a table it keeps whole (a re-posted earnings report:
+        "Sales 58.7 mln" / "58.8 mln", "12,141,000" / "12.1 mln"); a template filled in
+        twice differs in more of the figures it holds."""
         filled = np.zeros(jaccard.shape, dtype=np.bool_)
         if config.max_rewrite_rate:
             rate = config.max_rewrite_rate
@@ -355,7 +364,10 @@ class TemplateCounts:
                 self.rewrites, self.aligned, rate
             )
         if config.number_swaps:
-            filled |= self.swaps >= config.number_swaps
+            table_kept = (self.numbers_shared >= TABLE_NUMBERS) & (
+                self.numbers_missing < MIN_MISSING_NUMBERS
+            )
+            filled |= (self.swaps >= config.number_swaps) & ~table_kept
         return filled
 
 
@@ -388,7 +400,9 @@ def template_counts(
             passages.REWRITE_SLACK,
         )
 
-    return TemplateCounts(*_per_pair(pairs, count, threads, outputs=3))
+    rewrites, aligned, swaps = _per_pair(pairs, count, threads, outputs=3)
+    held, missing = numbers_missing(pairs, numbers, number_offsets, threads=threads)
+    return TemplateCounts(rewrites, aligned, swaps, held - missing, missing)
 
 
 def template_checked_below(config: DedupConfig) -> float:

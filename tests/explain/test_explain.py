@@ -115,6 +115,7 @@ def test_numbers_are_counted_and_decide_as_dedup_does() -> None:
     assert figures.to_json()["numbers_missing"] == 4
     relaxed = explain(sweden, norway, DedupConfig(min_number_share=0, number_swaps=0)).figures
     assert relaxed is not None and relaxed.same_story and relaxed.numbers is None
-    assert figures.swaps == 2 and relaxed.swaps is None  # the amount and date, the coupon
+    # the amount and date, the coupon, the price ("101-1/8" / "101-5/8": begun in "at 101")
+    assert figures.swaps == 3 and relaxed.swaps is None
     kept = explain(sweden, scan).figures
     assert kept is not None and kept.same_story
