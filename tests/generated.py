@@ -274,9 +274,12 @@ _EARNINGS_TABLE = (
 
 def earnings_tables() -> tuple[str, str, str]:
     """A company's quarterly table, the same table posted again with two sales figures
-    corrected (every other figure kept), and another company's table of the same form."""
+    corrected (every other figure kept) and a note saying so, and another company's table
+    of the same form."""
     first = _EARNINGS_TABLE.format("63.4", "178.9")
-    corrected = _EARNINGS_TABLE.format("63.8", "179.3")
+    corrected = _EARNINGS_TABLE.format("63.8", "179.3").replace(
+        "results restated for a two-for-one split", "the company corrects its sales as reported"
+    )
     other = (
         _EARNINGS_TABLE.replace("3,418,207", "1,207,554")
         .replace("2,395,116", "1,993,407")

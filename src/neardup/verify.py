@@ -364,11 +364,16 @@ class TemplateCounts:
                 self.rewrites, self.aligned, rate
             )
         if config.number_swaps:
-            table_kept = (self.numbers_shared >= TABLE_NUMBERS) & (
-                self.numbers_missing < MIN_MISSING_NUMBERS
-            )
-            filled |= (self.swaps >= config.number_swaps) & ~table_kept
+            filled |= (self.swaps >= config.number_swaps) & ~self.table_kept()
         return filled
+
+    def table_kept(self) -> NDArray[np.bool_]:
+        """Pairs sharing ``TABLE_NUMBERS`` numbers and missing under ``MIN_MISSING_NUMBERS``:
+        one table kept whole, whose number swaps are corrections (:meth:`filled_twice`)."""
+        kept: NDArray[np.bool_] = (self.numbers_shared >= TABLE_NUMBERS) & (
+            self.numbers_missing < MIN_MISSING_NUMBERS
+        )
+        return kept
 
 
 def template_counts(

@@ -16,6 +16,7 @@ from tests.generated import (
     REPORT_FACTS,
     bond_issues,
     earnings_report,
+    earnings_tables,
     numbered_bonds,
     scanned_copy,
 )
@@ -151,6 +152,19 @@ def test_explain_names_the_numbers_that_part_two_reports(tmp_path: Path) -> None
     assert "Verdict: different stories" in apart and "numbers kept 3 of 7 < 0.5 x 7" in apart
     figures = json.loads(neardup("explain", *files, "--json").stdout)["figures"]
     assert figures["numbers"] == 7 and figures["min_number_share"] == 0.5
+
+
+def test_explain_says_when_swaps_sit_in_a_table_kept_whole(tmp_path: Path) -> None:
+    first, corrected, other = earnings_tables()
+    for name, text in (("first", first), ("corrected", corrected), ("other", other)):
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    files = (str(tmp_path / "first.txt"), str(tmp_path / "corrected.txt"))
+    kept = " ".join(neardup("explain", *files).stdout.split())
+    assert "Verdict: one story" in kept and "numbers swapped 2 >= 1 in a table kept whole" in kept
+    figures = json.loads(neardup("explain", *files, "--json").stdout)["figures"]
+    assert figures["swaps"] == 2 and figures["table_kept"] is True
+    apart = " ".join(neardup("explain", files[0], str(tmp_path / "other.txt")).stdout.split())
+    assert "Verdict: different stories" in apart and "table kept" not in apart
 
 
 def test_fewer_rewrites_than_the_minimum_are_shown_as_such() -> None:

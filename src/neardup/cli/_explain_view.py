@@ -9,7 +9,7 @@ from rich.markup import escape
 from neardup.explain import Explanation, Passage
 from neardup.explain.model import LABEL_TEXT, TYPOGRAPHY, Figures, Label, labels_of
 from neardup.passages import MIN_REWRITES, NEAR_IDENTICAL, rewritten
-from neardup.verify import MIN_MISSING_NUMBERS, numbers_agree
+from neardup.verify import MIN_MISSING_NUMBERS, TABLE_NUMBERS, numbers_agree
 
 _SHORT = 100  # characters of a passage shown without --full
 _STYLE = {"only_a": "red", "only_b": "green", "changed": "yellow", "shared": "dim"}
@@ -70,6 +70,11 @@ def _figures(console: Console, explanation: Explanation) -> None:
             )
     if figures.swaps is not None and figures.number_swaps:
         rule += f", numbers swapped {figures.swaps} {_vs(figures.swaps, figures.number_swaps)}"
+        if figures.table_kept and figures.swaps >= figures.number_swaps:
+            rule += (
+                f" in a table kept whole ({TABLE_NUMBERS}+ numbers shared, "
+                f"under {MIN_MISSING_NUMBERS} missing)"
+            )
     rule += _numbers_rule(figures)
     if figures.tail_cosine is not None:
         rule += f", tail topic {figures.tail_cosine:.3f} {_vs(figures.tail_cosine, figures.min_tail_cosine)}"

@@ -66,6 +66,7 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
         passage, lead, lede = (int(measured[0]) for measured in found)
         same_story = bool(placed(passage, lead, lede, checked.max_passage, checked.max_lead))
     rewrites = aligned = swaps = None
+    table_kept = False
     if jaccard < template_checked_below(config):
         counted = template_counts(
             pair,
@@ -83,6 +84,7 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
             rewrites, aligned = int(counted.rewrites[0]), int(counted.aligned[0])
         if config.number_swaps:
             swaps = int(counted.swaps[0])
+            table_kept = bool(counted.table_kept()[0])
     held = missing = None
     if config.verify and config.min_number_share and jaccard < NEAR_COPY:
         counts = numbers_missing(pair, features.numbers, features.number_offsets)
@@ -125,6 +127,7 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
         max_rewrite_rate=config.max_rewrite_rate,
         swaps=swaps,
         number_swaps=config.number_swaps,
+        table_kept=table_kept,
         numbers=held,
         numbers_missing=missing,
         min_number_share=config.min_number_share,

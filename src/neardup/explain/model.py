@@ -134,6 +134,8 @@ class Figures:
     # nowhere (None when dedup would not count them: near-copies; see neardup.passages)
     swaps: int | None = None
     number_swaps: int = 0  # swaps from which a pair is parted (0: the check is off)
+    # the pair keeps one table whole (verify.TemplateCounts.table_kept): its swaps do not part it
+    table_kept: bool = False
     # the numbers of the one holding fewer, and how many of them the other lacks (None when
     # dedup would not compare them: near-copies; see verify.numbers_agree)
     numbers: int | None = None
@@ -156,6 +158,7 @@ class Figures:
             "max_rewrite_rate": self.max_rewrite_rate,
             "swaps": self.swaps,
             "number_swaps": self.number_swaps,
+            "table_kept": self.table_kept,
             "numbers": self.numbers,
             "numbers_missing": self.numbers_missing,
             "min_number_share": self.min_number_share,
