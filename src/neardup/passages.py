@@ -405,8 +405,9 @@ def _rewrites(
 
     Also counted: *swaps*, places where each holds from 1 to ``max_gap`` words of its own,
     their counts differing by at most ``slack``, among them a number (not a year; it may
-    begin in the shingle before them) the other holds nowhere: one template's figures filled in twice ("Pay March 31" / "Pay April
-    30"), which a copy's OCR, synonyms or cuts do not make (:func:`_own_number`).
+    begin in the shingle before them) the other holds nowhere: one template's figures
+    filled in twice ("Pay March 31" / "Pay April 30"), which a copy's OCR, synonyms or
+    cuts do not make (:func:`_own_number`).
     """
     a0, a1 = seq_offsets[doc], seq_offsets[doc + 1]
     mask = _fill(table, stamp, seqs, seq_offsets[other], seq_offsets[other + 1])
@@ -457,8 +458,9 @@ def _rewrites(
 def _own_number(
     numbers: U64Array, offsets: I64Array, doc: int, other: int, first: int, stop: int
 ) -> bool:
-    """Whether ``doc`` holds a number of digits alone, not a year, starting at words ``first``
-    to ``stop`` that ``other`` holds nowhere (number sets of ``kernels.number_sets``, places included)."""
+    """Whether ``doc`` holds a number of digits alone, not a year, starting at words
+    ``first`` to ``stop``, that ``other`` holds nowhere (number sets of
+    ``kernels.number_sets``, places included)."""
     for k in range(offsets[doc], offsets[doc + 1]):
         entry = numbers[k]
         place = entry & NO_PLACE
