@@ -309,6 +309,36 @@ def test_help_and_version(command: list[str]) -> None:
     assert neardup(*command).stdout
 
 
+FULL_APP = "import sys\nfrom neardup.cli import app\nsys.argv = ['neardup', *sys.argv[1:]]\napp()\n"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["dedup", "--help"],
+        ["index", "--help"],
+        ["index", "add", "--help"],
+        ["eval", "--help"],
+        ["dedup", "--no-such-option"],
+        ["dedup"],
+        ["dedupe"],
+    ],
+)
+def test_the_console_script_answers_as_the_whole_app(command: list[str]) -> None:
+    """``main`` builds only the command it runs; what a user reads must not show it."""
+    env = {**os.environ, "COLUMNS": "100"}
+    lean = neardup(*command, check=False, env=env)
+    whole = subprocess.run(
+        [sys.executable, "-c", FULL_APP, *command], capture_output=True, text=True, env=env
+    )
+    assert (lean.returncode, lean.stdout, lean.stderr) == (
+        whole.returncode,
+        whole.stdout,
+        whole.stderr,
+    )
+    assert lean.stdout or lean.stderr
+
+
 def test_help_shows_bracketed_extras_whole() -> None:
     """Rich reads "[ray]" as markup unless escaped; the install hint must survive it."""
     wide = {**os.environ, "COLUMNS": "240"}  # 80 columns cut a long word short with "…"
