@@ -32,16 +32,22 @@ def main() -> None:
         _spare_the_exit_collections()
 
 
+# Commands that run another through the root group (``eval`` runs ``dedup``: cli/eval.py)
+_ALSO_RUNS = {"eval": ("dedup",)}
+
+
 @contextmanager
 def _only_the_command_named(name: str | None) -> Iterator[None]:
     """Typer builds the Click command of every command each time the app runs, reading each
     one's signature and annotations: 25 ms of every run, spent on commands it will not run.
-    When the first argument names a command, the app holds that one alone while it runs, so
-    its help, usage and errors read as before; anything else (``--help``, a misspelt
-    command, which Click answers with the names of all) finds them all."""
-    commands = [info for info in app.registered_commands if _command_name(info) == name]
-    groups = [info for info in app.registered_groups if info.name == name]
-    if len(commands) + len(groups) != 1:
+    When the first argument names a command, the app holds that one alone (with any it runs
+    in turn) while it runs, so its help, usage and errors read as before; anything else
+    (``--help``, a misspelt command, which Click answers with the names of all) finds them
+    all."""
+    wanted = {name, *_ALSO_RUNS.get(name or "", ())}
+    commands = [info for info in app.registered_commands if _command_name(info) in wanted]
+    groups = [info for info in app.registered_groups if info.name in wanted]
+    if len(commands) + len(groups) != len(wanted):
         yield
         return
     every = list(app.registered_commands), list(app.registered_groups)
