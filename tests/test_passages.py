@@ -420,8 +420,18 @@ def test_rewrites_looked_up_in_a_table_agree_with_a_dict(a: list[int], b: list[i
     sets, set_offsets = sets_of(seqs, seq_offsets)
     pairs = np.array([0, 1], dtype=np.int64), np.array([1, 0], dtype=np.int64)
     no_numbers = np.empty(0, dtype=np.uint64), np.zeros(3, dtype=np.int64)
+    no_paragraphs = np.empty(0, dtype=np.uint32), np.zeros(3, dtype=np.int64)
     found = pair_rewrites(
-        sets, set_offsets, seqs, seq_offsets, *no_numbers, *pairs, 3, REWRITE_GAP, REWRITE_SLACK
+        sets,
+        set_offsets,
+        seqs,
+        seq_offsets,
+        *no_numbers,
+        *no_paragraphs,
+        *pairs,
+        3,
+        REWRITE_GAP,
+        REWRITE_SLACK,
     )
     expected = {
         _rewrites_by_dict(small, large)
@@ -501,6 +511,7 @@ def _rewrites(texts: list[str], i: int, j: int) -> tuple[int, int]:
     counted = pair_rewrites(
         *_flat(texts),
         *number_sets(utf8_batch(texts), ShingleConfig()),
+        *paragraph_starts(utf8_batch(texts), ShingleConfig()),
         np.array([i]),
         np.array([j]),
         ShingleConfig().size,

@@ -3,8 +3,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from neardup import kernels, verify
+from neardup import dedup, kernels, verify
 from neardup.config import DedupConfig
+from neardup.explain.figures import figures
 from neardup.verify import (
     NEAR_COPY,
     FigureScores,
@@ -285,13 +286,23 @@ def test_the_passage_checks_refuse_arrays_of_other_documents() -> None:
 def _template_counts(texts: list[str]) -> verify.TemplateCounts:
     """Counts of each text against the first, as dedup makes them."""
     from neardup.config import ShingleConfig
-    from neardup.text.shingle import number_sets, utf8_batch
+    from neardup.text.shingle import number_sets, paragraph_starts, utf8_batch
 
     sets, set_offsets, sequences, seq_offsets = _flat(texts)
     numbers, number_offsets = number_sets(utf8_batch(texts), ShingleConfig())
+    paragraphs, paragraph_offsets = paragraph_starts(utf8_batch(texts), ShingleConfig())
     pairs = np.array([[0, k] for k in range(1, len(texts))], dtype=np.int64)
     return verify.template_counts(
-        pairs, sets, set_offsets, sequences, seq_offsets, numbers, number_offsets, 3
+        pairs,
+        sets,
+        set_offsets,
+        sequences,
+        seq_offsets,
+        numbers,
+        number_offsets,
+        paragraphs,
+        paragraph_offsets,
+        3,
     )
 
 
@@ -329,3 +340,22 @@ def test_a_table_posted_again_with_a_figure_corrected_is_not_a_template() -> Non
     assert counts.numbers_missing[0] < verify.MIN_MISSING_NUMBERS
     decided = counts.filled_twice(np.array([0.6, 0.4]), DedupConfig())
     assert decided.tolist() == [False, True]
+
+
+def test_a_dateline_of_another_day_opening_a_paragraph_is_not_a_swap() -> None:
+    """Copies posted on other days carry other dates in the dateline that opens their story's
+    paragraph: no swap. The same words inside a paragraph swap their numbers as ever."""
+    body = (
+        " (Meridian Press) - Search sites want to get to know you better, and many now"
+        " offer ways to remember what you found before, said the company on Tuesday."
+    )
+    first = "Search Sites Get Closer To Users\n\nWELLINGTON, Dec 8" + body
+    later = "Search Sites Get Closer To Users\n\nSINGAPORE, April 10" + body
+    assert _template_counts([first, later]).swaps.tolist() == [0]
+    inline = [text.replace("\n\n", " ") for text in (first, later)]
+    assert _template_counts(inline).swaps.tolist() == [1]
+    # end to end, and explained as decided
+    assert len(dedup([first, later]).clusters()) == 1
+    assert len(dedup(inline).clusters()) == 2
+    assert figures(first, later, DedupConfig()).same_story
+    assert not figures(*inline, DedupConfig()).same_story

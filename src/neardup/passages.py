@@ -370,6 +370,7 @@ def placed(longest: Any, lead: Any, lede: Any, max_passage: int, max_lead: int) 
 REWRITE_GAP = 12  # own text (shingles) on each side up to which a gap is a rewrite
 REWRITE_SLACK = 1  # gaps whose lengths differ by at most this are a misread or swapped word
 MIN_REWRITES = 2  # fewer rewrites than this never part a pair
+DATELINE_WORDS = 5  # a paragraph's first words, where a dateline's date stands (see _own_number)
 
 
 def rewritten(rewrites: Any, aligned: Any, max_rate: float) -> Any:
@@ -384,6 +385,8 @@ def _rewrites(
     seq_offsets: I64Array,
     numbers: U64Array,
     number_offsets: I64Array,
+    paragraphs: U32Array,
+    paragraph_offsets: I64Array,
     doc: int,
     other: int,
     least: int,
@@ -404,10 +407,11 @@ def _rewrites(
     First places are looked up in ``table``, under a ``stamp`` not used before.
 
     Also counted: *swaps*, places where each holds from 1 to ``max_gap`` words of its own,
-    their counts differing by at most ``slack``, among them a number (not a year; it may
-    begin in the shingle before them) the other holds nowhere: one template's figures
-    filled in twice ("Pay March 31" / "Pay April 30"), which a copy's OCR, synonyms or
-    cuts do not make (:func:`_own_number`).
+    their counts differing by at most ``slack``, among them a number (not a year, nor in a
+    dateline; it may begin in the shingle before them) the other holds nowhere: one
+    template's figures filled in twice ("Pay March 31" / "Pay April 30"), which a copy's
+    OCR, synonyms or cuts do not make (:func:`_own_number`; ``paragraphs``: each
+    document's paragraph starts, ``Features.paragraphs``).
     """
     a0, a1 = seq_offsets[doc], seq_offsets[doc + 1]
     mask = _fill(table, stamp, seqs, seq_offsets[other], seq_offsets[other + 1])
@@ -446,8 +450,26 @@ def _rewrites(
             min(words_a, words_b) >= 1
             and max(words_a, words_b) <= max_gap
             and abs(words_a - words_b) <= slack
-            and _own_number(numbers, number_offsets, doc, other, at_a[d] + 1, at_a[c])
-            and _own_number(numbers, number_offsets, other, doc, at_b[d] + 1, at_b[c])
+            and _own_number(
+                numbers,
+                number_offsets,
+                paragraphs,
+                paragraph_offsets,
+                doc,
+                other,
+                at_a[d] + 1,
+                at_a[c],
+            )
+            and _own_number(
+                numbers,
+                number_offsets,
+                paragraphs,
+                paragraph_offsets,
+                other,
+                doc,
+                at_b[d] + 1,
+                at_b[c],
+            )
         ):
             swaps += 1
         c = d
@@ -456,17 +478,47 @@ def _rewrites(
 
 @njit(cache=True, nogil=True)
 def _own_number(
-    numbers: U64Array, offsets: I64Array, doc: int, other: int, first: int, stop: int
+    numbers: U64Array,
+    offsets: I64Array,
+    paragraphs: U32Array,
+    paragraph_offsets: I64Array,
+    doc: int,
+    other: int,
+    first: int,
+    stop: int,
 ) -> bool:
-    """Whether ``doc`` holds a number of digits alone, not a year, starting at words
-    ``first`` to ``stop``, that ``other`` holds nowhere (number sets of
-    ``kernels.number_sets``, places included)."""
+    """Whether ``doc`` holds a number of digits alone, not a year nor in a dateline,
+    starting at words ``first`` to ``stop``, that ``other`` holds nowhere (number sets of
+    ``kernels.number_sets``, places included).
+
+    A dateline opens a paragraph ("WELLINGTON, Dec 8 (Meridian Press) -"), and copies of
+    one story posted on other days carry other dates there: a number within the first
+    ``DATELINE_WORDS`` words of a paragraph after the first is passed over, as years are.
+    Paragraph starts are those the lede check reads (its first 100 words or so, the top of
+    a story, where datelines stand; none when it is off). The text's own first words are
+    not exempt: a template's slots often open it ("Qtly div 30-1/2 cts ..."), and a dateline
+    there has nothing shared before it to be swapped against."""
     for k in range(offsets[doc], offsets[doc + 1]):
         entry = numbers[k]
-        place = entry & NO_PLACE
+        place = np.int64(entry & NO_PLACE)
         if place < first or place >= stop or entry & (YEAR_BIT | LETTER_BIT):
             continue
+        if _in_dateline(place, paragraphs, paragraph_offsets[doc], paragraph_offsets[doc + 1]):
+            continue
         if not _holds_number(numbers, offsets[other], offsets[other + 1], number_hash(entry)):
+            return True
+    return False
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _in_dateline(place: int, paragraphs: U32Array, first: int, stop: int) -> bool:
+    """Whether word ``place`` is among the first ``DATELINE_WORDS`` of one of the text's
+    paragraphs after its first (starts ``paragraphs[first:stop]``, in text order)."""
+    for p in range(first, stop):
+        start = np.int64(paragraphs[p] & ~PROSE)
+        if start > place:
+            return False
+        if place < start + DATELINE_WORDS:
             return True
     return False
 
@@ -492,6 +544,8 @@ def pair_rewrites(
     seq_offsets: I64Array,
     numbers: U64Array,
     number_offsets: I64Array,
+    paragraphs: U32Array,
+    paragraph_offsets: I64Array,
     left: I64Array,
     right: I64Array,
     least: int,
@@ -504,7 +558,7 @@ def pair_rewrites(
     aligned = np.empty(left.size, dtype=np.int64)
     swaps = np.empty(left.size, dtype=np.int64)
     table = _lookup_table(seq_offsets, left, right)
-    args = (seqs, seq_offsets, numbers, number_offsets)
+    args = (seqs, seq_offsets, numbers, number_offsets, paragraphs, paragraph_offsets)
     for k in range(left.size):
         small, large = smaller_first(sets, set_offsets, seqs, seq_offsets, left[k], right[k])
         rewrites[k], aligned[k], swaps[k] = _rewrites(

@@ -514,6 +514,8 @@ def _template_counts(pairs: I64Array, matching: Matching, config: DedupConfig) -
             matching.sequence_offsets,
             matching.numbers,
             matching.number_offsets,
+            matching.paragraphs,
+            matching.paragraph_offsets,
             config.shingle.size,
             threads=matching.threads,
         )

@@ -384,11 +384,14 @@ def template_counts(
     sequence_offsets: I64Array,
     numbers: NDArray[np.uint64],
     number_offsets: I64Array,
+    paragraphs: NDArray[np.uint32],
+    paragraph_offsets: I64Array,
     shingle_size: int,
     *,
     threads: int = 1,
 ) -> TemplateCounts:
-    """Each pair's :class:`TemplateCounts`."""
+    """Each pair's :class:`TemplateCounts` (``paragraphs``: each document's paragraph starts,
+    whose first words' numbers are datelines' and never swaps)."""
 
     def count(left: I64Array, right: I64Array) -> tuple[I64Array, I64Array, I64Array]:
         return passages.pair_rewrites(
@@ -398,6 +401,8 @@ def template_counts(
             sequence_offsets,
             numbers,
             number_offsets,
+            paragraphs,
+            paragraph_offsets,
             left,
             right,
             shingle_size,

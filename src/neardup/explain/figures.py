@@ -76,6 +76,8 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
             sequence_offsets,
             features.numbers,
             features.number_offsets,
+            features.paragraphs,
+            features.paragraph_offsets,
             config.shingle.size,
         )
         filled = bool(counted.filled_twice(np.array([jaccard]), config)[0])
