@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from neardup.config import ReadConfig
 from neardup.errors import ConfigError, InputError, OutputError
 from neardup.io import ResultWriter, open_inputs, read_records
+from neardup.io.readers import _has_words
 from neardup.io.writers import _removal_keys, assignment_line
 from neardup.types import Assignment, Record
 
@@ -306,7 +307,9 @@ JSON_VALUES = st.recursive(
 RECORD_FIELDS = st.lists(
     st.tuples(
         st.dictionaries(st.text(max_size=8), JSON_VALUES, max_size=5),
-        st.text(min_size=1).filter(str.strip),
+        # a text the reader takes: not whitespace and invisible format characters alone
+        # ("\u200b" passes str.strip, and is read as an empty text)
+        st.text(min_size=1).filter(_has_words),
         st.booleans(),
     ),
     max_size=8,
