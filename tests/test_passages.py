@@ -508,10 +508,11 @@ def test_texts_alike_but_for_their_blank_lines_cluster_alike_in_any_order() -> N
 
 
 def _rewrites(texts: list[str], i: int, j: int) -> tuple[int, int]:
+    utf8 = utf8_batch(texts)
     counted = pair_rewrites(
         *_flat(texts),
-        *number_sets(utf8_batch(texts), ShingleConfig()),
-        *paragraph_starts(utf8_batch(texts), ShingleConfig()),
+        *number_sets(utf8, ShingleConfig()),
+        *paragraph_starts(utf8, ShingleConfig()),
         np.array([i]),
         np.array([j]),
         ShingleConfig().size,

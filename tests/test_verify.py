@@ -289,8 +289,9 @@ def _template_counts(texts: list[str]) -> verify.TemplateCounts:
     from neardup.text.shingle import number_sets, paragraph_starts, utf8_batch
 
     sets, set_offsets, sequences, seq_offsets = _flat(texts)
-    numbers, number_offsets = number_sets(utf8_batch(texts), ShingleConfig())
-    paragraphs, paragraph_offsets = paragraph_starts(utf8_batch(texts), ShingleConfig())
+    utf8 = utf8_batch(texts)
+    numbers, number_offsets = number_sets(utf8, ShingleConfig())
+    paragraphs, paragraph_offsets = paragraph_starts(utf8, ShingleConfig())
     pairs = np.array([[0, k] for k in range(1, len(texts))], dtype=np.int64)
     return verify.template_counts(
         pairs,

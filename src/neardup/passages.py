@@ -415,6 +415,7 @@ def _rewrites(
     """
     a0, a1 = seq_offsets[doc], seq_offsets[doc + 1]
     mask = _fill(table, stamp, seqs, seq_offsets[other], seq_offsets[other + 1])
+    held = (numbers, number_offsets, paragraphs, paragraph_offsets)  # what _own_number reads
     n = a1 - a0
     at_a = np.empty(n, dtype=np.int64)  # the chain's candidates: place in doc, in other,
     at_b = np.empty(n, dtype=np.int64)
@@ -450,26 +451,8 @@ def _rewrites(
             min(words_a, words_b) >= 1
             and max(words_a, words_b) <= max_gap
             and abs(words_a - words_b) <= slack
-            and _own_number(
-                numbers,
-                number_offsets,
-                paragraphs,
-                paragraph_offsets,
-                doc,
-                other,
-                at_a[d] + 1,
-                at_a[c],
-            )
-            and _own_number(
-                numbers,
-                number_offsets,
-                paragraphs,
-                paragraph_offsets,
-                other,
-                doc,
-                at_b[d] + 1,
-                at_b[c],
-            )
+            and _own_number(*held, doc, other, at_a[d] + 1, at_a[c])
+            and _own_number(*held, other, doc, at_b[d] + 1, at_b[c])
         ):
             swaps += 1
         c = d
