@@ -65,18 +65,28 @@ def shingle_sequences(
 
     ``utf8``: the texts already encoded by :func:`utf8_batch`, to encode once.
     """
-    fold = _OCR_FOLD if config.fold_ocr else _IDENTITY
     if config.kind == "word":
-        data, offsets = utf8 if utf8 is not None else utf8_batch(texts)
-        values, starts, _, _ = kernels.word_shingles(
-            data, offsets, config.size, fold, config.split_unspaced
-        )
-    else:
-        encoded = [text.encode("utf-32-le", "surrogatepass") for text in texts]
-        points = np.frombuffer(b"".join(encoded), dtype=np.uint32)
-        lengths = [len(e) // 4 for e in encoded]
-        values, starts = kernels.char_shingles(points, _offsets(lengths), config.size, fold)
-    return values, starts
+        values, starts, _, _ = _word_pass(utf8 if utf8 is not None else utf8_batch(texts), config)
+        return values, starts
+    encoded = [text.encode("utf-32-le", "surrogatepass") for text in texts]
+    points = np.frombuffer(b"".join(encoded), dtype=np.uint32)
+    lengths = [len(e) // 4 for e in encoded]
+    return kernels.char_shingles(points, _offsets(lengths), config.size, _fold(config))
+
+
+def _fold(config: ShingleConfig) -> NDArray[np.uint8]:
+    """The byte map the shingle kernels read text through."""
+    return _OCR_FOLD if config.fold_ocr else _IDENTITY
+
+
+def _word_pass(
+    utf8: Utf8Batch, config: ShingleConfig, with_numbers: bool = False
+) -> tuple[U32Array, I64Array, U64Array, I64Array]:
+    """``kernels.word_shingles`` of a batch: its shingles and (``with_numbers``) its numbers,
+    placed, unsorted."""
+    return kernels.word_shingles(
+        *utf8, config.size, _fold(config), config.split_unspaced, with_numbers
+    )
 
 
 def number_sets(utf8: Utf8Batch, config: ShingleConfig) -> tuple[U64Array, I64Array]:
@@ -84,12 +94,9 @@ def number_sets(utf8: Utf8Batch, config: ShingleConfig) -> tuple[U64Array, I64Ar
     one 64-bit entry per distinct number, sorted by its 32-bit hash (the entry's top half),
     with the word it first stands at (word shingles; else ``kernels.NO_PLACE``) and whether
     it is a year or holds a letter."""
-    fold = _OCR_FOLD if config.fold_ocr else _IDENTITY
     if config.kind == "word":  # placed in the tokens' pass, which shingles them too
-        found = kernels.word_shingles(*utf8, config.size, fold, config.split_unspaced, True)[2:]
-    else:
-        found = kernels.numbers(*utf8, fold, config.split_unspaced)
-    return kernels.number_sets(*found)
+        return kernels.number_sets(*_word_pass(utf8, config, with_numbers=True)[2:])
+    return kernels.number_sets(*kernels.numbers(*utf8, _fold(config), config.split_unspaced))
 
 
 def sequences_and_numbers(
@@ -99,10 +106,7 @@ def sequences_and_numbers(
     encoded), word shingles and their numbers read in one pass over the tokens."""
     if config.kind != "word":
         return (*shingle_sequences(texts, config, utf8), *number_sets(utf8, config))
-    fold = _OCR_FOLD if config.fold_ocr else _IDENTITY
-    values, starts, found, found_starts = kernels.word_shingles(
-        *utf8, config.size, fold, config.split_unspaced, True
-    )
+    values, starts, found, found_starts = _word_pass(utf8, config, with_numbers=True)
     return values, starts, *kernels.number_sets(found, found_starts)
 
 
