@@ -196,6 +196,12 @@ class DedupConfig:
     semantic: bool = False
     # the cosine of the shared part and the tail under which the semantic stage parts a pair
     min_tail_cosine: float = 0.15
+    # the tail check: a pair whose larger text runs on past the shared part, for at least as
+    # long as that part, about other things is parted when the content words of the two
+    # (passages.tail_word_cosines) meet under this cosine: a story quoting another's
+    # paragraph, not an original whose cut paragraphs go on with its names; 0 turns it off;
+    # see docs/quality.md
+    min_tail_word_cosine: float = 0.0
     # leave bylines, captions, footers and ad lines out of the shingles; off: measured no
     # better on the syndication bench and costs a scan of every text; see docs/quality.md
     drop_boilerplate: bool = False
@@ -265,6 +271,11 @@ class DedupConfig:
             )
         if self.max_lead < 0:
             raise ConfigError(f"max_lead must be >= 0 (0 turns the check off), got {self.max_lead}")
+        if not 0.0 <= self.min_tail_word_cosine <= 1.0:
+            raise ConfigError(
+                "min_tail_word_cosine must be in [0, 1] (0 turns the check off), "
+                f"got {self.min_tail_word_cosine}"
+            )
         if not -1.0 <= self.min_tail_cosine <= 1.0:
             raise ConfigError(f"min_tail_cosine must be in [-1, 1], got {self.min_tail_cosine}")
         if not 0.0 <= self.min_jaccard <= 1.0:

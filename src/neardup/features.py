@@ -53,6 +53,9 @@ class Features:
     signatures: NDArray[np.uint32] | None  # kept only when the run estimates from them
     sketches: NDArray[np.uint8] | None  # a byte of each signature value, to screen candidates
     seconds: dict[str, float] = field(default_factory=dict)
+    # the content word each shingle of ``sequences`` starts with (same offsets), for the tail
+    # check (``tail_words_read``); empty when no check reads them
+    words: NDArray[np.uint16] = field(default_factory=lambda: np.zeros(0, dtype=np.uint16))
 
     def take(self, rows: Sequence[int]) -> Features:
         """The features of ``rows`` alone, in that order: a batch without the records
@@ -68,6 +71,9 @@ class Features:
             None if self.signatures is None else self.signatures[index],
             None if self.sketches is None else self.sketches[index],
             self.seconds,
+            _take_ragged(self.words, self.sequence_offsets, index)[0]
+            if self.words.size
+            else self.words,
         )
 
 
@@ -90,6 +96,12 @@ def paragraph_scan(config: DedupConfig) -> int:
     return lede_scan(config.max_passage)
 
 
+def tail_words_read(config: DedupConfig) -> bool:
+    """Whether a run reads each shingle's content word: the tail check is on
+    (``min_tail_word_cosine``), and it reads word shingles' places, verified."""
+    return bool(config.verify and config.min_tail_word_cosine) and config.shingle.kind == "word"
+
+
 @dataclass(frozen=True)
 class Featurizer:
     config: DedupConfig
@@ -110,8 +122,8 @@ class Featurizer:
         clock["normalize"] = time.perf_counter() - began
         began = time.perf_counter()
         shingled_utf8 = utf8 if shingled is normalized else utf8_batch(shingled)
-        sequences, sequence_offsets, numbers, number_offsets = sequences_and_numbers(
-            shingled, self.config.shingle, shingled_utf8
+        sequences, sequence_offsets, numbers, number_offsets, words = sequences_and_numbers(
+            shingled, self.config.shingle, shingled_utf8, tail_words_read(self.config)
         )
         sets, offsets = sets_of(sequences, sequence_offsets)
         paragraphs, paragraph_offsets = paragraph_starts(raw, self.config.shingle, scan)
@@ -138,6 +150,7 @@ class Featurizer:
             keep_sigs,
             sketches,
             clock,
+            words,
         )
 
     def _normalized(

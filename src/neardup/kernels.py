@@ -62,6 +62,7 @@ from numpy.typing import NDArray
 
 U64Array = NDArray[np.uint64]
 U32Array = NDArray[np.uint32]
+U16Array = NDArray[np.uint16]
 I64Array = NDArray[np.int64]
 
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
@@ -305,16 +306,19 @@ def word_shingles(
     fold: NDArray[np.uint8],
     split: bool,
     with_numbers: bool = False,
-) -> tuple[U32Array, I64Array, U64Array, I64Array]:
+    stop_words: U64Array | None = None,
+) -> tuple[U32Array, I64Array, U64Array, I64Array, U16Array]:
     """Word n-gram shingles of every document in a UTF-8 batch (not deduplicated), and,
     ``with_numbers``, its numbers placed at their words (:func:`_number_hashes`, read in
-    the same pass over the tokens; else none).
+    the same pass over the tokens; else none), and, given ``stop_words`` (sorted token
+    hashes), the content word each shingle starts with (:func:`_content_word`; else none).
 
     ``fold`` maps each byte before hashing (identity, or OCR look-alikes to one letter);
     ``split``: characters of unspaced scripts are tokens of their own (:func:`_unspaced`).
     """
     docs = offsets.size - 1
     out = np.empty(max(data.size, 1), dtype=np.uint32)  # never more shingles than bytes
+    words = np.empty(max(data.size, 1) if stop_words is not None else 0, dtype=np.uint16)
     starts = np.zeros(docs + 1, dtype=np.int64)
     found = np.empty(max(data.size, 1) if with_numbers else 0, dtype=np.uint64)
     number_starts = np.zeros(docs + 1, dtype=np.int64)
@@ -327,14 +331,75 @@ def word_shingles(
         count = _token_hashes(
             data, offsets[d], offsets[d + 1], fold, split, scratch, figures, token_starts
         )
-        at += _chain_ngrams(scratch, figures, count, size, out, at)
+        produced = _chain_ngrams(scratch, figures, count, size, out, at)
+        if stop_words is not None:
+            for k in range(produced):
+                words[at + k] = _content_word(
+                    data, token_starts[k], offsets[d + 1], fold, scratch[k], stop_words
+                )
+        at += produced
         starts[d + 1] = at
         if with_numbers:
             numbered += _number_hashes(
                 data, offsets[d], offsets[d + 1], fold, split, found[numbered:], token_starts, count
             )
         number_starts[d + 1] = numbered
-    return out[:at].copy(), starts, found[:numbered].copy(), number_starts
+    return out[:at].copy(), starts, found[:numbered].copy(), number_starts, words[:at].copy()
+
+
+# Words that say little of what a text is about: of those that pass _content_word's length,
+# English function words, the reporting verbs and units of news prose, and the calendar
+STOP_WORDS = (  # noqa: SIM905 (a list of 119 words one per line reads worse)
+    "that this with from have were will said says also been their which would about after "
+    "they there into more than other when what some only over such most could year years "
+    "first last since while under does even made make many much very where these those them "
+    "then just like being both each told percent cent dlrs billion million until before "
+    "because against among within without through during between again still here should "
+    "might must your ours theirs whose whom upon onto across along around once ever every "
+    "another next week weeks month months today yesterday tomorrow "
+    "monday tuesday wednesday thursday friday saturday sunday "
+    "january february march april june july august september october november december"
+).split()
+CONTENT_LETTERS = 4  # letters from which a word of ASCII letters alone is a content word
+
+
+@njit(cache=True, nogil=True)
+def _content_word(
+    data: NDArray[np.uint8],
+    start: int,
+    stop: int,
+    fold: NDArray[np.uint8],
+    token: np.uint64,
+    stop_words: U64Array,
+) -> np.uint16:
+    """The 16-bit id (never 0) of the token at ``data[start]`` (``token``: its hash) when it is
+    a content word, ``CONTENT_LETTERS`` or more ASCII letters and none of ``stop_words``;
+    else 0. Words of other scripts, and any holding a digit, say nothing here."""
+    length = 0
+    i = start
+    while i < stop and _is_word_byte(fold[data[i]]):
+        if not 97 <= data[i] <= 122:
+            return np.uint16(0)
+        length += 1
+        i += 1
+    if length < CONTENT_LETTERS:
+        return np.uint16(0)
+    at = np.searchsorted(stop_words, token)
+    if at < stop_words.size and stop_words[at] == token:
+        return np.uint16(0)
+    word = np.uint16(token >> np.uint64(48))
+    return word if word != 0 else np.uint16(1)
+
+
+def stop_word_hashes(fold: NDArray[np.uint8]) -> U64Array:
+    """``STOP_WORDS`` hashed as the token pass hashes them (through ``fold``), sorted."""
+    hashes = np.empty(len(STOP_WORDS), dtype=np.uint64)
+    for k, word in enumerate(STOP_WORDS):
+        h = int(_FNV_OFFSET)
+        for byte in word.encode():
+            h = ((h ^ int(fold[byte])) * int(_FNV_PRIME)) & 0xFFFFFFFFFFFFFFFF
+        hashes[k] = _mix(np.uint64(h))
+    return np.sort(hashes)
 
 
 @njit(cache=True, nogil=True, inline="always")

@@ -300,6 +300,96 @@ def _own_lede(
     return 0
 
 
+# --- the tail check: what the larger text goes on about ----------------------------------
+
+TAIL_SHINGLES = 30  # own shingles after the shared text from which a larger text runs on
+TAIL_SPAN = 200  # shingles of each side read: the shared text's last, the tail's first
+TAIL_WORDS_READ = 5  # distinct content words each side needs for a verdict
+_WORD_IDS = 1 << 16  # content words are 16-bit ids (kernels._content_word)
+
+
+@njit(cache=True, nogil=True)
+def tail_word_cosines(
+    sets: U32Array,
+    set_offsets: I64Array,
+    seqs: U32Array,
+    seq_offsets: I64Array,
+    words: NDArray[np.uint16],
+    left: I64Array,
+    right: I64Array,
+    anchor: int,
+    spans: int,
+) -> NDArray[np.float64]:
+    """For each pair: the lower, of its two texts that run on past the text they share, of
+    the cosine of the distinct content words (``words``, one per shingle of ``seqs``, 0 for
+    none) of its shared text and of its own tail; NaN where neither runs on, or holds
+    ``TAIL_WORDS_READ`` content words each side.
+
+    A text runs on when it holds ``TAIL_SHINGLES`` or more of its own after the shared
+    text, and at least as many as the shared text spans (an original whose abridged copy
+    kept its first paragraphs; a story quoting another's paragraph before its own). The
+    sides read are the ``TAIL_SPAN`` shingles either side of where the shared text ends, the
+    ``spans`` words after the last shared shingle's first (its other words) on the shared side."""
+    cosines = np.full(left.size, np.nan)
+    table = _lookup_table(set_offsets, left, right)
+    shared_seen = np.zeros(_WORD_IDS, dtype=np.int64)  # the stamp of the side that saw it
+    tail_seen = np.zeros(_WORD_IDS, dtype=np.int64)
+    for k in range(left.size):
+        for side in range(2):
+            doc, other = (left[k], right[k]) if side == 0 else (right[k], left[k])
+            stamp = 2 * k + side + 1
+            cosine = _tail_cosine(
+                sets, set_offsets, seqs, seq_offsets, words, doc, other, anchor, spans, table,
+                stamp, shared_seen, tail_seen,
+            )  # fmt: skip
+            if not np.isnan(cosine) and not cosine >= cosines[k]:
+                cosines[k] = cosine
+    return cosines
+
+
+@njit(cache=True, nogil=True)
+def _tail_cosine(
+    sets: U32Array,
+    set_offsets: I64Array,
+    seqs: U32Array,
+    seq_offsets: I64Array,
+    words: NDArray[np.uint16],
+    doc: int,
+    other: int,
+    anchor: int,
+    spans: int,
+    table: Table,
+    stamp: int,
+    shared_seen: I64Array,
+    tail_seen: I64Array,
+) -> float:
+    """:func:`tail_word_cosines` of ``doc`` running on past what it shares with ``other``."""
+    head, _, tail = _geometry(
+        sets, set_offsets, seqs, seq_offsets, doc, other, anchor, table, stamp
+    )
+    begin, length = seq_offsets[doc], seq_offsets[doc + 1] - seq_offsets[doc]
+    end = length - tail  # the shingle after the last shared one
+    if end <= head or tail < TAIL_SHINGLES or tail < end - head:
+        return np.nan
+    end = min(end + spans, length)  # the word after the shared text
+    shared = 0
+    for i in range(begin + max(head, end - TAIL_SPAN), begin + end):
+        w = words[i]
+        if w != 0 and shared_seen[w] != stamp:
+            shared_seen[w] = stamp
+            shared += 1
+    own, both = 0, 0
+    for i in range(begin + end, begin + min(end + TAIL_SPAN, length)):
+        w = words[i]
+        if w != 0 and tail_seen[w] != stamp:
+            tail_seen[w] = stamp
+            own += 1
+            both += shared_seen[w] == stamp
+    if shared < TAIL_WORDS_READ or own < TAIL_WORDS_READ:
+        return np.nan
+    return float(both / np.sqrt(shared * own))
+
+
 @njit(cache=True, nogil=True, inline="always")
 def runs_on(head: int) -> int:
     """Own shingles after the shared text from which a text with ``head`` of its own before

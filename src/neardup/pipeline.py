@@ -30,7 +30,7 @@ from neardup.arrays import sorted_unique, stable_order
 from neardup.cluster import components
 from neardup.config import DedupConfig, check_count
 from neardup.errors import ConfigError
-from neardup.features import Features, Featurizer
+from neardup.features import Features, Featurizer, tail_words_read
 from neardup.featurize_inputs import Batch, Inputs, featurized_inputs
 from neardup.gcpause import gc_paused
 from neardup.io.directories import scratch_directory
@@ -65,6 +65,7 @@ from neardup.verify import (
     pair_similarities,
     plausible_pairs,
     set_sizes,
+    tail_on_topic,
     template_checked_below,
     template_counts,
     within_passage_limit,
@@ -211,6 +212,8 @@ def _absorb(collected: Collected, features: Features, store: Store) -> None:
         store.signatures.append(features.signatures.reshape(-1))
     if features.sketches is not None and store.sketches is not None:
         store.sketches.append(features.sketches.reshape(-1))
+    if store.words is not None:
+        store.words.append(features.words)
 
 
 def _rows(spill: SpillArray | None, width: int) -> NDArray[Any] | None:
@@ -240,6 +243,7 @@ class Store:
     sketches: SpillArray | None  # only when they are verified
     directory: Path  # where the candidate pairs spill too
     texts: SpillRagged | None = None  # UTF-8, only for the semantic stage (it reads them)
+    words: SpillArray | None = None  # each shingle's content word, only for the tail check
 
     @classmethod
     def create(cls, directory: Path, config: DedupConfig, banding: Banding) -> Store:
@@ -251,9 +255,11 @@ class Store:
         paragraphs = SpillRagged(directory / "paragraphs.u32", np.uint32)
         bands = SpillColumns(directory, banding.bands, np.uint32)
         texts = SpillRagged(directory / "texts.u8", np.uint8) if config.semantic else None
+        words = SpillArray(directory / "words.u16", np.uint16) if tail_words_read(config) else None
         return cls(
-            sets, sequences, numbers, paragraphs, bands, signatures, sketches, directory, texts
-        )
+            sets, sequences, numbers, paragraphs, bands, signatures, sketches, directory, texts,
+            words,
+        )  # fmt: skip
 
 
 @dataclass
@@ -274,6 +280,7 @@ class Matching:
     sketches: NDArray[np.uint8] | None = None  # screen candidates before verifying them
     topics: semantic.TailTopics | None = None  # the semantic stage's texts and model, if it runs
     tiles_released: bool = True  # False where a caller tiles the pairs and lets pages go itself
+    words: NDArray[np.uint16] | None = None  # each shingle's content word (the tail check)
 
     def mapped_bytes(self) -> int:
         return sum(array.nbytes for array, _ in self._mapped())
@@ -292,6 +299,7 @@ class Matching:
         arrays = (
             (self.set_values, self.set_offsets),
             (self.sequences, self.sequence_offsets),
+            (self.words, self.sequence_offsets),
             (self.numbers, self.number_offsets),
             (self.paragraphs, self.paragraph_offsets),
             (self.signatures, None),
@@ -428,6 +436,9 @@ def duplicates(
         ok[check] = ~_template_counts(pairs[check], matching, config).filled_twice(
             scores.jaccard[check], config
         )
+    if tail_words_read(config):
+        check = np.flatnonzero(ok & (scores.jaccard < NEAR_IDENTICAL))
+        ok[check] = _tail_on_topic(pairs[check], matching, config)
     if config.semantic:
         check = np.flatnonzero(ok & (scores.jaccard < NEAR_IDENTICAL))
         ok[check] = _same_topic(pairs[check], matching)
@@ -460,7 +471,13 @@ def on_sets_alone(config: DedupConfig) -> DedupConfig:
     a first pass over pairs whose sets alone were gathered; a check added to
     :func:`duplicates` that reads them must be turned off here too."""
     return replace(
-        config, max_passage=0, max_lead=0, min_lede_share=0, max_rewrite_rate=0, number_swaps=0
+        config,
+        max_passage=0,
+        max_lead=0,
+        min_lede_share=0,
+        max_rewrite_rate=0,
+        number_swaps=0,
+        min_tail_word_cosine=0,
     )
 
 
@@ -474,6 +491,31 @@ def _same_topic(pairs: I64Array, matching: Matching) -> NDArray[np.bool_]:
     if len(pairs) == 0:
         return np.ones(0, dtype=bool)
     return matching.topics.same_topic(pairs)
+
+
+def _tail_on_topic(pairs: I64Array, matching: Matching, config: DedupConfig) -> NDArray[np.bool_]:
+    """Which pairs the tail check keeps (``verify.tail_on_topic``)."""
+    if matching.words is None:
+        raise ConfigError(
+            "the tail check (min_tail_word_cosine) reads each shingle's content word, which "
+            "this run did not gather: it needs word shingles, verified"
+        )
+    words = matching.words
+
+    def block(part: I64Array) -> NDArray[np.bool_]:
+        return tail_on_topic(
+            part,
+            matching.set_values,
+            matching.set_offsets,
+            matching.sequences,
+            matching.sequence_offsets,
+            words,
+            config.min_tail_word_cosine,
+            config.shingle.size - 1,
+            threads=matching.threads,
+        )
+
+    return _tilewise(pairs, block, matching)
 
 
 def _figure_scores(pairs: I64Array, matching: Matching) -> FigureScores:
@@ -1004,6 +1046,7 @@ def match(
         None
         if store.texts is None
         else semantic.TailTopics(text_reader(*store.texts.finish()), config),
+        words=None if store.words is None else store.words.finish(),
     )
     count = matching.reps.size
     counts = {

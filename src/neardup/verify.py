@@ -71,17 +71,17 @@ _FEWEST_PAIRS_PER_TASK = 2048  # a few milliseconds of work: more than handing i
 
 def _per_pair(
     pairs: I64Array,
-    kernel: Callable[[I64Array, I64Array], tuple[I64Array, ...]],
+    kernel: Callable[[I64Array, I64Array], tuple[NDArray[Any], ...]],
     threads: int,
     outputs: int = 1,
-) -> list[I64Array]:
+) -> list[NDArray[Any]]:
     """``kernel(left, right)`` over blocks of pairs on ``threads`` threads; each of its
     ``outputs`` arrays concatenated, in pair order."""
     left, right = np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1])
     # every thread gets work even when a tile holds few pairs (most do, below a million)
     size = min(_PAIRS_PER_TASK, max(_FEWEST_PAIRS_PER_TASK, -(-left.size // max(threads, 1))))
 
-    def block(start: int) -> tuple[I64Array, ...]:
+    def block(start: int) -> tuple[NDArray[Any], ...]:
         return kernel(left[start : start + size], right[start : start + size])
 
     parts = list(thread_map(block, range(0, left.size, size), threads))
@@ -481,3 +481,56 @@ def within_passage_limit(
     longest, lead, lede = _per_pair(pairs, geometry, threads, outputs=3)
     ok: NDArray[np.bool_] = passages.placed(longest, lead, lede, max_passage, max_lead)
     return ok
+
+
+def tail_on_topic(
+    pairs: I64Array,
+    sets: NDArray[np.uint32],
+    set_offsets: I64Array,
+    sequences: NDArray[np.uint32],
+    sequence_offsets: I64Array,
+    words: NDArray[np.uint16],
+    min_cosine: float,
+    spans: int,
+    *,
+    threads: int = 1,
+) -> NDArray[np.bool_]:
+    """Pairs whose texts, where one runs on past the shared text, go on about what they
+    share: the content words either side of where the shared text ends meet at
+    ``min_cosine`` or more (``passages.tail_word_cosines``; a pair without that shape, or
+    with too few content words to tell, is kept).
+
+    An original runs on past what its abridged copy kept with the names and things of its
+    first paragraphs; a story quoting another's paragraph goes on with its own story, whose
+    words are others: measured on the syndication benchmark, docs/quality.md."""
+    cosines = tail_cosines(
+        pairs, sets, set_offsets, sequences, sequence_offsets, words, spans, threads
+    )
+    kept: NDArray[np.bool_] = ~(cosines < min_cosine)
+    return kept
+
+
+def tail_cosines(
+    pairs: I64Array,
+    sets: NDArray[np.uint32],
+    set_offsets: I64Array,
+    sequences: NDArray[np.uint32],
+    sequence_offsets: I64Array,
+    words: NDArray[np.uint16],
+    spans: int,
+    threads: int = 1,
+) -> NDArray[np.float64]:
+    """``passages.tail_word_cosines`` of every pair (NaN: not read); ``spans``: words each
+    shingle holds after its first (the shingle size less one)."""
+    if words.size != sequences.size:
+        raise ValueError(
+            f"the tail check needs a content word per shingle ({sequences.size} shingles, "
+            f"{words.size} words)"
+        )
+
+    def kernel(left: I64Array, right: I64Array) -> tuple[NDArray[np.float64]]:
+        args = (sets, set_offsets, sequences, sequence_offsets, words)
+        return (passages.tail_word_cosines(*args, left, right, passages.ANCHOR, spans),)
+
+    (cosines,) = _per_pair(pairs, kernel, threads)
+    return cosines

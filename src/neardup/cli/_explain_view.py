@@ -76,6 +76,9 @@ def _figures(console: Console, explanation: Explanation) -> None:
                 f"under {MIN_MISSING_NUMBERS} missing)"
             )
     rule += _numbers_rule(figures)
+    if figures.tail_words is not None:
+        words, bound = figures.tail_words, figures.min_tail_word_cosine
+        rule += f", tail words {words:.3f} {_vs(words, bound)}"
     if figures.tail_cosine is not None:
         rule += f", tail topic {figures.tail_cosine:.3f} {_vs(figures.tail_cosine, figures.min_tail_cosine)}"
     console.print(f"\nVerdict: {verdict} ({rule})")

@@ -163,6 +163,12 @@ def dedup(
             help="Leave bylines, photo captions and credits, copyright / read-more footers and ad lines out of the shingles.",
         ),
     ] = _DEFAULTS.drop_boilerplate,
+    min_tail_word_cosine: Annotated[
+        float,
+        typer.Option(
+            help="Part a pair whose longer text runs on past the shared part, at least as long again, about other things: the content words of the two meet under this cosine (an article quoting another's paragraph, not an original its copy abridged). 0 turns the check off.",
+        ),
+    ] = _DEFAULTS.min_tail_word_cosine,
     semantic: Annotated[
         bool,
         typer.Option(
@@ -302,6 +308,7 @@ def dedup(
         "min_lede_share": min_lede_share,
         "sentence_lede_words": sentence_lede_words,
         "drop_boilerplate": drop_boilerplate,
+        "min_tail_word_cosine": min_tail_word_cosine,
         "semantic": semantic,
         "min_tail_cosine": min_tail_cosine,
         "kept_ratio": kept_ratio,

@@ -56,6 +56,12 @@ def explain_command(
             help="Judge as `neardup dedup --semantic` does (the extra neardup\\[semantic]); with --output-dir, a run made with it is judged so anyway.",
         ),
     ] = False,
+    min_tail_word_cosine: Annotated[
+        float | None,
+        typer.Option(
+            help="Judge as `neardup dedup --min-tail-word-cosine` does; with --output-dir, a run made with it is judged so anyway.",
+        ),
+    ] = None,
 ) -> None:
     """Explain a match: similarity figures, then the two texts aligned, passage by passage."""
     # imported here, so that the other commands start without them
@@ -67,6 +73,8 @@ def explain_command(
             first, second, corpus, output_dir, id_field, text_field
         )
         config = replace(config, semantic=True) if semantic else config
+        if min_tail_word_cosine is not None:
+            config = replace(config, min_tail_word_cosine=min_tail_word_cosine)
         explanation = explain(text_a, text_b, config, counts=counts)
     except NeardupError as error:
         raise fail(error) from error

@@ -6,7 +6,7 @@ import numpy as np
 
 from neardup.config import DedupConfig
 from neardup.explain.model import Figures
-from neardup.features import Featurizer
+from neardup.features import Featurizer, tail_words_read
 from neardup.minhash import estimate_jaccard, signatures
 from neardup.passages import (
     ANCHOR,
@@ -23,6 +23,7 @@ from neardup.verify import (
     numbers_agree,
     numbers_missing,
     pair_similarities,
+    tail_cosines,
     template_checked_below,
     template_counts,
 )
@@ -32,8 +33,8 @@ __all__ = ["figures"]
 
 def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
     """Jaccard and containment of the shingle sets, the MinHash estimate, and the verdict
-    (with the passage, rewrite, figure and number checks, and with ``config.semantic`` the
-    tail's topic, as ``pipeline.duplicates`` decides)."""
+    (with the passage, rewrite, figure and number checks, the tail check's words and, with
+    ``config.semantic``, the tail's topic, as ``pipeline.duplicates`` decides)."""
     raw = [text_a, text_b]
     featurize = Featurizer.for_run(config, choose_banding(config))
     features = featurize(raw)  # as dedup reads them: one source of every figure below
@@ -98,6 +99,17 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
         same_story = same_story and bool(compared.agree(config)[0])
         if not compared.compared(config)[0]:
             compared = None
+    tail_words = None
+    if tail_words_read(config) and same_story and jaccard < NEAR_IDENTICAL:
+        cosine = float(
+            tail_cosines(
+                pair, values, offsets, sequences, sequence_offsets, features.words,
+                config.shingle.size - 1,
+            )[0]
+        )  # fmt: skip
+        if not np.isnan(cosine):
+            tail_words = cosine
+            same_story = cosine >= config.min_tail_word_cosine
     tail_cosine = None
     if config.semantic and same_story and jaccard < NEAR_IDENTICAL:
         cosine = float(TailTopics(raw.__getitem__, config).tail_cosines(pair)[0])
@@ -135,4 +147,6 @@ def figures(text_a: str, text_b: str, config: DedupConfig) -> Figures:
         min_number_share=config.min_number_share,
         tail_cosine=tail_cosine,
         min_tail_cosine=config.min_tail_cosine,
+        tail_words=tail_words,
+        min_tail_word_cosine=config.min_tail_word_cosine,
     )

@@ -145,6 +145,11 @@ class Figures:
     # (None when dedup would not read it: no --semantic, no tail, or already parted)
     tail_cosine: float | None = None
     min_tail_cosine: float = 0.0
+    # with the tail check: the cosine of the content words of a text's shared part and of the
+    # own tail it runs on with (None when dedup would not read it: the check off, no such
+    # tail, too few words to tell, or the pair already parted)
+    tail_words: float | None = None
+    min_tail_word_cosine: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -164,6 +169,8 @@ class Figures:
             "min_number_share": self.min_number_share,
             "tail_cosine": None if self.tail_cosine is None else round(self.tail_cosine, 6),
             "min_tail_cosine": self.min_tail_cosine,
+            "tail_words": None if self.tail_words is None else round(self.tail_words, 6),
+            "min_tail_word_cosine": self.min_tail_word_cosine,
             "passage": self.passage,
             "lead": self.lead,
             "lede": self.lede,

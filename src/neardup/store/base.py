@@ -270,7 +270,8 @@ def settings_to_json(settings: IndexSettings) -> dict[str, Any]:
     if not config["shingle"]["split_unspaced"]:  # likewise: clauses of unspaced scripts as tokens
         del config["shingle"]["split_unspaced"]
     defaults = DedupConfig()
-    for name in ("semantic", "min_tail_cosine"):  # an index never runs the semantic stage
+    # an index runs neither the semantic stage nor the tail check
+    for name in ("semantic", "min_tail_cosine", "min_tail_word_cosine"):
         if config[name] == getattr(defaults, name):
             del config[name]
     return {

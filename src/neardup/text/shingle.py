@@ -17,6 +17,7 @@ from neardup import kernels
 from neardup.config import ShingleConfig
 
 U32Array = NDArray[np.uint32]
+U16Array = NDArray[np.uint16]
 U64Array = NDArray[np.uint64]
 I64Array = NDArray[np.int64]
 
@@ -66,7 +67,7 @@ def shingle_sequences(
     ``utf8``: the texts already encoded by :func:`utf8_batch`, to encode once.
     """
     if config.kind == "word":
-        values, starts, _, _ = _word_pass(utf8 if utf8 is not None else utf8_batch(texts), config)
+        values, starts, *_ = _word_pass(utf8 if utf8 is not None else utf8_batch(texts), config)
         return values, starts
     encoded = [text.encode("utf-32-le", "surrogatepass") for text in texts]
     points = np.frombuffer(b"".join(encoded), dtype=np.uint32)
@@ -80,12 +81,14 @@ def _fold(config: ShingleConfig) -> NDArray[np.uint8]:
 
 
 def _word_pass(
-    utf8: Utf8Batch, config: ShingleConfig, with_numbers: bool = False
-) -> tuple[U32Array, I64Array, U64Array, I64Array]:
-    """``kernels.word_shingles`` of a batch: its shingles and (``with_numbers``) its numbers,
-    placed, unsorted."""
+    utf8: Utf8Batch, config: ShingleConfig, with_numbers: bool = False, with_words: bool = False
+) -> tuple[U32Array, I64Array, U64Array, I64Array, U16Array]:
+    """``kernels.word_shingles`` of a batch: its shingles, (``with_numbers``) its numbers,
+    placed, unsorted, and (``with_words``) the content word each shingle starts with."""
+    fold = _fold(config)
+    stop_words = kernels.stop_word_hashes(fold) if with_words else None
     return kernels.word_shingles(
-        *utf8, config.size, _fold(config), config.split_unspaced, with_numbers
+        *utf8, config.size, fold, config.split_unspaced, with_numbers, stop_words
     )
 
 
@@ -95,19 +98,22 @@ def number_sets(utf8: Utf8Batch, config: ShingleConfig) -> tuple[U64Array, I64Ar
     with the word it first stands at (word shingles; else ``kernels.NO_PLACE``) and whether
     it is a year or holds a letter."""
     if config.kind == "word":  # placed in the tokens' pass, which shingles them too
-        return kernels.number_sets(*_word_pass(utf8, config, with_numbers=True)[2:])
+        return kernels.number_sets(*_word_pass(utf8, config, with_numbers=True)[2:4])
     return kernels.number_sets(*kernels.numbers(*utf8, _fold(config), config.split_unspaced))
 
 
 def sequences_and_numbers(
-    texts: Sequence[str], config: ShingleConfig, utf8: Utf8Batch
-) -> tuple[U32Array, I64Array, U64Array, I64Array]:
+    texts: Sequence[str], config: ShingleConfig, utf8: Utf8Batch, with_words: bool = False
+) -> tuple[U32Array, I64Array, U64Array, I64Array, U16Array]:
     """:func:`shingle_sequences` and :func:`number_sets` of one batch (``utf8``: ``texts``
-    encoded), word shingles and their numbers read in one pass over the tokens."""
+    encoded), word shingles and their numbers read in one pass over the tokens, and
+    (``with_words``, word shingles only) the content word each shingle starts with
+    (``kernels.word_shingles``): the words the tail check reads; else none."""
     if config.kind != "word":
-        return (*shingle_sequences(texts, config, utf8), *number_sets(utf8, config))
-    values, starts, found, found_starts = _word_pass(utf8, config, with_numbers=True)
-    return values, starts, *kernels.number_sets(found, found_starts)
+        none = np.zeros(0, dtype=np.uint16)
+        return (*shingle_sequences(texts, config, utf8), *number_sets(utf8, config), none)
+    values, starts, found, found_starts, words = _word_pass(utf8, config, True, with_words)
+    return values, starts, *kernels.number_sets(found, found_starts), words
 
 
 # Words into a text within which paragraph starts are kept: the lede check, their one reader,
