@@ -350,4 +350,5 @@ def test_explain_command_judges_with_the_stage(tmp_path: Path) -> None:
     ids = ("seed", "quoter", "--corpus", str(corpus))
     assert "Verdict: one story" in neardup("explain", *ids).stdout
     judged = neardup("explain", *ids, "--semantic", env=stand_in_env(tmp_path)).stdout
+    judged = " ".join(judged.split())  # as read, whatever the console wrapped
     assert "Verdict: different stories" in judged and "tail topic 0.0" in judged

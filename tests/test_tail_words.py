@@ -16,7 +16,9 @@ from neardup.config import DedupConfig, ShingleConfig
 from neardup.errors import ConfigError
 from neardup.index import Index
 from neardup.kernels import STOP_WORDS
+from neardup.lsh import Banding
 from neardup.passages import ANCHOR, TAIL_SHINGLES, tail_word_cosines
+from neardup.store.base import IndexSettings, settings_from_json, settings_to_json
 from neardup.text.normalize import normalize
 from neardup.text.shingle import sequences_and_numbers, sets_of, utf8_batch
 from tests.test_cli import neardup
@@ -132,8 +134,9 @@ def test_the_rules_alone_join_the_quoter_and_the_check_parts_it() -> None:
     """Without the report to hold it, its abridged copy joins the story quoting its lede:
     by words and their places it is that story's opening; by what the rest is about, not."""
     without_report = RECORDS[1:]
-    assert clusters(without_report) == {"quoter": ["abridged", "quoter"]}
+    assert clusters(without_report, min_tail_word_cosine=0) == {"quoter": ["abridged", "quoter"]}
     parted = {"abridged": ["abridged"], "quoter": ["quoter"]}
+    assert clusters(without_report) == parted  # the default
     assert clusters(without_report, min_tail_word_cosine=CHECK) == parted
     # the report and its copy stay together: the report runs on about its bridge
     together = {"report": ["abridged", "report"], "quoter": ["quoter"]}
@@ -156,10 +159,43 @@ def test_the_bound_is_checked() -> None:
             DedupConfig(min_tail_word_cosine=wrong)
 
 
-def test_an_index_refuses_the_check() -> None:
-    with pytest.raises(ConfigError, match="batch dedup only"):
-        Index.in_memory(min_tail_word_cosine=CHECK)
-    Index.in_memory(min_tail_word_cosine=0.0)  # off, as by default
+@pytest.mark.parametrize("on_disk", [False, True], ids=["memory", "sqlite"])
+def test_an_index_answers_as_batch_dedup(tmp_path: Path, on_disk: bool) -> None:
+    """Added one by one, or in one bulk load, and read again after reopening the file."""
+
+    def index(check: float, name: str) -> Index:
+        if on_disk:
+            return Index(tmp_path / f"{name}.ndx", min_tail_word_cosine=check)
+        return Index.in_memory(min_tail_word_cosine=check)
+
+    without_report = RECORDS[1:]
+    for check in (0.0, CHECK):
+        expected = clusters(without_report, min_tail_word_cosine=check)
+        one_by_one = index(check, f"each-{check}")
+        for record in without_report:
+            one_by_one.add([record])
+        together = index(check, f"bulk-{check}")
+        together.add(without_report)
+        for built in (one_by_one, together):
+            found = {key: sorted(ids) for key, ids in built.clusters().items()}
+            assert found == expected, (check, on_disk)
+    if on_disk:  # the words were stored: another abridged copy, added after reopening,
+        # finds the first and not the quoter (whose stored words the check reads)
+        reopened = Index(tmp_path / f"each-{CHECK}.ndx")
+        assert reopened.config.min_tail_word_cosine == CHECK
+        copy = {"id": "abridged2", "text": "Lorries barred from bridge\n\n" + LEDE}
+        (outcome,) = reopened.add([copy])
+        assert [match.id for match in outcome.matches] == ["abridged"]
+        assert reopened.check() == []
+
+
+def test_an_index_made_before_the_check_decides_without_it() -> None:
+    stored = settings_to_json(IndexSettings(DedupConfig(), Banding(128, 2), False))
+    assert "min_tail_word_cosine" in stored["config"]  # written, whatever its value
+    del stored["config"]["min_tail_word_cosine"]  # as a file of format 6 or before holds it
+    older = settings_from_json(stored)
+    assert older.config.min_tail_word_cosine == 0
+    assert "min_tail_word_cosine" in older.predates
 
 
 def test_the_cli_runs_the_check(tmp_path: Path) -> None:
@@ -174,21 +210,12 @@ def test_the_cli_runs_the_check(tmp_path: Path) -> None:
     assert summary["parameters"]["min_tail_word_cosine"] == CHECK
 
 
-def test_the_ray_engine_refuses_the_check(tmp_path: Path) -> None:
-    corpus = tmp_path / "in.jsonl"
-    corpus.write_text('{"id": "a", "text": "one"}\n')
-    done = neardup(
-        "dedup", str(corpus), "-o", str(tmp_path / "out"), "--engine", "ray",
-        "--min-tail-word-cosine", str(CHECK), check=False,
-    )  # fmt: skip
-    assert done.returncode != 0 and "--engine local" in done.stderr
-
-
 def test_explain_gives_the_checks_verdict(tmp_path: Path) -> None:
     corpus = tmp_path / "in.jsonl"
     corpus.write_text("".join(json.dumps(record) + "\n" for record in RECORDS))
     ids = ("abridged", "quoter", "--corpus", str(corpus), "--json")
-    rules = json.loads(neardup("explain", *ids).stdout)["figures"]
+    off = ("--min-tail-word-cosine", "0")
+    rules = json.loads(neardup("explain", *ids, *off).stdout)["figures"]
     assert rules["same_story"] and rules["tail_words"] is None
     checked = json.loads(neardup("explain", *ids, "--min-tail-word-cosine", str(CHECK)).stdout)[
         "figures"

@@ -196,12 +196,12 @@ class DedupConfig:
     semantic: bool = False
     # the cosine of the shared part and the tail under which the semantic stage parts a pair
     min_tail_cosine: float = 0.15
-    # the tail check: a pair whose larger text runs on past the shared part, for at least as
+    # the tail check: a pair of which a text runs on past the shared part, for at least as
     # long as that part, about other things is parted when the content words of the two
     # (passages.tail_word_cosines) meet under this cosine: a story quoting another's
     # paragraph, not an original whose cut paragraphs go on with its names; 0 turns it off;
-    # see docs/quality.md
-    min_tail_word_cosine: float = 0.0
+    # an index made before it (format 6) decides without it; see docs/quality.md
+    min_tail_word_cosine: float = 0.035
     # leave bylines, captions, footers and ad lines out of the shingles; off: measured no
     # better on the syndication bench and costs a scan of every text; see docs/quality.md
     drop_boilerplate: bool = False

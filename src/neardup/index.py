@@ -433,12 +433,6 @@ def _new_settings(
             "the semantic stage (semantic=True) runs in batch dedup only, not in an index yet; "
             "drop it here, or run `neardup dedup --semantic` over the corpus"
         )
-    if config.min_tail_word_cosine:
-        raise ConfigError(
-            "the tail check (min_tail_word_cosine) runs in batch dedup only, not in an index "
-            "yet (an index does not store each shingle's content word); set it to 0 here, or "
-            "run `neardup dedup --min-tail-word-cosine` over the corpus"
-        )
     return IndexSettings(config, choose_banding(config), bool(store_text))
 
 

@@ -428,7 +428,8 @@ class Layout:
         sequence = f.sequences[self.sequences[j] : self.sequences[j + 1]]
         numbers = f.numbers[self.numbers[j] : self.numbers[j + 1]]
         paragraphs = f.paragraphs[self.paragraphs[j] : self.paragraphs[j + 1]]
+        words = f.words[self.sequences[j] : self.sequences[j + 1]] if f.words.size else None
         signature = None if f.signatures is None else f.signatures[j]
         row = GroupRow(gid, int(self.keys[j]), label, int(shingles.size))
-        sets = GroupSets(shingles, sequence, signature, numbers, paragraphs)
+        sets = GroupSets(shingles, sequence, signature, numbers, paragraphs, words)
         return NewGroup(row, sets, self.bands[j])

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from neardup.arrays import sorted_unique
 from neardup.config import DedupConfig
-from neardup.features import Features
+from neardup.features import Features, tail_words_read
 from neardup.minhash import EMPTY
 from neardup.pipeline import Matching, duplicates
 from neardup.store.base import IndexStore
@@ -71,6 +71,7 @@ class Pool:
         numbers: Flat,
         signatures: U32Array | None = None,
         passages: tuple[Flat, Flat] | None = None,  # the groups' sequences, paragraph starts
+        words: Flat | None = None,  # the content word of each shingle of those sequences
     ) -> None:
         self._n = int(features.set_offsets.size - 1)
         self._gids = gids
@@ -84,6 +85,10 @@ class Pool:
         if passages is not None:
             self.sequences = _join((features.sequences, features.sequence_offsets), passages[0])
             self.paragraphs = _join((features.paragraphs, features.paragraph_offsets), passages[1])
+        self.words: Flat | None = None
+        if passages is not None and words is not None:
+            ours = (features.words, features.sequence_offsets)
+            self.words = _join(ours, words, np.uint16)
 
     @classmethod
     def build(
@@ -99,7 +104,7 @@ class Pool:
         also, per ascending unique gid, whether the group still exists."""
         unique = sorted_unique(np.asarray(gids, dtype=np.int64))
         values, offsets, live = store.shingle_sets(unique)
-        signatures = read_by_passages = None
+        signatures = read_by_passages = words = None
         if not config.verify:  # signatures are read from the rows: estimating runs are rare
             found = store.group_sets(unique.tolist())
             blank = np.full(config.minhash.num_perm, EMPTY, dtype=np.uint32)
@@ -107,8 +112,11 @@ class Pool:
             signatures = np.array(rows, dtype=np.uint32).reshape(-1, config.minhash.num_perm)
         if sequences:
             read_by_passages = store.sequences(unique)[:2], store.paragraphs(unique)[:2]
+            words = store.words(unique)[:2] if tail_words_read(config) else None
         numbers = store.numbers(unique)[:2]
-        pool = cls(features, unique, (values, offsets), numbers, signatures, read_by_passages)
+        pool = cls(
+            features, unique, (values, offsets), numbers, signatures, read_by_passages, words
+        )
         return pool, live
 
     def nodes(self, gids: I64Array) -> I64Array:
@@ -129,6 +137,7 @@ class Pool:
             *_pick(*self.paragraphs, nodes),
             signatures,
             threads=1,
+            words=None if self.words is None else _pick(*self.words, nodes)[0],
         )
 
     def scores(self, pairs: I64Array, config: DedupConfig) -> PairScores:
@@ -158,6 +167,7 @@ class Pool:
             *self.paragraphs,
             self.signatures,
             threads=1,
+            words=None if self.words is None else self.words[0],
         )
 
 

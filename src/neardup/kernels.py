@@ -319,6 +319,7 @@ def word_shingles(
     docs = offsets.size - 1
     out = np.empty(max(data.size, 1), dtype=np.uint32)  # never more shingles than bytes
     words = np.empty(max(data.size, 1) if stop_words is not None else 0, dtype=np.uint16)
+    stop_filter = _stop_filter(stop_words if stop_words is not None else np.empty(0, np.uint64))
     starts = np.zeros(docs + 1, dtype=np.int64)
     found = np.empty(max(data.size, 1) if with_numbers else 0, dtype=np.uint64)
     number_starts = np.zeros(docs + 1, dtype=np.int64)
@@ -335,7 +336,7 @@ def word_shingles(
         if stop_words is not None:
             for k in range(produced):
                 words[at + k] = _content_word(
-                    data, token_starts[k], offsets[d + 1], fold, scratch[k], stop_words
+                    data, token_starts[k], offsets[d + 1], scratch[k], stop_words, stop_filter
                 )
         at += produced
         starts[d + 1] = at
@@ -363,30 +364,41 @@ STOP_WORDS = (  # noqa: SIM905 (a list of 119 words one per line reads worse)
 CONTENT_LETTERS = 4  # letters from which a word of ASCII letters alone is a content word
 
 
+_STOP_FILTER_BITS = 12  # a word's hash's top bits index a filter of the stop words' ones
+
+
 @njit(cache=True, nogil=True)
+def _stop_filter(stop_words: U64Array) -> NDArray[np.bool_]:
+    """Which values of a hash's top ``_STOP_FILTER_BITS`` bits some stop word has: most
+    content words are told from the stop words by one lookup."""
+    seen = np.zeros(1 << _STOP_FILTER_BITS, dtype=np.bool_)
+    for h in stop_words:
+        seen[h >> np.uint64(64 - _STOP_FILTER_BITS)] = True
+    return seen
+
+
+@njit(cache=True, nogil=True, inline="always")
 def _content_word(
     data: NDArray[np.uint8],
     start: int,
     stop: int,
-    fold: NDArray[np.uint8],
     token: np.uint64,
     stop_words: U64Array,
+    stop_filter: NDArray[np.bool_],
 ) -> np.uint16:
     """The 16-bit id (never 0) of the token at ``data[start]`` (``token``: its hash) when it is
-    a content word, ``CONTENT_LETTERS`` or more ASCII letters and none of ``stop_words``;
-    else 0. Words of other scripts, and any holding a digit, say nothing here."""
-    length = 0
+    a content word, ``CONTENT_LETTERS`` or more ASCII letters (the text is case-folded) and
+    none of ``stop_words``; else 0. Words of other scripts, and any holding a digit, say
+    nothing here."""
     i = start
-    while i < stop and _is_word_byte(fold[data[i]]):
-        if not 97 <= data[i] <= 122:
-            return np.uint16(0)
-        length += 1
+    while i < stop and 97 <= data[i] <= 122:
         i += 1
-    if length < CONTENT_LETTERS:
+    if i - start < CONTENT_LETTERS or (i < stop and _is_word_byte(data[i])):  # a digit, ...
         return np.uint16(0)
-    at = np.searchsorted(stop_words, token)
-    if at < stop_words.size and stop_words[at] == token:
-        return np.uint16(0)
+    if stop_filter[token >> np.uint64(64 - _STOP_FILTER_BITS)]:
+        at = np.searchsorted(stop_words, token)
+        if at < stop_words.size and stop_words[at] == token:
+            return np.uint16(0)
     word = np.uint16(token >> np.uint64(48))
     return word if word != 0 else np.uint16(1)
 

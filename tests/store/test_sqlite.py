@@ -50,6 +50,7 @@ def test_other_formats_are_refused(tmp_path: Path, version: int, message: str) -
 
 # What each format added, newest first: the setting its check reads and the table it stores
 _ADDED = {
+    7: ("min_tail_word_cosine", "words"),
     6: ("number_swaps", None),  # and the places of numbers
     5: ("sentence_lede_words", None),  # and the mark in paragraph starts
     4: ("min_lede_share", "paragraphs"),
@@ -112,6 +113,29 @@ def test_a_format_3_index_opens_and_decides_as_it_did(tmp_path: Path) -> None:
     assert not connection.execute(
         "SELECT 1 FROM sqlite_master WHERE name = 'paragraphs'"
     ).fetchall()
+    connection.close()
+    with Index(tmp_path / "new.ndx") as index:  # a new index parts them, as dedup does
+        index.add(records)
+        assert len(index.clusters()) == 2
+        assert index.check() == []
+    assert len(dedup(records).clusters()) == 2
+
+
+def test_a_format_6_index_opens_and_decides_without_the_tail_check(tmp_path: Path) -> None:
+    from tests.test_tail_words import RECORDS
+
+    records = RECORDS[1:]  # a report's abridged copy, and a story quoting its lede
+    path = tmp_path / "old.ndx"
+    Index(path).close()
+    _as_format(path, 6)
+    with Index(path) as index:  # read and written as it is, deciding without the check
+        assert index.config.min_tail_word_cosine == 0
+        index.add(records)
+        assert len(index.clusters()) == 1
+        assert index.check() == []
+    connection = sqlite3.connect(path)
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == 6  # older neardup opens it
+    assert not connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'words'").fetchall()
     connection.close()
     with Index(tmp_path / "new.ndx") as index:  # a new index parts them, as dedup does
         index.add(records)

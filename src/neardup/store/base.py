@@ -40,6 +40,7 @@ from numpy.typing import NDArray
 from neardup.config import DedupConfig, MinHashConfig, NormalizeConfig, ShingleConfig
 from neardup.lsh import Banding
 
+U16Array = NDArray[np.uint16]
 U32Array = NDArray[np.uint32]
 U64Array = NDArray[np.uint64]
 I64Array = NDArray[np.int64]
@@ -105,6 +106,7 @@ class GroupSets:
     signature: U32Array | None  # only when the index estimates similarities
     numbers: U64Array | None = None  # its numbers, placed (kernels.number_sets; none: format 2)
     paragraphs: U32Array | None = None  # its paragraph starts (none: stored by format 2 or 3)
+    words: U16Array | None = None  # each shingle's content word (the tail check; else none)
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,11 @@ class IndexStore(Protocol):
         """As :meth:`shingle_sets`, for where the groups' paragraphs begin (the lede check)."""
         ...
 
+    def words(self, gids: I64Array) -> tuple[U16Array, I64Array, NDArray[np.bool_]]:
+        """As :meth:`shingle_sets`, for the content word each shingle of the groups' sequences
+        starts with (the tail check; none stored when it is off)."""
+        ...
+
     def band_hits(self, codes: U64Array) -> tuple[I64Array, I64Array]:
         """``(position in codes, gid)`` of every group holding each code, by position then gid."""
         ...
@@ -270,8 +277,7 @@ def settings_to_json(settings: IndexSettings) -> dict[str, Any]:
     if not config["shingle"]["split_unspaced"]:  # likewise: clauses of unspaced scripts as tokens
         del config["shingle"]["split_unspaced"]
     defaults = DedupConfig()
-    # an index runs neither the semantic stage nor the tail check
-    for name in ("semantic", "min_tail_cosine", "min_tail_word_cosine"):
+    for name in ("semantic", "min_tail_cosine"):  # an index never runs the semantic stage
         if config[name] == getattr(defaults, name):
             del config[name]
     return {
@@ -301,6 +307,7 @@ def settings_from_json(data: dict[str, Any]) -> IndexSettings:
         "sentence_lede_words",
         "central_share",
         "number_swaps",
+        "min_tail_word_cosine",
     }
     predates = frozenset(later - config.keys()) | unsplit
     for name in later:

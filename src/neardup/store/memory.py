@@ -30,6 +30,7 @@ from neardup.store.base import (
     NewDoc,
     NewGroup,
     StoredDoc,
+    U16Array,
     U32Array,
     U64Array,
     band_codes,
@@ -128,6 +129,9 @@ class MemoryStore:
 
     def paragraphs(self, gids: I64Array) -> tuple[U32Array, I64Array, NDArray[np.bool_]]:
         return self._flat(gids, "paragraphs")
+
+    def words(self, gids: I64Array) -> tuple[U16Array, I64Array, NDArray[np.bool_]]:
+        return self._flat(gids, "words", np.uint16)
 
     def _flat(
         self, gids: I64Array, name: str, dtype: type[np.unsignedinteger[Any]] = np.uint32

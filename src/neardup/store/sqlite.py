@@ -1,13 +1,15 @@
 """The default index store: one SQLite file in WAL mode, no server to run.
 
-File format (version 6)
+File format (version 7)
 -----------------------
 
 The file is an ordinary SQLite 3 database. Its header carries
 ``PRAGMA application_id = 0x4E445550`` ("NDUP"), which tells a neardup index
-from any other SQLite file, and ``PRAGMA user_version = 6``, the format
+from any other SQLite file, and ``PRAGMA user_version = 7``, the format
 version below; a file of a newer version is refused with a message, never
-misread. Version 6 stores each number with its place (64 bits, ``numbers``),
+misread. Version 7 adds the ``words`` table (and always writes the tail check's
+setting, ``min_tail_word_cosine``; a file whose settings lack it predates the check
+and decides without it). Version 6 stores each number with its place (64 bits, ``numbers``),
 version 5 marks the paragraph starts that follow a sentence (their top bit),
 version 4 adds the ``paragraphs`` table, version 3 the ``numbers``
 table. An older file is read and written as it is and keeps its version (so
@@ -61,6 +63,11 @@ index must be rebuilt from its documents (``neardup index add``). Tables:
     (little-endian ``uint32``; :func:`neardup.text.shingle.paragraph_starts`), the top
     bit set where the paragraph before ends a sentence (format 5), for the lede check
     (``min_lede_share``). Absent from files of format 2 and 3.
+``words(gid INTEGER PRIMARY KEY, words)``
+    The content word each shingle of the group's sequence starts with (little-endian
+    ``uint16`` ids, 0 for none; ``kernels.word_shingles``), for the tail check
+    (``min_tail_word_cosine``). Filled only in an index made with the check on;
+    absent from files before format 7.
 ``edges(a, b, similarity, PRIMARY KEY (a, b)) WITHOUT ROWID``
     Verified near-duplicate pairs of groups, ``a < b``. Index ``edges_b``.
 ``clusters(label INTEGER PRIMARY KEY, groups, docs, kept, split)``
@@ -128,6 +135,7 @@ from neardup.store.base import (
     NewDoc,
     NewGroup,
     StoredDoc,
+    U16Array,
     U32Array,
     U64Array,
     band_codes,
@@ -137,8 +145,8 @@ from neardup.store.base import (
 
 APPLICATION_ID = 0x4E445550  # "NDUP"
 # 2: a stored shingle's low bit marks a figure; 3: numbers; 4: paragraphs; 5: their sentence
-# mark; 6: numbers with their places
-FORMAT_VERSION = 6
+# mark; 6: numbers with their places; 7: each shingle's content word
+FORMAT_VERSION = 7
 _OLDEST_FORMAT = 2  # read and written as it is: without numbers (2) or paragraphs (2 and 3)
 _BUSY_MS = 30_000  # a writer waits this long for another process's transaction
 _CACHE_KIB = 65_536  # page cache per connection: the hot part of groups and docs
@@ -161,6 +169,7 @@ CREATE TABLE shingles (gid INTEGER PRIMARY KEY, signature BLOB, shingles BLOB NO
 CREATE TABLE sequences (gid INTEGER PRIMARY KEY, sequence BLOB NOT NULL);
 CREATE TABLE numbers (gid INTEGER PRIMARY KEY, numbers BLOB NOT NULL);
 CREATE TABLE paragraphs (gid INTEGER PRIMARY KEY, paragraphs BLOB NOT NULL);
+CREATE TABLE words (gid INTEGER PRIMARY KEY, words BLOB NOT NULL);
 CREATE INDEX groups_cluster ON groups (cluster);
 CREATE TABLE edges (
     a INTEGER NOT NULL, b INTEGER NOT NULL, similarity REAL NOT NULL, PRIMARY KEY (a, b)
@@ -228,20 +237,22 @@ class _Mirrors:
     sequences: SetMirror
     numbers: SetMirror
     paragraphs: SetMirror
+    words: SetMirror
     removal: int = 0  # last row of ``removals`` applied
 
     def ragged(self) -> tuple[SetMirror, ...]:
         """The mirrors of per-group arrays, each kept as :class:`SetMirror` keeps sets."""
-        return (self.sets, self.sequences, self.numbers, self.paragraphs)
+        return (self.sets, self.sequences, self.numbers, self.paragraphs, self.words)
 
 
-# gid, bands, shingles, sequence, numbers, paragraphs
-Absorbed = tuple[int, bytes | None, bytes, bytes, bytes | None, bytes | None]
+# gid, bands, shingles, sequence, numbers, paragraphs, words
+Absorbed = tuple[int, bytes | None, bytes, bytes, bytes | None, bytes | None, bytes | None]
 
 
 def _absorb(mirrors: _Mirrors, rows: Sequence[Absorbed]) -> None:
-    """Add ``(gid, band keys, shingles, sequence, numbers, paragraphs)`` rows, ascending
-    gids, to the mirrors (no numbers: a group stored by format 2; no paragraphs: by 2 or 3)."""
+    """Add ``(gid, band keys, shingles, sequence, numbers, paragraphs, words)`` rows,
+    ascending gids, to the mirrors (no numbers: a group stored by format 2; no paragraphs:
+    by 2 or 3; no words: the tail check off, or a file before format 7)."""
     if not rows:
         return
     gids = [row[0] for row in rows]
@@ -277,6 +288,8 @@ class SqliteStore:
         self._unmarked = "sentence_lede_words" in settings.predates
         # numbers with their places (64 bits) from format 6, which number swaps read
         self._placed = "number_swaps" not in settings.predates
+        # each shingle's content word from format 7, stored when the tail check reads them
+        self._words = bool(settings.config.min_tail_word_cosine)
 
     # ------------------------------------------------------------------ opening
 
@@ -418,7 +431,7 @@ class SqliteStore:
         """Rows as the mirrors hold them: numbers as 64-bit entries whatever the format."""
         if self._placed:
             return list(rows)
-        return [(*row[:4], _entry_bytes(self._read_numbers(row[4])), row[5]) for row in rows]
+        return [(*row[:4], _entry_bytes(self._read_numbers(row[4])), *row[5:]) for row in rows]
 
     def _absorb_own(self, inserted: list[Absorbed]) -> None:
         """The groups a transaction writes go into the mirrors at once, unread: the rest of
@@ -520,6 +533,10 @@ class SqliteStore:
         with self._band_lock:
             return self._refreshed().paragraphs.gather(gids)
 
+    def words(self, gids: I64Array) -> tuple[U16Array, I64Array, NDArray[np.bool_]]:
+        with self._band_lock:
+            return self._refreshed().words.gather(gids)
+
     def band_hits(self, codes: U64Array) -> tuple[I64Array, I64Array]:
         with self._band_lock:
             return self._refreshed().bands.lookup(codes)
@@ -528,7 +545,12 @@ class SqliteStore:
         """The in-memory mirrors, with what any connection committed since they last looked."""
         if self._mirrors is None:
             self._mirrors = _Mirrors(
-                BandIndex(), SetMirror(), SetMirror(), SetMirror(np.uint64), SetMirror()
+                BandIndex(),
+                SetMirror(),
+                SetMirror(),
+                SetMirror(np.uint64),
+                SetMirror(),
+                SetMirror(np.uint16),
             )
         mirrors = self._mirrors
         seen = mirrors.sets.next_gid - 1
@@ -581,6 +603,9 @@ class SqliteStore:
         ]
         if self._paragraphs:
             connection.executemany("INSERT INTO paragraphs VALUES (?, ?)", paragraph_rows)
+        word_rows = [(g.row.gid, _optional_bytes(g.sets.words)) for g in groups]
+        if self._words:
+            connection.executemany("INSERT INTO words VALUES (?, ?)", word_rows)
         self._absorb_own(
             [
                 (
@@ -590,9 +615,16 @@ class SqliteStore:
                     order[1],
                     numbers[1] if self._numbers else None,
                     paragraphs[1] if self._paragraphs else None,
+                    words[1] if self._words else None,
                 )
-                for row, blobs, order, numbers, paragraphs in zip(
-                    group_rows, set_rows, sequence_rows, number_rows, paragraph_rows, strict=True
+                for row, blobs, order, numbers, paragraphs, words in zip(
+                    group_rows,
+                    set_rows,
+                    sequence_rows,
+                    number_rows,
+                    paragraph_rows,
+                    word_rows,
+                    strict=True,
                 )
             ]
         )
@@ -726,7 +758,11 @@ class SqliteStore:
     def _optional_tables(self) -> tuple[tuple[str, bool], ...]:
         """The per-group tables later formats added, in the order of their mirrors, each
         with whether this file has it (a table is named as its one column)."""
-        return (("numbers", self._numbers), ("paragraphs", self._paragraphs))
+        return (
+            ("numbers", self._numbers),
+            ("paragraphs", self._paragraphs),
+            ("words", self._words),
+        )
 
     def _group_tables(self) -> tuple[str, ...]:
         """The tables holding a row per group besides ``groups``, as this file's format has them."""
@@ -736,7 +772,7 @@ class SqliteStore:
     def _column_problems(self, table: str) -> list[str]:
         """Groups whose row of ``table`` (named as its column) is missing or not a whole
         number of its values (``uint32``; placed numbers ``uint64``)."""
-        width = 8 if table == "numbers" and self._placed else 4
+        width = {"numbers": 8 if self._placed else 4, "words": 2}.get(table, 4)
         bad = self._rows(
             f"SELECT g.gid FROM groups g LEFT JOIN {table} t USING (gid)"
             f" WHERE t.{table} IS NULL OR length(t.{table}) % {width} != 0"
@@ -766,6 +802,8 @@ def _bytes(values: U32Array | None) -> bytes:
 def _optional_bytes(values: NDArray[Any] | None) -> bytes:
     if values is not None and values.dtype == np.uint64:
         return _entry_bytes(values)
+    if values is not None and values.dtype == np.uint16:  # content words
+        return np.ascontiguousarray(values, dtype="<u2").tobytes()
     return b"" if values is None else _bytes(values)
 
 

@@ -8,6 +8,8 @@ batch. Written under ``features/part-NNNNN/``:
 - ``numbers.npy`` / ``number_offsets.npy``: each document's numbers (``uint64`` entries
   with places, ``kernels.number_sets``), likewise;
 - ``paragraphs.npy`` / ``paragraph_offsets.npy``: where its paragraphs begin, likewise;
+- ``words.npy``: the content word each shingle of ``sequences.npy`` starts with (uint16, its
+  offsets; empty unless the tail check is on: ``features.tail_words_read``);
 - ``band_keys.npy`` (documents x bands, uint32), ``text_keys.npy`` (uint64),
   ``lengths.npy`` (int64), ``signatures.npy`` (documents x num_perm, only
   with ``verify=False``);
@@ -113,6 +115,7 @@ def _append(parts: dict[str, list[NDArray[Any]]], features: Features) -> None:
         ("number_sizes", np.diff(features.number_offsets)),
         ("paragraphs", features.paragraphs),
         ("paragraph_sizes", np.diff(features.paragraph_offsets)),
+        ("words", features.words),
         ("band_keys", np.ascontiguousarray(features.band_keys.T)),
     ):
         parts.setdefault(name, []).append(values)
@@ -135,6 +138,7 @@ def _finish(
         "number_sizes": np.empty(0, np.int64),
         "paragraphs": np.empty(0, np.uint32),
         "paragraph_sizes": np.empty(0, np.int64),
+        "words": np.empty(0, np.uint16),
         "band_keys": np.empty((0, banding.bands), np.uint32),
     }
     if not config.verify:

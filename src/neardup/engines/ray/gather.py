@@ -24,6 +24,7 @@ from neardup import kernels
 from neardup.config import DedupConfig
 from neardup.engines.ray.featurize import decode, features_dir, read_meta
 from neardup.engines.ray.storage import WorkDir
+from neardup.features import tail_words_read
 from neardup.pipeline import Collected, Matching
 
 I64Array = NDArray[np.int64]
@@ -41,6 +42,7 @@ class Gathered:
     signatures: NDArray[np.uint32] | None
     meta: pa.Table | None  # id, source, line (and field_value), when asked for
     sketches: NDArray[np.uint8] | None = None  # when verifying: to screen candidates
+    words: NDArray[np.uint16] | None = None  # with the sequences, when the tail check reads them
 
     def local(self, positions: I64Array) -> I64Array:
         """Global positions to their numbers here."""
@@ -59,6 +61,7 @@ class Gathered:
             self.signatures,
             threads=1,
             sketches=self.sketches,
+            words=self.words,
         )
 
     def collected(self, work: WorkDir, offsets: I64Array) -> Collected:
@@ -100,6 +103,8 @@ def gather(
     numbers: list[tuple[NDArray[np.uint64], I64Array]] = []
     signatures: list[NDArray[np.uint32]] = []
     sketches: list[NDArray[np.uint8]] = []
+    words: list[tuple[NDArray[np.uint16], I64Array]] = []
+    with_words = sequences and tail_words_read(config)
     tables: list[pa.Table] = []
     for partition, rows in _by_partition(positions, offsets):
         folder = features_dir(partition)
@@ -107,6 +112,8 @@ def gather(
         if sequences:
             ordered.append(_ragged(work, folder, "sequences", "sequence_offsets", rows))
             paragraphs.append(_ragged(work, folder, "paragraphs", "paragraph_offsets", rows))
+        if with_words:
+            words.append(_ragged(work, folder, "words", "sequence_offsets", rows))
         numbers.append(_ragged(work, folder, "numbers", "number_offsets", rows))
         if not config.verify:
             signatures.append(np.asarray(work.load_array(folder, "signatures")[rows]))
@@ -124,6 +131,7 @@ def gather(
         None if config.verify else _concat(signatures, (0, num_perm), np.uint32),
         pa.concat_tables(tables) if meta and tables else None,
         _concat(sketches, (0, num_perm), np.uint8) if config.verify else None,
+        _concat_ragged(words, np.uint16)[0] if with_words else None,
     )
 
 

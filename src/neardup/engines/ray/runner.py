@@ -82,11 +82,6 @@ def dedup_files_ray(
             "--semantic is not available with --engine ray (the stage reads the documents' "
             "texts, which the Ray engine does not keep); drop it, or use --engine local"
         )
-    if config.min_tail_word_cosine:
-        raise ConfigError(
-            "--min-tail-word-cosine is not available with --engine ray yet (its feature files "
-            "do not hold each shingle's content word); set it to 0, or use --engine local"
-        )
     ray = require_ray()
     ray_config = ray_config or RayConfig()
     sources = sources_of(inputs, input_format, str(output_dir))
