@@ -219,10 +219,14 @@ def _token_hashes(
     out: U64Array,
     figures: NDArray[np.bool_],
     starts: I64Array,
+    ids: U16Array,
+    stop_words: U64Array,
+    stop_filter: NDArray[np.bool_],
 ) -> int:
     """Hash the tokens of ``data[start:stop]``, each byte read through ``fold``,
     into ``out``, whether each is a figure into ``figures`` and where each starts (a byte
-    of ``data``) into ``starts``; return how many.
+    of ``data``) into ``starts``; return how many. Where ``ids`` has room, each token's
+    content word id (:func:`_word_id`; 0 for none) goes into it.
     ``split``: a character of an unspaced script is a token of its own (:func:`_unspaced`).
 
     A token is counted out as a figure only when it holds a digit, which few do: keeping
@@ -231,6 +235,8 @@ def _token_hashes(
     h = _FNV_OFFSET
     inside = False
     digit = False  # whether the token so far holds a digit, as read or folded
+    plain = False  # whether it holds lower-case ASCII letters alone, as read
+    named = ids.size > 0
     begin = start  # where the token started
     i = start
     while i < stop:
@@ -240,12 +246,18 @@ def _token_hashes(
             if inside:
                 figure = digit and _token_figure(data, begin, i, fold)
                 count = _put(out, figures, count, h, figure, starts, begin)
+                if named:
+                    ids[count - 1] = _word_id(
+                        out[count - 1], plain, i - begin, stop_words, stop_filter
+                    )
                 inside = False
             if width > 0:
                 h = _FNV_OFFSET
                 for k in range(i, i + width):
                     h = (h ^ np.uint64(data[k])) * _FNV_PRIME
                 count = _put(out, figures, count, h, False, starts, i)
+                if named:
+                    ids[count - 1] = 0
             i += abs(width)
             continue
         b = fold[raw]
@@ -254,17 +266,23 @@ def _token_hashes(
                 h = _FNV_OFFSET
                 inside = True
                 digit = False
+                plain = True
                 begin = i
             h = (h ^ np.uint64(b)) * _FNV_PRIME
             digit |= _is_digit(raw) or _is_digit(b)
+            plain &= 97 <= raw <= 122
         elif inside:
             figure = digit and _token_figure(data, begin, i, fold)
             count = _put(out, figures, count, h, figure, starts, begin)
+            if named:
+                ids[count - 1] = _word_id(out[count - 1], plain, i - begin, stop_words, stop_filter)
             inside = False
         i += 1
     if inside:
         figure = digit and _token_figure(data, begin, stop, fold)
         count = _put(out, figures, count, h, figure, starts, begin)
+        if named:
+            ids[count - 1] = _word_id(out[count - 1], plain, stop - begin, stop_words, stop_filter)
     return count
 
 
@@ -312,7 +330,7 @@ def word_shingles(
     """Word n-gram shingles of every document in a UTF-8 batch (not deduplicated), and,
     ``with_numbers``, its numbers placed at their words (:func:`_number_hashes`, read in
     the same pass over the tokens; else none), and, given ``stop_words`` (sorted token
-    hashes), the content word each shingle starts with (:func:`_content_word`; else none).
+    hashes), the content word each shingle starts with (:func:`_word_id`; else none).
 
     ``fold`` maps each byte before hashing (identity, or OCR look-alikes to one letter);
     ``split``: characters of unspaced scripts are tokens of their own (:func:`_unspaced`).
@@ -328,17 +346,17 @@ def word_shingles(
     scratch = np.empty(longest, dtype=np.uint64)
     figures = np.empty(longest, dtype=np.bool_)
     token_starts = np.empty(longest, dtype=np.int64)
+    ids = np.empty(longest if stop_words is not None else 0, dtype=np.uint16)
+    stops = stop_words if stop_words is not None else np.empty(0, np.uint64)
     at, numbered = 0, 0
     for d in range(docs):
         count = _token_hashes(
-            data, offsets[d], offsets[d + 1], fold, split, scratch, figures, token_starts
-        )
+            data, offsets[d], offsets[d + 1], fold, split, scratch, figures, token_starts,
+            ids, stops, stop_filter,
+        )  # fmt: skip
         produced = _chain_ngrams(scratch, figures, count, size, out, at)
         if stop_words is not None:
-            for k in range(produced):
-                words[at + k] = _content_word(
-                    data, token_starts[k], offsets[d + 1], scratch[k], stop_words, stop_filter
-                )
+            words[at : at + produced] = ids[:produced]
         at += produced
         starts[d + 1] = at
         if with_numbers:
@@ -349,7 +367,7 @@ def word_shingles(
     return out[:at].copy(), starts, found[:numbered].copy(), number_starts, words[:at].copy()
 
 
-# Words that say little of what a text is about: of those that pass _content_word's length,
+# Words that say little of what a text is about: of those that pass _word_id's length,
 # English function words, the reporting verbs and units of news prose, and the calendar
 STOP_WORDS = (  # noqa: SIM905 (a list of 119 words one per line reads worse)
     "that this with from have were will said says also been their which would about after "
@@ -379,22 +397,18 @@ def _stop_filter(stop_words: U64Array) -> NDArray[np.bool_]:
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _content_word(
-    data: NDArray[np.uint8],
-    start: int,
-    stop: int,
+def _word_id(
     token: np.uint64,
+    plain: bool,
+    length: int,
     stop_words: U64Array,
     stop_filter: NDArray[np.bool_],
 ) -> np.uint16:
-    """The 16-bit id (never 0) of the token at ``data[start]`` (``token``: its hash) when it is
-    a content word, ``CONTENT_LETTERS`` or more ASCII letters (the text is case-folded) and
-    none of ``stop_words``; else 0. Words of other scripts, and any holding a digit, say
-    nothing here."""
-    i = start
-    while i < stop and 97 <= data[i] <= 122:
-        i += 1
-    if i - start < CONTENT_LETTERS or (i < stop and _is_word_byte(data[i])):  # a digit, ...
+    """The 16-bit id (never 0) of a token (``token``: its hash) when it is a content word,
+    ``CONTENT_LETTERS`` or more lower-case ASCII letters (``plain``: the text is case-folded)
+    and none of ``stop_words``; else 0. Words of other scripts, and any holding a digit,
+    say nothing here."""
+    if not plain or length < CONTENT_LETTERS:
         return np.uint16(0)
     if stop_filter[token >> np.uint64(64 - _STOP_FILTER_BITS)]:
         at = np.searchsorted(stop_words, token)

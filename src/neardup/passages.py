@@ -305,7 +305,7 @@ def _own_lede(
 TAIL_SHINGLES = 30  # own shingles after the shared text from which a larger text runs on
 TAIL_SPAN = 200  # shingles of each side read: the shared text's last, the tail's first
 TAIL_WORDS_READ = 5  # distinct content words each side needs for a verdict
-_WORD_IDS = 1 << 16  # content words are 16-bit ids (kernels._content_word)
+_WORD_IDS = 1 << 16  # content words are 16-bit ids (kernels._word_id)
 
 
 @njit(cache=True, nogil=True)
