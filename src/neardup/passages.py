@@ -300,9 +300,9 @@ def _own_lede(
     return 0
 
 
-# --- the tail check: what the larger text goes on about ----------------------------------
+# --- the tail check: what a text goes on about past the shared text ---------------------
 
-TAIL_SHINGLES = 30  # own shingles after the shared text from which a larger text runs on
+TAIL_SHINGLES = 30  # own shingles after the shared text from which a text runs on
 TAIL_SPAN = 200  # shingles of each side read: the shared text's last, the tail's first
 TAIL_WORDS_READ = 5  # distinct content words each side needs for a verdict
 _WORD_IDS = 1 << 16  # content words are 16-bit ids (kernels._word_id)
