@@ -54,7 +54,6 @@ and 30, as in "1990 - the" and "30 day". Reports of one template share figure sh
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import numpy as np
@@ -325,20 +324,20 @@ def word_shingles(
     fold: NDArray[np.uint8],
     split: bool,
     with_numbers: bool = False,
-    stop_words: U64Array | None = None,
+    with_words: bool = False,
 ) -> tuple[U32Array, I64Array, U64Array, I64Array, U16Array]:
     """Word n-gram shingles of every document in a UTF-8 batch (not deduplicated), and,
     ``with_numbers``, its numbers placed at their words (:func:`_number_hashes`, read in
-    the same pass over the tokens; else none), and, given ``stop_words`` (sorted token
-    hashes), the content word each shingle starts with (:func:`_word_id`; else none).
+    the same pass over the tokens; else none), and, ``with_words``, the content word each
+    shingle starts with (:func:`_word_id`; else none).
 
     ``fold`` maps each byte before hashing (identity, or OCR look-alikes to one letter);
     ``split``: characters of unspaced scripts are tokens of their own (:func:`_unspaced`).
     """
     docs = offsets.size - 1
     out = np.empty(max(data.size, 1), dtype=np.uint32)  # never more shingles than bytes
-    words = np.empty(max(data.size, 1) if stop_words is not None else 0, dtype=np.uint16)
-    stop_filter = _stop_filter(stop_words if stop_words is not None else np.empty(0, np.uint64))
+    words = np.empty(max(data.size, 1) if with_words else 0, dtype=np.uint16)
+    stop_words, stop_filter = _stop_words(fold, split, with_words)
     starts = np.zeros(docs + 1, dtype=np.int64)
     found = np.empty(max(data.size, 1) if with_numbers else 0, dtype=np.uint64)
     number_starts = np.zeros(docs + 1, dtype=np.int64)
@@ -346,16 +345,15 @@ def word_shingles(
     scratch = np.empty(longest, dtype=np.uint64)
     figures = np.empty(longest, dtype=np.bool_)
     token_starts = np.empty(longest, dtype=np.int64)
-    ids = np.empty(longest if stop_words is not None else 0, dtype=np.uint16)
-    stops = stop_words if stop_words is not None else np.empty(0, np.uint64)
+    ids = np.empty(longest if with_words else 0, dtype=np.uint16)
     at, numbered = 0, 0
     for d in range(docs):
         count = _token_hashes(
             data, offsets[d], offsets[d + 1], fold, split, scratch, figures, token_starts,
-            ids, stops, stop_filter,
+            ids, stop_words, stop_filter,
         )  # fmt: skip
         produced = _chain_ngrams(scratch, figures, count, size, out, at)
-        if stop_words is not None:
+        if with_words:
             words[at : at + produced] = ids[:produced]
         at += produced
         starts[d + 1] = at
@@ -381,19 +379,33 @@ STOP_WORDS = (  # noqa: SIM905 (a list of 119 words one per line reads worse)
     "january february march april june july august september october november december"
 ).split()
 CONTENT_LETTERS = 4  # letters from which a word of ASCII letters alone is a content word
+_STOP_TEXT = np.frombuffer(" ".join(STOP_WORDS).encode(), dtype=np.uint8)
 
 
 _STOP_FILTER_BITS = 12  # a word's hash's top bits index a filter of the stop words' ones
 
 
 @njit(cache=True, nogil=True)
-def _stop_filter(stop_words: U64Array) -> NDArray[np.bool_]:
-    """Which values of a hash's top ``_STOP_FILTER_BITS`` bits some stop word has: most
-    content words are told from the stop words by one lookup."""
+def _stop_words(
+    fold: NDArray[np.uint8], split: bool, wanted: bool
+) -> tuple[U64Array, NDArray[np.bool_]]:
+    """``STOP_WORDS`` hashed by the token pass itself (through ``fold``), sorted, and which
+    values of a hash's top ``_STOP_FILTER_BITS`` bits one of them has: most content words
+    are told from the stop words by that one lookup. None (empty) unless ``wanted``."""
+    size = _STOP_TEXT.size if wanted else 0
+    hashes = np.empty(size, dtype=np.uint64)
+    figures = np.empty(size, dtype=np.bool_)
+    starts = np.empty(size, dtype=np.int64)
+    none = np.empty(0, dtype=np.uint16)
+    count = _token_hashes(
+        _STOP_TEXT, 0, size, fold, split, hashes, figures, starts,
+        none, hashes[:0], figures[:0],
+    )  # fmt: skip
+    hashes = np.sort(hashes[:count])
     seen = np.zeros(1 << _STOP_FILTER_BITS, dtype=np.bool_)
-    for h in stop_words:
+    for h in hashes:
         seen[h >> np.uint64(64 - _STOP_FILTER_BITS)] = True
-    return seen
+    return hashes, seen
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -416,30 +428,6 @@ def _word_id(
             return np.uint16(0)
     word = np.uint16(token >> np.uint64(48))
     return word if word != 0 else np.uint16(1)
-
-
-def stop_word_hashes(fold: NDArray[np.uint8]) -> U64Array:
-    """``STOP_WORDS`` hashed as the token pass hashes them (through ``fold``), sorted; in
-    Python, as calling the compiled ``_mix`` from here first cost 0.37 s a process."""
-    return _stop_word_hashes(fold.tobytes())
-
-
-@functools.lru_cache(maxsize=4)
-def _stop_word_hashes(fold: bytes) -> U64Array:
-    mask = (1 << 64) - 1
-
-    def mixed(z: int) -> int:  # _mix, on Python integers
-        z = ((z ^ (z >> 30)) * int(_MIX1)) & mask
-        z = ((z ^ (z >> 27)) * int(_MIX2)) & mask
-        return z ^ (z >> 31)
-
-    hashes = []
-    for word in STOP_WORDS:
-        h = int(_FNV_OFFSET)
-        for byte in word.encode():
-            h = ((h ^ fold[byte]) * int(_FNV_PRIME)) & mask
-        hashes.append(mixed(h))
-    return np.sort(np.array(hashes, dtype=np.uint64))
 
 
 @njit(cache=True, nogil=True, inline="always")

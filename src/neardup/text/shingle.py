@@ -85,10 +85,8 @@ def _word_pass(
 ) -> tuple[U32Array, I64Array, U64Array, I64Array, U16Array]:
     """``kernels.word_shingles`` of a batch: its shingles, (``with_numbers``) its numbers,
     placed, unsorted, and (``with_words``) the content word each shingle starts with."""
-    fold = _fold(config)
-    stop_words = kernels.stop_word_hashes(fold) if with_words else None
     return kernels.word_shingles(
-        *utf8, config.size, fold, config.split_unspaced, with_numbers, stop_words
+        *utf8, config.size, _fold(config), config.split_unspaced, with_numbers, with_words
     )
 
 
