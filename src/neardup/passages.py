@@ -342,7 +342,7 @@ def tail_word_cosines(
                 sets, set_offsets, seqs, seq_offsets, words, doc, other, anchor, spans, table,
                 stamp, shared_seen, tail_seen,
             )  # fmt: skip
-            if not np.isnan(cosine) and not cosine >= cosines[k]:
+            if np.isnan(cosines[k]) or cosine < cosines[k]:  # NaN: not read on that side
                 cosines[k] = cosine
     return cosines
 
@@ -372,22 +372,31 @@ def _tail_cosine(
     if end <= head or tail < TAIL_SHINGLES or tail < end - head:
         return np.nan
     end = min(end + spans, length)  # the word after the shared text
-    shared = 0
-    for i in range(begin + max(head, end - TAIL_SPAN), begin + end):
-        w = words[i]
-        if w != 0 and shared_seen[w] != stamp:
-            shared_seen[w] = stamp
-            shared += 1
-    own, both = 0, 0
-    for i in range(begin + end, begin + min(end + TAIL_SPAN, length)):
-        w = words[i]
-        if w != 0 and tail_seen[w] != stamp:
-            tail_seen[w] = stamp
-            own += 1
-            both += shared_seen[w] == stamp
+    shared, _ = _distinct(
+        words, begin + max(head, end - TAIL_SPAN), begin + end, shared_seen, tail_seen, stamp
+    )
+    own, both = _distinct(
+        words, begin + end, begin + min(end + TAIL_SPAN, length), tail_seen, shared_seen, stamp
+    )
     if shared < TAIL_WORDS_READ or own < TAIL_WORDS_READ:
         return np.nan
     return float(both / np.sqrt(shared * own))
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _distinct(
+    words: NDArray[np.uint16], first: int, stop: int, seen: I64Array, other: I64Array, stamp: int
+) -> tuple[int, int]:
+    """The distinct content words of ``words[first:stop]`` (0 is none), marked ``stamp`` in
+    ``seen``, and how many of them ``other`` holds marked ``stamp`` already."""
+    distinct, shared = 0, 0
+    for i in range(first, stop):
+        w = words[i]
+        if w != 0 and seen[w] != stamp:
+            seen[w] = stamp
+            distinct += 1
+            shared += other[w] == stamp
+    return distinct, shared
 
 
 @njit(cache=True, nogil=True, inline="always")
