@@ -431,7 +431,7 @@ class SqliteStore:
         """Rows as the mirrors hold them: numbers as 64-bit entries whatever the format."""
         if self._placed:
             return list(rows)
-        return [(*row[:4], _entry_bytes(self._read_numbers(row[4])), *row[5:]) for row in rows]
+        return [(*row[:4], _optional_bytes(self._read_numbers(row[4])), *row[5:]) for row in rows]
 
     def _absorb_own(self, inserted: list[Absorbed]) -> None:
         """The groups a transaction writes go into the mirrors at once, unread: the rest of
@@ -800,16 +800,11 @@ def _bytes(values: U32Array | None) -> bytes:
 
 
 def _optional_bytes(values: NDArray[Any] | None) -> bytes:
-    if values is not None and values.dtype == np.uint64:
-        return _entry_bytes(values)
-    if values is not None and values.dtype == np.uint16:  # content words
-        return np.ascontiguousarray(values, dtype="<u2").tobytes()
-    return b"" if values is None else _bytes(values)
-
-
-def _entry_bytes(values: U64Array | None) -> bytes:
-    """64-bit entries (placed numbers) as stored: little-endian."""
-    return b"" if values is None else np.ascontiguousarray(values, dtype="<u8").tobytes()
+    """A per-group array of a later format's table as stored: little-endian, each value as
+    wide as its type (numbers: 32 or 64 bits, paragraph starts 32, words 16); none: empty."""
+    if values is None:
+        return b""
+    return np.ascontiguousarray(values, dtype=values.dtype.newbyteorder("<")).tobytes()
 
 
 def _group_values(group: NewGroup) -> tuple[Any, ...]:
