@@ -17,6 +17,7 @@ from neardup.store import sqlite as sqlite_store
 from neardup.store.base import ClusterRow
 from neardup.store.sqlite import APPLICATION_ID, FORMAT_VERSION
 from tests.generated import dividend_notices, numbered_bonds, quoted_story
+from tests.test_tail_words import RECORDS as TAIL_RECORDS
 
 STORY = "the harbour authority said the new ferry terminal would open in the spring of next year"
 
@@ -96,46 +97,37 @@ def test_a_format_2_index_opens_and_decides_as_it_did(tmp_path: Path) -> None:
         assert len(index.clusters()) == 2
 
 
-def test_a_format_3_index_opens_and_decides_as_it_did(tmp_path: Path) -> None:
+def _quoted_story_records() -> list[dict[str, str]]:
     original, quoter, _ = quoted_story()
-    records = [{"id": "original", "text": original}, {"id": "quoter", "text": quoter}]
+    return [{"id": "original", "text": original}, {"id": "quoter", "text": quoter}]
+
+
+@pytest.mark.parametrize(
+    ("version", "records"),
+    [
+        (3, _quoted_story_records()),  # a report and a story quoting it from its 2nd paragraph
+        (6, TAIL_RECORDS[1:]),  # a report's abridged copy, and a story quoting its lede
+    ],
+    ids=["format-3-lede-check", "format-6-tail-check"],
+)
+def test_an_older_index_opens_and_decides_without_the_check_the_next_format_brought(
+    tmp_path: Path, version: int, records: list[dict[str, str]]
+) -> None:
+    setting, table = _ADDED[version + 1]
     path = tmp_path / "old.ndx"
     Index(path).close()
-    _as_format(path, 3)
-    with Index(path) as index:  # read and written as it is, deciding without the lede check
-        assert index.config.min_lede_share == 0
-        index.add(records)
-        assert len(index.clusters()) == 1
-        assert index.check() == []
-        index.remove(["quoter"])
-    connection = sqlite3.connect(path)
-    assert connection.execute("PRAGMA user_version").fetchone()[0] == 3  # older neardup opens it
-    assert not connection.execute(
-        "SELECT 1 FROM sqlite_master WHERE name = 'paragraphs'"
-    ).fetchall()
-    connection.close()
-    with Index(tmp_path / "new.ndx") as index:  # a new index parts them, as dedup does
-        index.add(records)
-        assert len(index.clusters()) == 2
-        assert index.check() == []
-    assert len(dedup(records).clusters()) == 2
-
-
-def test_a_format_6_index_opens_and_decides_without_the_tail_check(tmp_path: Path) -> None:
-    from tests.test_tail_words import RECORDS
-
-    records = RECORDS[1:]  # a report's abridged copy, and a story quoting its lede
-    path = tmp_path / "old.ndx"
-    Index(path).close()
-    _as_format(path, 6)
+    _as_format(path, version)
     with Index(path) as index:  # read and written as it is, deciding without the check
-        assert index.config.min_tail_word_cosine == 0
+        assert getattr(index.config, setting) == 0
         index.add(records)
         assert len(index.clusters()) == 1
         assert index.check() == []
+        index.remove([records[-1]["id"]])
     connection = sqlite3.connect(path)
-    assert connection.execute("PRAGMA user_version").fetchone()[0] == 6  # older neardup opens it
-    assert not connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'words'").fetchall()
+    assert (
+        connection.execute("PRAGMA user_version").fetchone()[0] == version
+    )  # older neardup opens it
+    assert not connection.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchall()
     connection.close()
     with Index(tmp_path / "new.ndx") as index:  # a new index parts them, as dedup does
         index.add(records)
